@@ -1,0 +1,195 @@
+"""Flask commands: users, sources, policy, audit and demo data (``flask --app reviewq ...``)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .domain.authority import Role
+from .domain.errors import ReviewqError
+from .domain.policy import DEFAULT_TAG, Rule
+from .extensions import db
+from .models import SourceStatus
+from .models.types import utcnow
+from .services import audit, policy, sources, users
+
+
+def actor() -> str:
+    """Who is acting from the command line, for the audit trail."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except OSError:
+        return "cli"
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """One command = one transaction; domain errors become a one-line message and exit 1."""
+    try:
+        yield
+        db.session.commit()
+    except ReviewqError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+
+
+users_cli = AppGroup("users", help="Manage people.")
+sources_cli = AppGroup("sources", help="Manage AI sources.")
+policy_cli = AppGroup("policy", help="Show or change the risk policy.")
+audit_cli = AppGroup("audit", help="Check the audit trail.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--level", default=1, show_default=True, type=int)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_create(email: str, name: str, role: str, level: int, password: str) -> None:
+    """Create a user who can sign in."""
+    with transaction():
+        user = users.create_user(db.session, actor(), email, name, role, level, password)
+    click.echo(f"created {user.role} {user.email} (level {user.level})")
+
+
+@sources_cli.command("create")
+@click.argument("slug")
+@click.option("--name", required=True)
+@click.option("--owner", "owner_email", required=True, help="Email of the owning user.")
+@click.option("--callback-url", default=None)
+@click.option("--json", "as_json", is_flag=True, help='Print {"slug","secret","token"}.')
+def sources_create(
+    slug: str, name: str, owner_email: str, callback_url: str | None, as_json: bool
+) -> None:
+    """Register an AI source; prints its webhook secret and API token once."""
+    with transaction():
+        new = sources.create_source(db.session, actor(), slug, name, owner_email, callback_url)
+    if as_json:
+        click.echo(json.dumps({"slug": slug, "secret": new.secret, "token": new.token}))
+        return
+    click.echo(f"created source {slug}")
+    click.echo(f"webhook secret: {new.secret}")
+    click.echo(f"API token:      {new.token}")
+    click.echo("Store both now: they are not shown again.")
+
+
+@sources_cli.command("rotate-secret")
+@click.argument("slug")
+@click.option("--grace-hours", type=int, default=None, help="How long the old secret works.")
+def sources_rotate(slug: str, grace_hours: int | None) -> None:
+    """Give a source a new webhook secret; the old one works for a grace period."""
+    hours = grace_hours or current_app.config["SECRET_GRACE_HOURS"]
+    with transaction():
+        source = sources.get(db.session, slug)
+        secret = sources.rotate_secret(
+            db.session, actor(), source, utcnow(), timedelta(hours=hours)
+        )
+    click.echo(f"new webhook secret: {secret}")
+    click.echo(f"the previous secret keeps verifying for {hours} hours")
+
+
+def _status_command(name: str, status: SourceStatus, needs_reason: bool) -> Callable[..., None]:
+    @sources_cli.command(name)
+    @click.argument("slug")
+    @click.option("--reason", required=needs_reason, default=None)
+    def command(slug: str, reason: str | None) -> None:
+        with transaction():
+            source = sources.get(db.session, slug)
+            sources.set_status(db.session, actor(), source, status, reason)
+        click.echo(f"{slug} is now {status}" + (f": {reason}" if reason else ""))
+
+    command.__doc__ = {
+        "pause": "Stop accepting drafts from a source (queued items stay reviewable).",
+        "resume": "Accept drafts from a paused source again.",
+        "retire": "Stop a source for good.",
+    }[name]
+    return command
+
+
+_status_command("pause", SourceStatus.PAUSED, needs_reason=True)
+_status_command("resume", SourceStatus.ACTIVE, needs_reason=False)
+_status_command("retire", SourceStatus.RETIRED, needs_reason=True)
+
+
+def _rules_table(rules: dict[str, Rule]) -> str:
+    header = f"{'tag':<24} {'level':>5} {'approvals':>9} {'sla min':>8} {'qa':>5}  escalate"
+    lines = [header, "-" * len(header)]
+    for tag in sorted(rules, key=lambda t: (t == DEFAULT_TAG, t)):
+        r = rules[tag]
+        lines.append(
+            f"{tag:<24} {r.min_level:>5} {r.approvals:>9} {r.sla_minutes:>8} {r.qa_rate:>5.0%}"
+            f"  {'always' if r.always_escalate else '-'}"
+        )
+    return "\n".join(lines)
+
+
+@policy_cli.command("show")
+def policy_show() -> None:
+    """Print the risk policy in force."""
+    version = policy.current(db.session)
+    if version is None:
+        click.echo("no policy set: every item gets the built-in default rule")
+        click.echo(_rules_table({DEFAULT_TAG: Rule(tag=DEFAULT_TAG)}))
+        return
+    click.echo(
+        f"policy version {version.id}, set {version.created_at:%Y-%m-%d %H:%M} UTC "
+        f"by {version.created_by}"
+    )
+    click.echo(_rules_table(version.as_rules()))
+
+
+@policy_cli.command("set")
+@click.argument("tag")
+@click.option("--level", required=True, type=int, help="Minimum authority level (1-9).")
+@click.option("--approvals", required=True, type=click.IntRange(1, 2))
+@click.option("--sla-minutes", required=True, type=int)
+@click.option("--always-escalate", is_flag=True)
+@click.option(
+    "--qa-rate",
+    default=0.05,
+    show_default=True,
+    type=float,
+    help="Share of approvals sampled for blind second review.",
+)
+def policy_set(
+    tag: str, level: int, approvals: int, sla_minutes: int, always_escalate: bool, qa_rate: float
+) -> None:
+    """Set the rule for TAG ('*' is the default rule); makes a new policy version."""
+    rule = Rule(tag, level, approvals, sla_minutes, always_escalate, qa_rate)
+    with transaction():
+        version = policy.set_rules(db.session, actor(), [rule])
+    click.echo(f"policy version {version.id}: {rule.describe()}")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Walk the audit hash chain and report the first broken link."""
+    count, broken = audit.verify(db.session)
+    if broken:
+        click.echo(f"BROKEN at event {broken.seq}: {broken.problem} ({count} verified before it)")
+        raise SystemExit(1)
+    click.echo(f"verified {count} events")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load demo data (idempotent): users, two sources, a policy and ~50 drafts."""
+    from .demo import load
+
+    with transaction():
+        report: dict[str, Any] = load(db.session, actor(), utcnow())
+    click.echo(report["text"])
+
+
+def register(app: Flask) -> None:
+    """Add the command groups to ``app``."""
+    for command in (users_cli, sources_cli, policy_cli, audit_cli, demo_command):
+        app.cli.add_command(command)

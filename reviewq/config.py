@@ -1,0 +1,100 @@
+"""Settings from the environment (12-factor). Reading them is all this module does."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message is one line meant for the operator."""
+
+
+ENVIRONMENTS = ("development", "production")
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def _database_uri(raw: str | None, instance_path: Path) -> str:
+    if not raw:
+        return f"sqlite:///{instance_path / 'reviewq.sqlite3'}"
+    scheme = urlsplit(raw).scheme
+    if scheme in ("postgres", "postgresql"):
+        # Hosting platforms hand out postgres:// URLs; we always drive psycopg 3.
+        return "postgresql+psycopg://" + raw.split("://", 1)[1]
+    if scheme in ("postgresql+psycopg", "sqlite"):
+        return raw
+    raise ConfigError(
+        f"DATABASE_URL has unsupported scheme {scheme!r}: use postgresql://... or sqlite:///..."
+    )
+
+
+def _redis_url(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    if urlsplit(raw).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
+    return raw
+
+
+def _secret_key(raw: str | None, env: str, instance_path: Path) -> str:
+    if raw:
+        if len(raw) < 16:
+            raise ConfigError("SECRET_KEY is too short: use at least 16 random characters")
+        return raw
+    if env == "production":
+        raise ConfigError("SECRET_KEY is required when REVIEWQ_ENV=production")
+    # Local use: generate once and keep it, so sessions survive a restart.
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {value}")
+    return value
+
+
+def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, object]:
+    """Build the Flask config mapping from environment variables.
+
+    Args:
+        environ: the process environment (or a test's stand-in).
+        instance_path: the app's instance folder, home of local-only files.
+
+    Returns:
+        Config keys for ``app.config.update``.
+
+    Raises:
+        ConfigError: a setting is missing or malformed.
+    """
+    env = environ.get("REVIEWQ_ENV", "development")
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"REVIEWQ_ENV must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
+    production = env == "production"
+    return {
+        "REVIEWQ_ENV": env,
+        "SECRET_KEY": _secret_key(environ.get("SECRET_KEY"), env, instance_path),
+        "SQLALCHEMY_DATABASE_URI": _database_uri(environ.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": _redis_url(environ.get("REDIS_URL")),
+        "MAX_CONTENT_LENGTH": _positive_int(environ, "REVIEWQ_MAX_BODY_BYTES", MAX_BODY_BYTES),
+        "SECRET_GRACE_HOURS": _positive_int(environ, "REVIEWQ_SECRET_GRACE_HOURS", 24),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "JSON_SORT_KEYS": False,
+    }

@@ -1,0 +1,93 @@
+"""Demo data for trying reviewq: one user per role, two sources, a policy, ~50 drafts."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from .domain.errors import NotFound
+from .domain.intake import parse_submission
+from .domain.policy import DEFAULT_TAG, Rule
+from .models import Item, SourceStatus
+from .services import intake, policy, sources, users
+
+DEMO_USERS = [
+    # email, name, role, level, password
+    ("reviewer@example.com", "Riley Reviewer", "reviewer", 2, "demo-reviewer"),
+    ("reviewer2@example.com", "Sam Second", "reviewer", 1, "demo-reviewer2"),
+    ("supervisor@example.com", "Sofia Supervisor", "supervisor", 5, "demo-supervisor"),
+    ("manager@example.com", "Max Manager", "manager", 1, "demo-manager"),
+    ("admin@example.com", "Ada Admin", "admin", 1, "demo-admin"),
+]
+
+DEMO_SOURCES = [
+    ("support-bot", "Northwind support assistant"),
+    ("claims-assistant", "Harbor Mutual claims assistant"),
+]
+
+DEMO_POLICY = [
+    Rule(DEFAULT_TAG, min_level=1, approvals=1, sla_minutes=240, qa_rate=0.05),
+    Rule("low-risk", min_level=1, approvals=1, sla_minutes=480, qa_rate=0.02),
+    Rule("customer-facing", min_level=1, approvals=1, sla_minutes=240, qa_rate=0.05),
+    Rule("marketing", min_level=1, approvals=1, sla_minutes=480, qa_rate=0.05),
+    Rule("refund", min_level=2, approvals=1, sla_minutes=120, qa_rate=0.10),
+    Rule("payout", min_level=2, approvals=2, sla_minutes=120, qa_rate=0.15),
+    Rule("personal-data", min_level=2, approvals=2, sla_minutes=60, qa_rate=0.20),
+    Rule("legal", min_level=3, approvals=2, sla_minutes=60, qa_rate=0.20),
+    Rule("medical", min_level=3, approvals=2, sla_minutes=60, qa_rate=0.20),
+    Rule("fraud", min_level=3, approvals=1, sla_minutes=30, always_escalate=True, qa_rate=0.25),
+]
+
+
+def load(session: Session, actor: str, now: datetime) -> dict[str, Any]:
+    """Create whatever demo data is missing; running it again changes nothing.
+
+    Returns:
+        ``{"text": ...}``: a report with the sign-in details and new source secrets.
+    """
+    from .demo_drafts import DRAFTS
+
+    lines = ["Demo sign-ins (http://127.0.0.1:5000):"]
+    for email, name, role, level, password in DEMO_USERS:
+        if users.by_email(session, email) is None:
+            users.create_user(session, actor, email, name, role, level, password)
+        lines.append(f"  {role:<10} {email:<24} password: {password}")
+
+    version = policy.current(session)
+    rules = version.as_rules() if version else {}
+    missing = [rule for rule in DEMO_POLICY if rule.tag not in rules]
+    if missing:
+        policy.set_rules(session, actor, missing, note="demo policy")
+
+    by_slug = {}
+    for slug, name in DEMO_SOURCES:
+        try:
+            by_slug[slug] = sources.get(session, slug)
+        except NotFound:
+            new = sources.create_source(session, actor, slug, name, "admin@example.com")
+            by_slug[slug] = new.source
+            lines.append(f"Source {slug}: webhook secret {new.secret}  API token {new.token}")
+
+    rng = random.Random(42)  # the same ages on every machine
+    added = 0
+    for draft in DRAFTS:
+        source = by_slug[draft["source"]]
+        fields = {k: v for k, v in draft.items() if k != "source"}
+        exists = session.scalar(
+            sa.select(Item.id).where(
+                Item.source_id == source.id, Item.external_id == fields["external_id"]
+            )
+        )
+        received = now - timedelta(minutes=rng.randint(1, 300))
+        if exists or source.status is not SourceStatus.ACTIVE:
+            continue
+        _, created = intake.submit(
+            session, source, f"demo-{fields['external_id']}", parse_submission(fields), received
+        )
+        added += created
+    lines.append(f"Drafts: {added} added ({len(DRAFTS)} in the demo set).")
+    return {"text": "\n".join(lines)}

@@ -1,0 +1,73 @@
+"""The audit trail's hash chain: each event's hash covers its content and the one before."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """The hashed content of one audit event."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    data: dict[str, Any]
+    prev_hash: str
+
+
+def event_hash(event: EventRecord) -> str:
+    """SHA-256 over a canonical JSON form of the event, so any edit changes it."""
+    canonical = json.dumps(
+        {
+            "seq": event.seq,
+            "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": event.actor,
+            "action": event.action,
+            "subject": event.subject,
+            "data": event.data,
+            "prev": event.prev_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """Where the chain stops holding, and why."""
+
+    seq: int
+    problem: str
+
+
+def verify_chain(events: Iterable[tuple[EventRecord, str]]) -> tuple[int, BrokenLink | None]:
+    """Walk events in order of ``seq`` and check every link.
+
+    Args:
+        events: (content, stored hash) pairs, ordered by sequence number.
+
+    Returns:
+        How many events verified, and the first broken link (None when the chain holds).
+    """
+    prev, expected_seq, count = GENESIS, 1, 0
+    for record, stored_hash in events:
+        if record.seq != expected_seq:
+            return count, BrokenLink(record.seq, f"expected event {expected_seq} (gap or reorder)")
+        if record.prev_hash != prev:
+            return count, BrokenLink(record.seq, "prev_hash does not match the event before")
+        if event_hash(record) != stored_hash:
+            return count, BrokenLink(record.seq, "content does not match its hash (edited)")
+        prev, expected_seq, count = stored_hash, expected_seq + 1, count + 1
+    return count, None

@@ -1,0 +1,203 @@
+"""The shape of a submitted draft, and the field rules that go with it (DESIGN section 4)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ValidationFailed
+from .policy import TAG_PATTERN
+
+EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/#@+=-]{0,199}$")
+CONTENT_TYPES = ("text/plain", "text/markdown")
+MAX_TAGS = 20
+MAX_TITLE = 300
+MAX_CONTENT = 200_000
+MAX_DEPTH = 16
+ROLES = ("system", "user", "assistant", "tool")
+FIELDS = ("external_id", "title", "content", "content_type", "risk_tags", "context", "metadata")
+
+
+class BadJSON(ValueError):
+    """The body is not a JSON document we accept (syntax, NaN, nesting, encoding)."""
+
+
+def _reject_constant(name: str) -> None:
+    raise BadJSON(f"{name} is not valid JSON")
+
+
+def parse_json(body: bytes) -> Any:
+    """Decode a request body as strict JSON.
+
+    Raises:
+        BadJSON: not UTF-8, not JSON, NaN/Infinity, or nested past what we keep.
+    """
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadJSON("body is not UTF-8") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise BadJSON("body is nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise BadJSON(
+            f"body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A validated draft, ready to be stored."""
+
+    external_id: str
+    title: str
+    content: str
+    content_type: str = "text/plain"
+    risk_tags: list[str] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def _text_problem(value: str) -> str | None:
+    if "\x00" in value:
+        return "must not contain NUL characters"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "must be valid Unicode (no lone surrogates)"
+    return None
+
+
+def _check_tree(value: Any, path: str, depth: int, errors: list[dict[str, str]]) -> None:
+    """Free-form JSON (context, metadata): bounded depth and storable strings."""
+    if depth > MAX_DEPTH:
+        errors.append({"field": path, "message": f"nested deeper than {MAX_DEPTH} levels"})
+        return
+    if isinstance(value, str):
+        problem = _text_problem(value)
+        if problem:
+            errors.append({"field": path, "message": problem})
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            if problem := _text_problem(key):
+                errors.append({"field": path, "message": f"key {problem}"})
+            _check_tree(child, f"{path}.{key}", depth + 1, errors)
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            _check_tree(child, f"{path}[{i}]", depth + 1, errors)
+
+
+def _text(payload: dict[str, Any], name: str, max_len: int, errors: list[dict[str, str]]) -> str:
+    value = payload.get(name)
+    if value is None:
+        errors.append({"field": name, "message": "is required"})
+        return ""
+    if not isinstance(value, str):
+        errors.append({"field": name, "message": "must be a string"})
+        return ""
+    if not value.strip():
+        errors.append({"field": name, "message": "must not be blank"})
+    elif len(value) > max_len:
+        errors.append({"field": name, "message": f"must be at most {max_len} characters"})
+    elif problem := _text_problem(value):
+        errors.append({"field": name, "message": problem})
+    return value
+
+
+def _tags(payload: dict[str, Any], errors: list[dict[str, str]]) -> list[str]:
+    tags = payload.get("risk_tags", [])
+    if not isinstance(tags, list):
+        errors.append({"field": "risk_tags", "message": "must be a list of strings"})
+        return []
+    if len(tags) > MAX_TAGS:
+        errors.append({"field": "risk_tags", "message": f"at most {MAX_TAGS} tags"})
+    for i, tag in enumerate(tags):
+        if not isinstance(tag, str) or not TAG_PATTERN.fullmatch(tag):
+            errors.append(
+                {
+                    "field": f"risk_tags[{i}]",
+                    "message": "must be lowercase letters, digits and . _ : - (max 63)",
+                }
+            )
+    if len({t for t in tags if isinstance(t, str)}) != len(tags):
+        errors.append({"field": "risk_tags", "message": "must not repeat a tag"})
+    return tags
+
+
+def _context(payload: dict[str, Any], errors: list[dict[str, str]]) -> dict[str, Any]:
+    context = payload.get("context", {})
+    if not isinstance(context, dict):
+        errors.append({"field": "context", "message": "must be an object"})
+        return {}
+    if "prompt" in context and not isinstance(context["prompt"], str):
+        errors.append({"field": "context.prompt", "message": "must be a string"})
+    conversation = context.get("conversation", [])
+    if not isinstance(conversation, list):
+        errors.append({"field": "context.conversation", "message": "must be a list of turns"})
+    else:
+        for i, turn in enumerate(conversation):
+            where = f"context.conversation[{i}]"
+            if not isinstance(turn, dict):
+                errors.append({"field": where, "message": "must be an object"})
+                continue
+            if turn.get("role") not in ROLES:
+                errors.append({"field": f"{where}.role", "message": f"must be one of {ROLES}"})
+            if not isinstance(turn.get("content"), str):
+                errors.append({"field": f"{where}.content", "message": "must be a string"})
+    _check_tree(context, "context", 1, errors)
+    return context
+
+
+def parse_submission(payload: Any) -> Submission:
+    """Validate a decoded submission body.
+
+    Args:
+        payload: the decoded JSON body.
+
+    Returns:
+        The submission, with defaults filled in.
+
+    Raises:
+        ValidationFailed: with one entry per bad field.
+    """
+    if not isinstance(payload, dict):
+        raise ValidationFailed([{"field": "(body)", "message": "must be a JSON object"}])
+    errors: list[dict[str, str]] = [
+        {"field": name, "message": "is not a known field"} for name in payload if name not in FIELDS
+    ]
+    external_id = payload.get("external_id")
+    if external_id is None:
+        errors.append({"field": "external_id", "message": "is required"})
+    elif not isinstance(external_id, str) or not EXTERNAL_ID.fullmatch(external_id):
+        errors.append(
+            {
+                "field": "external_id",
+                "message": "must be 1-200 characters: letters, digits and . _ : / # @ + = -",
+            }
+        )
+    title = _text(payload, "title", MAX_TITLE, errors)
+    content = _text(payload, "content", MAX_CONTENT, errors)
+    content_type = payload.get("content_type", "text/plain")
+    if content_type not in CONTENT_TYPES:
+        errors.append({"field": "content_type", "message": f"must be one of {CONTENT_TYPES}"})
+    tags = _tags(payload, errors)
+    context = _context(payload, errors)
+    metadata = payload.get("metadata", {})
+    if not isinstance(metadata, dict):
+        errors.append({"field": "metadata", "message": "must be an object"})
+    else:
+        _check_tree(metadata, "metadata", 1, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return Submission(
+        external_id=external_id,
+        title=title,
+        content=content,
+        content_type=content_type,
+        risk_tags=tags,
+        context=context,
+        metadata=metadata,
+    )

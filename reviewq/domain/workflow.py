@@ -1,0 +1,79 @@
+"""The item lifecycle: every legal move in one table (DESIGN section 3)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .errors import IllegalTransition
+
+
+class ItemStatus(StrEnum):
+    """Where an item is in review; the values are what the database stores."""
+
+    QUEUED = "queued"
+    IN_REVIEW = "in_review"
+    ESCALATED = "escalated"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Action(StrEnum):
+    """Everything that can happen to an item."""
+
+    CLAIM = "claim"
+    RELEASE = "release"
+    EXPIRE_CLAIM = "expire_claim"
+    APPROVE_PARTIAL = "approve_partial"  # first of two approvals: back to the queue
+    APPROVE = "approve"
+    EDIT = "edit"  # approve with edits
+    REJECT = "reject"
+    ESCALATE = "escalate"
+    RETURN = "return"  # supervisor sends an escalation back with guidance
+    BREACH_SLA = "breach_sla"
+    WITHDRAW = "withdraw"
+
+
+S, A = ItemStatus, Action
+
+TRANSITIONS: dict[tuple[ItemStatus, Action], ItemStatus] = {
+    (S.QUEUED, A.CLAIM): S.IN_REVIEW,
+    (S.QUEUED, A.BREACH_SLA): S.ESCALATED,
+    (S.QUEUED, A.WITHDRAW): S.WITHDRAWN,
+    (S.IN_REVIEW, A.RELEASE): S.QUEUED,
+    (S.IN_REVIEW, A.EXPIRE_CLAIM): S.QUEUED,
+    (S.IN_REVIEW, A.APPROVE_PARTIAL): S.QUEUED,
+    (S.IN_REVIEW, A.APPROVE): S.APPROVED,
+    (S.IN_REVIEW, A.EDIT): S.APPROVED,
+    (S.IN_REVIEW, A.REJECT): S.REJECTED,
+    (S.IN_REVIEW, A.ESCALATE): S.ESCALATED,
+    (S.IN_REVIEW, A.BREACH_SLA): S.ESCALATED,
+    (S.IN_REVIEW, A.WITHDRAW): S.WITHDRAWN,
+    (S.ESCALATED, A.APPROVE): S.APPROVED,
+    (S.ESCALATED, A.EDIT): S.APPROVED,
+    (S.ESCALATED, A.REJECT): S.REJECTED,
+    (S.ESCALATED, A.RETURN): S.QUEUED,
+    (S.ESCALATED, A.WITHDRAW): S.WITHDRAWN,
+}
+
+OPEN_STATUSES = frozenset({S.QUEUED, S.IN_REVIEW, S.ESCALATED})
+FINAL_STATUSES = frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN})
+
+
+def next_status(status: ItemStatus, action: Action) -> ItemStatus:
+    """Return the status an item moves to when ``action`` happens in ``status``.
+
+    Args:
+        status: the item's current status.
+        action: what is being done to it.
+
+    Returns:
+        The new status.
+
+    Raises:
+        IllegalTransition: the move is not in the table.
+    """
+    try:
+        return TRANSITIONS[(ItemStatus(status), Action(action))]
+    except KeyError:
+        raise IllegalTransition(str(status), str(action)) from None

@@ -1,0 +1,21 @@
+"""Typed tables, one module per concept. Importing this package registers them all."""
+
+from .audit import AuditEvent, AuditHead
+from .decision import Decision
+from .item import Item
+from .policy import PolicyRule, PolicyVersion
+from .source import Source, SourceStatus, SourceToken
+from .user import User
+
+__all__ = [
+    "AuditEvent",
+    "AuditHead",
+    "Decision",
+    "Item",
+    "PolicyRule",
+    "PolicyVersion",
+    "Source",
+    "SourceStatus",
+    "SourceToken",
+    "User",
+]

@@ -1,0 +1,36 @@
+"""Decisions: one person's act on an item, with the time it took."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.workflow import Action
+from ..extensions import db
+from .item import Item
+from .types import UTCDateTime, str_enum, utcnow
+from .user import User
+
+
+class Decision(db.Model):
+    """Approve, edit, reject, escalate or return, by one user on one item."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    action: Mapped[Action] = mapped_column(str_enum(Action))
+    item_version: Mapped[int]
+    content_before: Mapped[str | None] = mapped_column(sa.Text)
+    content_after: Mapped[str | None] = mapped_column(sa.Text)
+    reason_code: Mapped[str | None] = mapped_column(sa.String(40))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    active_seconds: Mapped[float | None]
+
+    item: Mapped[Item] = relationship()
+    user: Mapped[User] = relationship()

@@ -1,0 +1,69 @@
+"""Items: one AI output each, with the requirements its risk tags earned it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.workflow import ItemStatus
+from ..extensions import db
+from .policy import PolicyVersion
+from .source import Source
+from .types import UTCDateTime, str_enum, utcnow
+from .user import User
+
+
+class Item(db.Model):
+    """A draft under review. ``version`` guards every change (optimistic locking)."""
+
+    __tablename__ = "items"
+    __table_args__ = (
+        sa.UniqueConstraint("source_id", "external_id"),
+        sa.UniqueConstraint("source_id", "webhook_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(sa.ForeignKey("sources.id"))
+    external_id: Mapped[str] = mapped_column(sa.String(200))
+    webhook_id: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    content: Mapped[str] = mapped_column(sa.Text)
+    content_type: Mapped[str] = mapped_column(sa.String(40))
+    context: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", sa.JSON)
+    risk_tags: Mapped[list[str]] = mapped_column(sa.JSON)
+    unknown_tags: Mapped[list[str]] = mapped_column(sa.JSON)
+
+    # Requirements, fixed when the draft arrives (the policy may change later).
+    policy_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("policy_versions.id"))
+    min_level: Mapped[int]
+    approvals_required: Mapped[int]
+    sla_minutes: Mapped[int]
+    always_escalate: Mapped[bool]
+    qa_rate: Mapped[float]
+    routing_reason: Mapped[list[str]] = mapped_column(sa.JSON)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    status: Mapped[ItemStatus] = mapped_column(
+        str_enum(ItemStatus), default=ItemStatus.QUEUED, index=True
+    )
+    approvals_count: Mapped[int] = mapped_column(default=0)
+    claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    final_content: Mapped[str | None] = mapped_column(sa.Text)
+    edited: Mapped[bool] = mapped_column(default=False)
+    outcome_reason: Mapped[str | None] = mapped_column(sa.Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    source: Mapped[Source] = relationship()
+    policy_version: Mapped[PolicyVersion | None] = relationship()
+    claimed_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

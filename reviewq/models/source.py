@@ -1,0 +1,65 @@
+"""AI systems that submit drafts, with their secrets and pull-API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, str_enum, utcnow
+from .user import User
+
+
+class SourceStatus(StrEnum):
+    """Whether a source may submit drafts."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    RETIRED = "retired"
+
+
+class Source(db.Model):
+    """One AI system. Its webhook secret verifies intake and signs callbacks."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[SourceStatus] = mapped_column(
+        str_enum(SourceStatus), default=SourceStatus.ACTIVE
+    )
+    status_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    # HMAC needs the secret itself; it is shown once at creation or rotation, never again.
+    secret: Mapped[str] = mapped_column(sa.String(100))
+    previous_secret: Mapped[str | None] = mapped_column(sa.String(100))
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    callback_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    owner: Mapped[User] = relationship()
+
+    def verification_secrets(self, now: datetime) -> list[str]:
+        """The secrets that verify intake now: the current one, plus the old one in its grace."""
+        valid = [self.secret]
+        if self.previous_secret and self.previous_secret_until and now < self.previous_secret_until:
+            valid.append(self.previous_secret)
+        return valid
+
+
+class SourceToken(db.Model):
+    """A bearer token for the pull API, stored only as its SHA-256."""
+
+    __tablename__ = "source_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(sa.ForeignKey("sources.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    source: Mapped[Source] = relationship()

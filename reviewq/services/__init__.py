@@ -1,0 +1,1 @@
+"""Use cases: (session, actor, values) -> result. They flush, never commit."""

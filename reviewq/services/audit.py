@@ -1,0 +1,104 @@
+"""Writing and verifying the hash-chained audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain.audit import GENESIS, BrokenLink, EventRecord, event_hash, verify_chain
+from ..models import AuditEvent, AuditHead
+from ..models.types import utcnow
+
+HEAD_ID = 1
+
+
+def _advance_head(session: Session) -> tuple[int, str]:
+    """Take the next sequence number; the UPDATE holds the chain's lock until commit."""
+    stmt = (
+        sa.update(AuditHead)
+        .where(AuditHead.id == HEAD_ID)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)
+    )
+    row = session.execute(stmt, execution_options={"synchronize_session": False}).one_or_none()
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(AuditHead(id=HEAD_ID, seq=0, hash=GENESIS))
+        except IntegrityError:
+            pass  # another transaction created it first
+        row = session.execute(stmt, execution_options={"synchronize_session": False}).one()
+    return row.seq, row.hash
+
+
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    subject: str,
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Append an event to the chain, inside the caller's transaction.
+
+    Args:
+        session: the caller's session; the event commits or rolls back with its change.
+        actor: who did it, e.g. ``user:ana@example.com``, ``source:support-bot``, ``cli``.
+        action: what happened, e.g. ``item.submitted``.
+        subject: what it happened to, e.g. ``item:42``.
+        data: details worth keeping (never secrets).
+        at: when; defaults to now.
+
+    Returns:
+        The new event (flushed).
+    """
+    seq, prev_hash = _advance_head(session)
+    content = EventRecord(
+        seq=seq,
+        at=at or utcnow(),
+        actor=actor,
+        action=action,
+        subject=subject,
+        data=data or {},
+        prev_hash=prev_hash,
+    )
+    event = AuditEvent(**vars(content), hash=event_hash(content))
+    session.add(event)
+    session.execute(
+        sa.update(AuditHead).where(AuditHead.id == HEAD_ID).values(hash=event.hash),
+        execution_options={"synchronize_session": False},
+    )
+    session.flush()
+    return event
+
+
+def verify(session: Session) -> tuple[int, BrokenLink | None]:
+    """Walk the whole chain, then check that its end matches the head row.
+
+    Returns:
+        How many events verified, and the first broken link (None when intact).
+    """
+    events = session.scalars(
+        sa.select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)
+    )
+    last: list[tuple[int, str]] = []
+
+    def pairs():
+        for event in events:
+            last[:] = [(event.seq, event.hash)]
+            yield event.record(), event.hash
+
+    count, broken = verify_chain(pairs())
+    if broken:
+        return count, broken
+    head = session.get(AuditHead, HEAD_ID)
+    end = last[0] if last else (0, GENESIS)
+    if head is not None and (head.seq, head.hash) != end:
+        return count, BrokenLink(
+            end[0] + 1, f"events after {end[0]} are missing (head at {head.seq})"
+        )
+    return count, None

@@ -1,0 +1,152 @@
+"""Accepting drafts from AI sources, and the source-side actions on them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain import policy as policy_rules
+from ..domain.errors import NotFound, SourceUnavailable
+from ..domain.intake import Submission
+from ..domain.workflow import Action, ItemStatus, next_status
+from ..models import Item, Source, SourceStatus
+from . import audit
+from . import policy as policy_service
+
+
+def _existing(session: Session, source: Source, webhook_id: str, external_id: str) -> Item | None:
+    return session.scalar(
+        sa.select(Item)
+        .where(
+            Item.source_id == source.id,
+            sa.or_(Item.webhook_id == webhook_id, Item.external_id == external_id),
+        )
+        .order_by(Item.webhook_id != webhook_id)  # a webhook-id replay wins over external_id
+        .limit(1)
+    )
+
+
+def ensure_accepting(source: Source) -> None:
+    """Refuse drafts from a paused or retired source.
+
+    Raises:
+        SourceUnavailable: with the status and the reason given for it.
+    """
+    if source.status is not SourceStatus.ACTIVE:
+        raise SourceUnavailable(source.slug, source.status, source.status_reason)
+
+
+def submit(
+    session: Session, source: Source, webhook_id: str, draft: Submission, now: datetime
+) -> tuple[Item, bool]:
+    """Store a verified draft, or find the one it repeats.
+
+    Args:
+        session: the caller's session.
+        source: the verified sender.
+        webhook_id: the message id from the signature headers (replays reuse it).
+        draft: the validated submission.
+        now: when it was received.
+
+    Returns:
+        The item and whether it was created (False: the same webhook-id or external_id
+        was seen before, and nothing new was stored).
+
+    Raises:
+        SourceUnavailable: the source is paused or retired.
+    """
+    ensure_accepting(source)
+    found = _existing(session, source, webhook_id, draft.external_id)
+    if found:
+        return found, False
+    version = policy_service.current(session)
+    needs = policy_rules.resolve(draft.risk_tags, version.as_rules() if version else {})
+    reasons = needs.routing_reason()
+    if version is None:
+        reasons.insert(0, "no risk policy is set yet: the built-in default rule applied")
+    item = Item(
+        source_id=source.id,
+        external_id=draft.external_id,
+        webhook_id=webhook_id,
+        title=draft.title,
+        content=draft.content,
+        content_type=draft.content_type,
+        context=draft.context,
+        meta=draft.metadata,
+        risk_tags=draft.risk_tags,
+        unknown_tags=needs.unknown_tags,
+        policy_version_id=version.id if version else None,
+        min_level=needs.min_level,
+        approvals_required=needs.approvals,
+        sla_minutes=needs.sla_minutes,
+        always_escalate=needs.always_escalate,
+        qa_rate=needs.qa_rate,
+        routing_reason=reasons,
+        due_at=needs.due_at(now),
+        status=ItemStatus.ESCALATED if needs.always_escalate else ItemStatus.QUEUED,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(item)
+    except IntegrityError:
+        # A concurrent identical request won the unique constraint: answer with its item.
+        found = _existing(session, source, webhook_id, draft.external_id)
+        if found is None:
+            raise
+        return found, False
+    audit.record(
+        session,
+        f"source:{source.slug}",
+        "item.submitted",
+        f"item:{item.id}",
+        {
+            "external_id": item.external_id,
+            "webhook_id": webhook_id,
+            "risk_tags": item.risk_tags,
+            "status": item.status,
+            "policy_version": item.policy_version_id,
+        },
+        at=now,
+    )
+    return item, True
+
+
+def item_for_source(session: Session, source: Source, item_id: int) -> Item:
+    """One of the source's own items.
+
+    Raises:
+        NotFound: no such item, or it belongs to another source (indistinguishable).
+    """
+    item = session.get(Item, item_id)
+    if item is None or item.source_id != source.id:
+        raise NotFound(f"no item {item_id}")
+    return item
+
+
+def withdraw(session: Session, source: Source, item: Item, now: datetime) -> Item:
+    """The source takes back an undecided draft; withdrawing twice is harmless.
+
+    Raises:
+        IllegalTransition: the item is already approved or rejected.
+    """
+    if item.status is ItemStatus.WITHDRAWN:
+        return item
+    previous = item.status
+    item.status = next_status(item.status, Action.WITHDRAW)
+    item.claimed_by_id = item.claim_expires_at = None
+    item.decided_at = now
+    session.flush()
+    audit.record(
+        session,
+        f"source:{source.slug}",
+        "item.withdrawn",
+        f"item:{item.id}",
+        {"from": previous},
+        at=now,
+    )
+    return item

@@ -1,0 +1,169 @@
+"""Registering AI sources, their secrets and tokens, and pausing them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..domain import signing
+from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..models import Source, SourceStatus, SourceToken
+from . import audit
+from .users import by_email
+
+STATUS_EVENTS = {
+    SourceStatus.ACTIVE: "source.resumed",
+    SourceStatus.PAUSED: "source.paused",
+    SourceStatus.RETIRED: "source.retired",
+}
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+@dataclass(frozen=True)
+class NewSource:
+    """A created source with the credentials that are shown this once only."""
+
+    source: Source
+    secret: str
+    token: str
+
+
+def _check_callback_url(url: str | None) -> list[dict[str, str]]:
+    if url is None:
+        return []
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return [{"field": "callback_url", "message": "must be an http(s) URL with a host"}]
+    return []
+
+
+def get(session: Session, slug: str) -> Source:
+    """The source with this slug.
+
+    Raises:
+        NotFound: no such source.
+    """
+    source = session.scalar(sa.select(Source).where(Source.slug == slug))
+    if source is None:
+        raise NotFound(f"no source {slug!r}")
+    return source
+
+
+def create_source(
+    session: Session,
+    actor: str,
+    slug: str,
+    name: str,
+    owner_email: str,
+    callback_url: str | None = None,
+) -> NewSource:
+    """Register a source with a fresh webhook secret and one API token.
+
+    Raises:
+        ValidationFailed: bad slug, name, owner or callback URL.
+        Conflict: the slug is taken.
+    """
+    errors = []
+    if not SLUG.fullmatch(slug):
+        errors.append({"field": "slug", "message": "lowercase letters, digits and -, 2-63 long"})
+    if not name.strip():
+        errors.append({"field": "name", "message": "is required"})
+    owner = by_email(session, owner_email)
+    if owner is None:
+        errors.append({"field": "owner", "message": f"no user with email {owner_email}"})
+    errors += _check_callback_url(callback_url)
+    if errors:
+        raise ValidationFailed(errors)
+    if session.scalar(sa.select(Source.id).where(Source.slug == slug)):
+        raise Conflict(f"a source with slug {slug!r} already exists")
+    secret = signing.new_secret()
+    source = Source(
+        slug=slug, name=name.strip(), owner=owner, secret=secret, callback_url=callback_url
+    )
+    session.add(source)
+    session.flush()
+    token = issue_token(session, actor, source)
+    audit.record(
+        session,
+        actor,
+        "source.created",
+        f"source:{slug}",
+        {"name": source.name, "owner": owner_email, "callback_url": callback_url},
+    )
+    return NewSource(source, secret, token)
+
+
+def issue_token(session: Session, actor: str, source: Source) -> str:
+    """Make a new pull-API token for ``source``; only its hash is stored."""
+    token = signing.new_token()
+    session.add(SourceToken(source_id=source.id, token_hash=signing.token_hash(token)))
+    session.flush()
+    audit.record(session, actor, "source.token_issued", f"source:{source.slug}")
+    return token
+
+
+def rotate_secret(
+    session: Session, actor: str, source: Source, now: datetime, grace: timedelta
+) -> str:
+    """Give ``source`` a new secret; the old one keeps verifying for ``grace``.
+
+    Returns:
+        The new secret (shown once).
+    """
+    new = signing.new_secret()
+    source.previous_secret, source.previous_secret_until = source.secret, now + grace
+    source.secret = new
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "source.secret_rotated",
+        f"source:{source.slug}",
+        {"previous_valid_until": source.previous_secret_until.isoformat()},
+    )
+    return new
+
+
+def set_status(
+    session: Session, actor: str, source: Source, status: SourceStatus, reason: str | None
+) -> Source:
+    """Pause, resume or retire a source.
+
+    Raises:
+        ValidationFailed: pausing or retiring without a reason.
+        Conflict: the source is retired (final), or already in that status.
+    """
+    if status is not SourceStatus.ACTIVE and not (reason and reason.strip()):
+        raise ValidationFailed([{"field": "reason", "message": f"is required to {status}"}])
+    if source.status is SourceStatus.RETIRED:
+        raise Conflict(f"source {source.slug!r} is retired")
+    if source.status is status:
+        raise Conflict(f"source {source.slug!r} is already {status}")
+    previous = source.status
+    source.status = status
+    source.status_reason = reason.strip() if reason else None
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        STATUS_EVENTS[status],
+        f"source:{source.slug}",
+        {"from": previous, "reason": source.status_reason},
+    )
+    return source
+
+
+def by_token(session: Session, token: str) -> Source | None:
+    """The source a bearer token belongs to, if the token is known and not revoked."""
+    return session.scalar(
+        sa.select(Source)
+        .join(SourceToken, SourceToken.source_id == Source.id)
+        .where(
+            SourceToken.token_hash == signing.token_hash(token), SourceToken.revoked_at.is_(None)
+        )
+    )

@@ -1,0 +1,60 @@
+"""Creating and finding people."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..domain.authority import MAX_LEVEL, Role
+from ..domain.errors import Conflict, ValidationFailed
+from ..models import User
+from . import audit
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+
+
+def create_user(
+    session: Session, actor: str, email: str, name: str, role: str, level: int, password: str
+) -> User:
+    """Add a user with a hashed password.
+
+    Raises:
+        ValidationFailed: a bad email, role, level or a short password.
+        Conflict: the email is taken.
+    """
+    email = email.strip().lower()
+    errors = []
+    if not EMAIL.fullmatch(email):
+        errors.append({"field": "email", "message": "is not an email address"})
+    if not name.strip():
+        errors.append({"field": "name", "message": "is required"})
+    if role not in set(Role):
+        errors.append({"field": "role", "message": f"must be one of {', '.join(Role)}"})
+    if not 1 <= level <= MAX_LEVEL:
+        errors.append({"field": "level", "message": f"must be between 1 and {MAX_LEVEL}"})
+    if len(password) < MIN_PASSWORD:
+        errors.append({"field": "password", "message": f"needs {MIN_PASSWORD}+ characters"})
+    if errors:
+        raise ValidationFailed(errors)
+    if session.scalar(sa.select(User.id).where(User.email == email)):
+        raise Conflict(f"a user with email {email} already exists")
+    user = User(email=email, name=name.strip(), role=Role(role), level=level)
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "user.created",
+        f"user:{user.id}",
+        {"email": email, "role": role, "level": level},
+    )
+    return user
+
+
+def by_email(session: Session, email: str) -> User | None:
+    """The user with this email (case-insensitive), if any."""
+    return session.scalar(sa.select(User).where(User.email == email.strip().lower()))

@@ -1,0 +1,1 @@
+"""HTTP: blueprints, their error mapping, and the OpenAPI document."""

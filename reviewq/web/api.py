@@ -1,0 +1,134 @@
+"""The version 1 API used by AI sources: signed intake and the pull endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from ..domain import signing
+from ..domain.errors import NotFound, Unauthenticated, ValidationFailed
+from ..domain.intake import BadJSON, parse_json, parse_submission
+from ..domain.workflow import FINAL_STATUSES
+from ..extensions import db
+from ..models import Item, Source
+from ..models.types import utcnow
+from ..services import intake
+from ..services import sources as source_service
+from .openapi import openapi_document
+from .problems import problem
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_ID = 2**31 - 1
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    """The API view of an item (what a source may see of its own draft)."""
+    outcome = None
+    if item.status in FINAL_STATUSES:
+        outcome = {
+            "status": item.status.value,
+            "final_content": item.final_content,
+            "edited": item.edited,
+            "reason": item.outcome_reason,
+            "decided_at": item.decided_at.isoformat() if item.decided_at else None,
+        }
+    return {
+        "id": item.id,
+        "source": item.source.slug,
+        "external_id": item.external_id,
+        "title": item.title,
+        "status": item.status.value,
+        "risk_tags": item.risk_tags,
+        "unknown_tags": item.unknown_tags,
+        "requirements": {
+            "min_level": item.min_level,
+            "approvals": item.approvals_required,
+            "sla_minutes": item.sla_minutes,
+            "due_at": item.due_at.isoformat(),
+            "always_escalate": item.always_escalate,
+            "qa_sample_rate": item.qa_rate,
+            "policy_version": item.policy_version_id,
+            "routing_reason": item.routing_reason,
+        },
+        "outcome": outcome,
+        "created_at": item.created_at.isoformat(),
+        "links": {
+            "self": url_for("api.get_item", item_id=item.id),
+            "withdraw": url_for("api.withdraw_item", item_id=item.id),
+        },
+    }
+
+
+def _token_source() -> Source:
+    """The source whose bearer token came with the request."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    source = source_service.by_token(db.session, token.strip()) if scheme == "Bearer" else None
+    if source is None:
+        raise Unauthenticated("missing or unknown bearer token")
+    return source
+
+
+def _own_item(source: Source, item_id: int) -> Item:
+    if item_id > MAX_ID:
+        raise NotFound(f"no item {item_id}")
+    return intake.item_for_source(db.session, source, item_id)
+
+
+@bp.post("/sources/<slug>/items")
+def submit_item(slug: str) -> tuple[Response, int] | Response:
+    """Accept a draft signed per Standard Webhooks by the source's secret."""
+    body = request.get_data(cache=False)
+    now = utcnow()
+    source = db.session.scalar(sa.select(Source).where(Source.slug == slug))
+    signing.verify(body, request.headers, source.verification_secrets(now) if source else [])
+    assert source is not None  # verify() refuses unknown sources
+    intake.ensure_accepting(source)
+    try:
+        draft = parse_submission(parse_json(body))
+    except BadJSON as exc:
+        return problem(400, "Bad Request", str(exc), "bad-json")
+    item, created = intake.submit(db.session, source, request.headers["webhook-id"], draft, now)
+    db.session.commit()
+    response = jsonify(item_json(item))
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = url_for("api.get_item", item_id=item.id)
+    return response
+
+
+@bp.get("/items/<int:item_id>")
+def get_item(item_id: int) -> Response:
+    """One of the calling source's items, with its requirements and outcome."""
+    return jsonify(item_json(_own_item(_token_source(), item_id)))
+
+
+@bp.get("/sources/<slug>/items")
+def list_items(slug: str) -> Response:
+    """The calling source's items, newest first, optionally by ``external_id``."""
+    source = _token_source()
+    if source.slug != slug:
+        raise NotFound(f"no source {slug!r}")
+    limit = request.args.get("limit", "50")
+    if not limit.isdigit() or not 1 <= int(limit) <= 100:
+        raise ValidationFailed([{"field": "limit", "message": "must be a whole number 1-100"}])
+    query = sa.select(Item).where(Item.source_id == source.id)
+    if "external_id" in request.args:
+        query = query.where(Item.external_id == request.args["external_id"])
+    items = db.session.scalars(query.order_by(Item.id.desc()).limit(int(limit)))
+    return jsonify({"items": [item_json(i) for i in items]})
+
+
+@bp.post("/items/<int:item_id>/withdraw")
+def withdraw_item(item_id: int) -> Response:
+    """Take back an undecided draft."""
+    source = _token_source()
+    item = intake.withdraw(db.session, source, _own_item(source, item_id), utcnow())
+    db.session.commit()
+    return jsonify(item_json(item))
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())
