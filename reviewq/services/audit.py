@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -82,21 +83,20 @@ def verify(session: Session) -> tuple[int, BrokenLink | None]:
     Returns:
         How many events verified, and the first broken link (None when intact).
     """
-    events = session.scalars(
-        sa.select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)
-    )
-    last: list[tuple[int, str]] = []
+    query = sa.select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)
+    end = (0, GENESIS)
 
-    def pairs():
+    def pairs(events: Iterable[AuditEvent]) -> Iterator[tuple[EventRecord, str]]:
+        nonlocal end
         for event in events:
-            last[:] = [(event.seq, event.hash)]
+            end = (event.seq, event.hash)
             yield event.record(), event.hash
 
-    count, broken = verify_chain(pairs())
+    with session.scalars(query) as events:  # closes the server-side cursor on an early stop
+        count, broken = verify_chain(pairs(events))
     if broken:
         return count, broken
     head = session.get(AuditHead, HEAD_ID)
-    end = last[0] if last else (0, GENESIS)
     if head is not None and (head.seq, head.hash) != end:
         return count, BrokenLink(
             end[0] + 1, f"events after {end[0]} are missing (head at {head.seq})"

@@ -1,0 +1,205 @@
+"""Shared fixtures: the app on a real throwaway database (SQLite or PostgreSQL), clients,
+and helpers that make users, sources and signed requests.
+
+Isolation is by emptying the tables after each test rather than the savepoint recipe:
+the suite also drives real concurrent connections and live servers, which must see
+each other's committed rows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.test import TestResponse
+
+from reviewq import create_app
+from reviewq.domain import signing
+from reviewq.extensions import db
+from reviewq.services import sources, users
+from tests.support.services import ServiceUnavailable, create_database, ensure_postgres
+
+DEFAULT_PG = "postgresql+psycopg://127.0.0.1:5432/postgres"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("REVIEWQ_TEST_DB", "sqlite"),
+        help="database to run the suite on (PostgreSQL: TEST_DATABASE_URL names the server)",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"reviewq database: {config.getoption('--db')}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--db") == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL only (run with --db=postgresql)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    if request.config.getoption("--db") == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    try:
+        server = ensure_postgres(os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG)
+    except ServiceUnavailable as exc:
+        pytest.exit(str(exc), returncode=3)
+    url, drop = create_database(server)
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    os.environ["REVIEWQ_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+        }
+    )
+    with app.app_context():
+        flask_migrate.upgrade()  # the schema comes from the migrations, as in production
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for name in tables:
+                    conn.execute(sa.text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An app context, for tests that call services with ``db.session``."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@dataclass
+class SourceKit:
+    """A source with its one-time credentials, and helpers to call the API as it."""
+
+    client: FlaskClient
+    slug: str
+    secret: str
+    token: str
+
+    def submit(
+        self,
+        payload: Any,
+        *,
+        msg_id: str | None = None,
+        secret: str | None = None,
+        at: datetime | None = None,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> TestResponse:
+        body = raw if raw is not None else json.dumps(payload).encode()
+        signed = signing.sign(
+            secret or self.secret,
+            msg_id or f"msg_{uuid.uuid4().hex}",
+            body.decode("utf-8", "replace"),
+            at or datetime.now(UTC),
+        )
+        return self.client.post(
+            f"/api/v1/sources/{self.slug}/items",
+            data=body,
+            headers={**signed, "Content-Type": "application/json", **(headers or {})},
+        )
+
+    def get(self, path: str, token: str | None = None) -> TestResponse:
+        return self.client.get(path, headers={"Authorization": f"Bearer {token or self.token}"})
+
+    def post(self, path: str, token: str | None = None) -> TestResponse:
+        return self.client.post(path, headers={"Authorization": f"Bearer {token or self.token}"})
+
+
+def draft(**overrides: Any) -> dict[str, Any]:
+    """A valid submission body; keyword arguments replace or add fields."""
+    body = {
+        "external_id": f"draft-{uuid.uuid4().hex[:8]}",
+        "title": "Reply to ticket #8812",
+        "content": "Dear customer, your refund of $42.00 is on its way.",
+        "content_type": "text/markdown",
+        "risk_tags": ["refund", "customer-facing"],
+        "context": {"prompt": "Draft a reply", "conversation": [{"role": "user", "content": "Hi"}]},
+        "metadata": {"model": "demo-model", "confidence": 0.71},
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def owner(ctx: None):
+    user = users.create_user(
+        db.session, "test", "owner@example.com", "Olive Owner", "admin", 1, "correct-horse"
+    )
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def make_source(app: Flask, client: FlaskClient, owner):
+    def make(slug: str = "support-bot", callback_url: str | None = None) -> SourceKit:
+        new = sources.create_source(
+            db.session, "test", slug, slug.title(), owner.email, callback_url
+        )
+        db.session.commit()
+        return SourceKit(client, slug, new.secret, new.token)
+
+    return make
+
+
+@pytest.fixture
+def source(make_source) -> SourceKit:
+    return make_source()
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return Path(__file__).parent / "data"

@@ -1,0 +1,95 @@
+import json
+
+import pytest
+
+from reviewq.domain.errors import ValidationFailed
+from reviewq.domain.intake import BadJSON, parse_json, parse_submission
+
+GOOD = {"external_id": "draft-1", "title": "T", "content": "Hello"}
+
+
+def fields_of(payload: object) -> set[str]:
+    with pytest.raises(ValidationFailed) as err:
+        parse_submission(payload)
+    return {e["field"] for e in err.value.errors}
+
+
+def test_minimal_submission_gets_defaults() -> None:
+    sub = parse_submission(GOOD)
+    assert sub.content_type == "text/plain"
+    assert (sub.risk_tags, sub.context, sub.metadata) == ([], {}, {})
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"external_id": None}, "external_id"),
+        ({"external_id": ""}, "external_id"),
+        ({"external_id": "has space"}, "external_id"),
+        ({"external_id": "x" * 201}, "external_id"),
+        ({"external_id": "ok\n"}, "external_id"),
+        ({"external_id": 12}, "external_id"),
+        ({"title": None}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": "x" * 301}, "title"),
+        ({"title": 5}, "title"),
+        ({"content": None}, "content"),
+        ({"content": "a\x00b"}, "content"),
+        ({"content": "\ud800"}, "content"),
+        ({"content_type": "text/html"}, "content_type"),
+        ({"risk_tags": "refund"}, "risk_tags"),
+        ({"risk_tags": ["Refund"]}, "risk_tags[0]"),
+        ({"risk_tags": ["ok", 3]}, "risk_tags[1]"),
+        ({"risk_tags": ["a", "a"]}, "risk_tags"),
+        ({"risk_tags": [f"t{i}" for i in range(21)]}, "risk_tags"),
+        ({"context": []}, "context"),
+        ({"context": {"prompt": 1}}, "context.prompt"),
+        ({"context": {"conversation": {}}}, "context.conversation"),
+        ({"context": {"conversation": ["hi"]}}, "context.conversation[0]"),
+        (
+            {"context": {"conversation": [{"role": "bot", "content": "x"}]}},
+            "context.conversation[0].role",
+        ),
+        ({"context": {"conversation": [{"role": "user"}]}}, "context.conversation[0].content"),
+        ({"context": {"notes": "a\x00"}}, "context.notes"),
+        ({"metadata": "gpt"}, "metadata"),
+        ({"metadata": {"deep": json.loads("[" * 20 + "]" * 20)}}, "metadata.deep" + "[0]" * 15),
+        ({"surprise": 1}, "surprise"),
+    ],
+)
+def test_each_bad_field_is_named(change: dict, field: str) -> None:
+    payload = {**GOOD, **{k: v for k, v in change.items() if v is not None}}
+    for key, value in change.items():
+        if value is None:
+            payload.pop(key)
+    assert field in fields_of(payload)
+
+
+def test_all_bad_fields_are_reported_at_once() -> None:
+    assert fields_of({"title": 1, "risk_tags": "x"}) >= {
+        "external_id",
+        "title",
+        "content",
+        "risk_tags",
+    }
+
+
+@pytest.mark.parametrize("payload", [[], "text", 3, None])
+def test_body_must_be_an_object(payload: object) -> None:
+    assert fields_of(payload) == {"(body)"}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b"{", "not JSON"),
+        (b"", "not JSON"),
+        (b'{"a": NaN}', "NaN is not valid JSON"),
+        (b'{"a": Infinity}', "Infinity is not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_bad_json_is_explained(body: bytes, message: str) -> None:
+    with pytest.raises(BadJSON, match=message):
+        parse_json(body)

@@ -1,0 +1,61 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from reviewq.domain.errors import Conflict, ValidationFailed
+from reviewq.extensions import db
+from reviewq.models import SourceStatus
+from reviewq.services import sources
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def test_rotation_keeps_the_old_secret_for_the_grace_period(source) -> None:
+    src = sources.get(db.session, source.slug)
+    new = sources.rotate_secret(db.session, "test", src, NOW, timedelta(hours=24))
+    assert new != source.secret
+    assert src.verification_secrets(NOW + timedelta(hours=23)) == [new, source.secret]
+    assert src.verification_secrets(NOW + timedelta(hours=25)) == [new]
+
+
+def test_pause_needs_a_reason_and_retire_is_final(source) -> None:
+    src = sources.get(db.session, source.slug)
+    with pytest.raises(ValidationFailed):
+        sources.set_status(db.session, "test", src, SourceStatus.PAUSED, "  ")
+    sources.set_status(db.session, "test", src, SourceStatus.PAUSED, "drift")
+    with pytest.raises(Conflict):
+        sources.set_status(db.session, "test", src, SourceStatus.PAUSED, "again")
+    sources.set_status(db.session, "test", src, SourceStatus.ACTIVE, None)
+    assert src.status_reason is None
+    sources.set_status(db.session, "test", src, SourceStatus.RETIRED, "replaced")
+    with pytest.raises(Conflict, match="retired"):
+        sources.set_status(db.session, "test", src, SourceStatus.ACTIVE, None)
+
+
+@pytest.mark.parametrize(
+    ("slug", "owner_email", "url", "field"),
+    [
+        ("Bad Slug", "owner@example.com", None, "slug"),
+        ("ok-slug", "nobody@example.com", None, "owner"),
+        ("ok-slug", "owner@example.com", "ftp://x", "callback_url"),
+        ("ok-slug", "owner@example.com", "https://", "callback_url"),
+    ],
+)
+def test_bad_source_fields_are_named(owner, owner_email, slug, url, field) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        sources.create_source(db.session, "test", slug, "Name", owner_email, url)
+    assert field in {e["field"] for e in err.value.errors}
+
+
+def test_duplicate_slug_is_a_conflict(source) -> None:
+    with pytest.raises(Conflict):
+        sources.create_source(db.session, "test", source.slug, "x", "owner@example.com")
+
+
+def test_tokens_are_stored_hashed_and_found_by_hash(source) -> None:
+    from reviewq.models import SourceToken
+
+    stored = db.session.query(SourceToken).one()
+    assert source.token not in stored.token_hash
+    assert sources.by_token(db.session, source.token).slug == source.slug
+    assert sources.by_token(db.session, source.token + "x") is None
