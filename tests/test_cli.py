@@ -1,0 +1,167 @@
+import json
+
+import sqlalchemy as sa
+
+from reviewq.extensions import db
+from reviewq.models import AuditEvent, Item, Source, User
+
+
+def run(runner, *args: str, ok: bool = True):
+    result = runner.invoke(args=list(args))
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def test_users_create_hashes_the_password(runner, ctx) -> None:
+    out = run(
+        runner,
+        "users",
+        "create",
+        "--email",
+        "Ana@Example.com",
+        "--name",
+        "Ana",
+        "--role",
+        "reviewer",
+        "--level",
+        "2",
+        "--password",
+        "long-enough-pw",
+    )
+    assert "created reviewer ana@example.com (level 2)" in out.output
+    user = db.session.scalar(sa.select(User))
+    assert user.password_hash != "long-enough-pw" and user.check_password("long-enough-pw")
+
+
+def test_users_create_explains_bad_input(runner, ctx) -> None:
+    out = run(
+        runner,
+        "users",
+        "create",
+        "--email",
+        "nope",
+        "--name",
+        "A",
+        "--role",
+        "reviewer",
+        "--level",
+        "12",
+        "--password",
+        "short",
+        ok=False,
+    )
+    assert out.exit_code == 1
+    assert "email" in out.output and "level" in out.output and "password" in out.output
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_sources_create_json_prints_secret_and_token_once(runner, owner, ctx) -> None:
+    out = run(
+        runner,
+        "sources",
+        "create",
+        "bot",
+        "--name",
+        "Bot",
+        "--owner",
+        owner.email,
+        "--callback-url",
+        "https://example.com/hook",
+        "--json",
+    )
+    creds = json.loads(out.output)
+    assert set(creds) == {"slug", "secret", "token"} and creds["secret"].startswith("whsec_")
+    source = db.session.scalar(sa.select(Source))
+    assert source.callback_url == "https://example.com/hook"
+    dump = json.dumps([e.data for e in db.session.scalars(sa.select(AuditEvent))])
+    assert creds["secret"] not in dump and creds["token"] not in dump
+
+
+def test_sources_create_refuses_a_taken_slug(runner, source) -> None:
+    out = run(
+        runner,
+        "sources",
+        "create",
+        source.slug,
+        "--name",
+        "x",
+        "--owner",
+        "owner@example.com",
+        ok=False,
+    )
+    assert out.exit_code == 1 and "already exists" in out.output
+
+
+def test_pause_resume_cycle(runner, source, ctx) -> None:
+    assert (
+        "paused: drift" in run(runner, "sources", "pause", source.slug, "--reason", "drift").output
+    )
+    out = run(runner, "sources", "pause", source.slug, "--reason", "x", ok=False)
+    assert out.exit_code == 1 and "already paused" in out.output
+    run(runner, "sources", "resume", source.slug)
+    assert db.session.scalar(sa.select(Source.status)) == "active"
+    out = run(runner, "sources", "pause", "ghost", "--reason", "x", ok=False)
+    assert out.exit_code == 1 and "no source 'ghost'" in out.output
+
+
+def test_policy_set_and_show(runner, ctx) -> None:
+    assert "built-in default" in run(runner, "policy", "show").output
+    run(
+        runner,
+        "policy",
+        "set",
+        "legal",
+        "--level",
+        "3",
+        "--approvals",
+        "2",
+        "--sla-minutes",
+        "60",
+        "--always-escalate",
+    )
+    out = run(runner, "policy", "show").output
+    assert "policy version 1" in out
+    assert [line.split() for line in out.splitlines() if line.startswith("legal")] == [
+        ["legal", "3", "2", "60", "5%", "always"]
+    ]
+    bad = run(
+        runner,
+        "policy",
+        "set",
+        "legal",
+        "--level",
+        "0",
+        "--approvals",
+        "1",
+        "--sla-minutes",
+        "60",
+        ok=False,
+    )
+    assert bad.exit_code == 1 and "level must be between 1 and 9" in bad.output
+
+
+def test_audit_verify_reports_tampering(runner, source, ctx) -> None:
+    out = run(runner, "audit", "verify")
+    assert out.output.strip() == "verified 3 events"
+    db.session.execute(sa.update(AuditEvent).where(AuditEvent.seq == 2).values(action="forged"))
+    db.session.commit()
+    out = run(runner, "audit", "verify", ok=False)
+    assert out.exit_code == 1 and "BROKEN at event 2" in out.output
+
+
+def test_demo_is_idempotent(runner, ctx) -> None:
+    first = run(runner, "demo").output
+    assert "reviewer@example.com" in first and "Drafts: 50 added" in first
+    second = run(runner, "demo").output
+    assert "Drafts: 0 added" in second and "webhook secret" not in second
+    assert db.session.scalar(sa.select(sa.func.count(Item.id))) == 50
+    assert {u.role for u in db.session.scalars(sa.select(User))} == {
+        "reviewer",
+        "supervisor",
+        "manager",
+        "admin",
+    }
+    statuses = set(db.session.scalars(sa.select(Item.status)))
+    assert statuses == {"queued", "escalated"}  # fraud drafts always escalate
+    assert run(runner, "audit", "verify").output.startswith("verified")
