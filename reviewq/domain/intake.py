@@ -17,6 +17,7 @@ MAX_TITLE = 300
 MAX_CONTENT = 200_000
 MAX_DEPTH = 16
 ROLES = ("system", "user", "assistant", "tool")
+UNICODE_PROBLEM = "must be valid Unicode (no lone surrogates)"
 FIELDS = ("external_id", "title", "content", "content_type", "risk_tags", "context", "metadata")
 
 
@@ -61,29 +62,34 @@ class Submission:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def _text_problem(value: str) -> str | None:
-    if "\x00" in value:
-        return "must not contain NUL characters"
+def _encodable(value: str) -> bool:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return "must be valid Unicode (no lone surrogates)"
-    return None
+        return False
+    return True
+
+
+def _text_problem(value: str) -> str | None:
+    """What makes a text column value unstorable (PostgreSQL text refuses NUL)."""
+    if "\x00" in value:
+        return "must not contain NUL characters"
+    return None if _encodable(value) else UNICODE_PROBLEM
 
 
 def _check_tree(value: Any, path: str, depth: int, errors: list[dict[str, str]]) -> None:
-    """Free-form JSON (context, metadata): bounded depth and storable strings."""
+    """Free-form JSON (context, metadata): bounded depth, and strings that can be stored
+    and shown (valid Unicode). NUL is allowed here: JSON columns keep it escaped."""
     if depth > MAX_DEPTH:
         errors.append({"field": path, "message": f"nested deeper than {MAX_DEPTH} levels"})
         return
     if isinstance(value, str):
-        problem = _text_problem(value)
-        if problem:
-            errors.append({"field": path, "message": problem})
+        if not _encodable(value):
+            errors.append({"field": path, "message": UNICODE_PROBLEM})
     elif isinstance(value, dict):
         for key, child in value.items():
-            if problem := _text_problem(key):
-                errors.append({"field": path, "message": f"key {problem}"})
+            if not _encodable(key):
+                errors.append({"field": path, "message": f"key {UNICODE_PROBLEM}"})
             _check_tree(child, f"{path}.{key}", depth + 1, errors)
     elif isinstance(value, list):
         for i, child in enumerate(value):
@@ -132,8 +138,11 @@ def _context(payload: dict[str, Any], errors: list[dict[str, str]]) -> dict[str,
     if not isinstance(context, dict):
         errors.append({"field": "context", "message": "must be an object"})
         return {}
-    if "prompt" in context and not isinstance(context["prompt"], str):
+    prompt = context.get("prompt", "")
+    if not isinstance(prompt, str):
         errors.append({"field": "context.prompt", "message": "must be a string"})
+    elif problem := _text_problem(prompt):
+        errors.append({"field": "context.prompt", "message": problem})
     conversation = context.get("conversation", [])
     if not isinstance(conversation, list):
         errors.append({"field": "context.conversation", "message": "must be a list of turns"})
@@ -145,8 +154,11 @@ def _context(payload: dict[str, Any], errors: list[dict[str, str]]) -> dict[str,
                 continue
             if turn.get("role") not in ROLES:
                 errors.append({"field": f"{where}.role", "message": f"must be one of {ROLES}"})
-            if not isinstance(turn.get("content"), str):
+            content = turn.get("content")
+            if not isinstance(content, str):
                 errors.append({"field": f"{where}.content", "message": "must be a string"})
+            elif problem := _text_problem(content):
+                errors.append({"field": f"{where}.content", "message": problem})
     _check_tree(context, "context", 1, errors)
     return context
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from ..domain import signing
 from ..domain.errors import NotFound, Unauthenticated, ValidationFailed
-from ..domain.intake import BadJSON, parse_json, parse_submission
+from ..domain.intake import EXTERNAL_ID, BadJSON, parse_json, parse_submission
 from ..domain.workflow import FINAL_STATUSES
 from ..extensions import db
 from ..models import Item, Source
@@ -21,6 +21,22 @@ from .problems import problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_ID = 2**31 - 1
+# Query parameters each endpoint understands; anything else is refused, not ignored,
+# so a misspelt filter cannot silently return everything.
+QUERY_PARAMS = {"api.list_items": {"external_id", "limit"}}
+
+
+@bp.before_request
+def refuse_unknown_query_parameters() -> None:
+    """Answer 422 naming any query parameter the endpoint does not take."""
+    unknown = set(request.args) - QUERY_PARAMS.get(request.endpoint or "", set())
+    if unknown:
+        raise ValidationFailed(
+            [
+                {"field": name, "message": "is not a known query parameter"}
+                for name in sorted(unknown)
+            ]
+        )
 
 
 def item_json(item: Item) -> dict[str, Any]:
@@ -114,7 +130,10 @@ def list_items(slug: str) -> Response:
         raise ValidationFailed([{"field": "limit", "message": "must be a whole number 1-100"}])
     query = sa.select(Item).where(Item.source_id == source.id)
     if "external_id" in request.args:
-        query = query.where(Item.external_id == request.args["external_id"])
+        external_id = request.args["external_id"]
+        if not EXTERNAL_ID.fullmatch(external_id):
+            raise ValidationFailed([{"field": "external_id", "message": "is not a valid id"}])
+        query = query.where(Item.external_id == external_id)
     items = db.session.scalars(query.order_by(Item.id.desc()).limit(int(limit)))
     return jsonify({"items": [item_json(i) for i in items]})
 

@@ -7,7 +7,7 @@ from typing import Any
 from ..domain.intake import CONTENT_TYPES, MAX_CONTENT, MAX_DEPTH, MAX_TAGS, MAX_TITLE, ROLES
 
 # ECMA-262 forms of the patterns in domain/intake.py and domain/policy.py.
-TEXT = r"^[^\u0000]*\S[^\u0000]*$"
+TEXT = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
 TAG = r"^[a-z0-9][a-z0-9._:-]{0,62}$"
 EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._:/#@+=-]{0,199}$"
 ITEM_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
@@ -33,6 +33,7 @@ PROBLEMS = {
     "401": _problem("Missing or wrong credentials (same answer whatever was wrong)."),
     "404": _problem("No such item or source, or it belongs to another source."),
     "405": _problem("Method not allowed."),
+    "422": _problem("Fields or query parameters are invalid or unknown; `errors` names each."),
 }
 
 SCHEMAS: dict[str, Any] = {
@@ -208,7 +209,6 @@ def openapi_document() -> dict[str, Any]:
                         "400": _problem("The body is not UTF-8 JSON."),
                         **PROBLEMS,
                         "413": _problem("The body is over the size limit."),
-                        "422": _problem("Fields are missing or invalid; `errors` names each."),
                         "423": _problem("The source is paused or retired; nothing was stored."),
                     },
                 },
@@ -217,7 +217,11 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "The source's own items, newest first",
                     "parameters": [
                         slug,
-                        {"name": "external_id", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "external_id",
+                            "in": "query",
+                            "schema": {"type": "string", "pattern": EXTERNAL_ID},
+                        },
                         {
                             "name": "limit",
                             "in": "query",
@@ -244,7 +248,6 @@ def openapi_document() -> dict[str, Any]:
                             },
                         },
                         **PROBLEMS,
-                        "422": _problem("A query parameter is invalid."),
                     },
                 },
             },

@@ -51,7 +51,13 @@ def test_minimal_submission_gets_defaults() -> None:
             "context.conversation[0].role",
         ),
         ({"context": {"conversation": [{"role": "user"}]}}, "context.conversation[0].content"),
-        ({"context": {"notes": "a\x00"}}, "context.notes"),
+        ({"context": {"prompt": "a\x00"}}, "context.prompt"),
+        (
+            {"context": {"conversation": [{"role": "user", "content": "\x00"}]}},
+            "context.conversation[0].content",
+        ),
+        ({"context": {"notes": "\udfff"}}, "context.notes"),
+        ({"metadata": {"model": ["\ud800"]}}, "metadata.model[0]"),
         ({"metadata": "gpt"}, "metadata"),
         ({"metadata": {"deep": json.loads("[" * 20 + "]" * 20)}}, "metadata.deep" + "[0]" * 15),
         ({"surprise": 1}, "surprise"),
@@ -93,3 +99,8 @@ def test_body_must_be_an_object(payload: object) -> None:
 def test_bad_json_is_explained(body: bytes, message: str) -> None:
     with pytest.raises(BadJSON, match=message):
         parse_json(body)
+
+
+def test_nul_is_kept_in_free_form_json() -> None:
+    sub = parse_submission({**GOOD, "metadata": {"k\x00": "v\x00"}, "context": {"n": "\x00"}})
+    assert sub.metadata == {"k\x00": "v\x00"}
