@@ -1,7 +1,9 @@
 """Flask extensions, created unbound; ``create_app`` binds them with ``init_app``."""
 
+from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from redis import Redis
 from sqlalchemy import MetaData
 
 # Named constraints, so migrations can alter them on every database.
@@ -15,3 +17,15 @@ NAMING = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(compare_type=True)
+
+
+def redis_client(app: Flask) -> Redis | None:
+    """The app's Redis client (connections are opened lazily), or None in embedded mode."""
+    url = app.config.get("REDIS_URL")
+    if not url:
+        return None
+    if "reviewq.redis" not in app.extensions:
+        app.extensions["reviewq.redis"] = Redis.from_url(
+            url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+        )
+    return app.extensions["reviewq.redis"]

@@ -28,7 +28,12 @@ from reviewq import create_app
 from reviewq.domain import signing
 from reviewq.extensions import db
 from reviewq.services import sources, users
-from tests.support.services import ServiceUnavailable, create_database, ensure_postgres
+from tests.support.services import (
+    ServiceUnavailable,
+    create_database,
+    ensure_postgres,
+    ensure_redis,
+)
 
 DEFAULT_PG = "postgresql+psycopg://127.0.0.1:5432/postgres"
 
@@ -203,3 +208,12 @@ def source(make_source) -> SourceKit:
 @pytest.fixture
 def data_dir() -> Path:
     return Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A real Redis: the local one, or a throwaway server started for the run."""
+    try:
+        return ensure_redis(os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0")
+    except ServiceUnavailable as exc:
+        pytest.exit(str(exc), returncode=3)
