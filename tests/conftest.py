@@ -61,15 +61,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+def pg_server(request: pytest.FixtureRequest) -> str | None:
+    """The PostgreSQL server's admin URL (None on a SQLite run)."""
     if request.config.getoption("--db") == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-        return
+        return None
     try:
-        server = ensure_postgres(os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG)
+        return ensure_postgres(os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG)
     except ServiceUnavailable as exc:
         pytest.exit(str(exc), returncode=3)
-    url, drop = create_database(server)
+
+
+def _throwaway_database(pg_server: str | None, folder: Path) -> tuple[str, Any]:
+    if pg_server is None:
+        return f"sqlite:///{folder / 'test.sqlite3'}", lambda: None
+    return create_database(pg_server)
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_server: str | None, tmp_path_factory: pytest.TempPathFactory):
+    url, drop = _throwaway_database(pg_server, tmp_path_factory.mktemp("db"))
+    yield url
+    drop()
+
+
+@pytest.fixture
+def fresh_database_url(pg_server: str | None, tmp_path: Path):
+    """An empty database of the run's kind, for migration tests."""
+    url, drop = _throwaway_database(pg_server, tmp_path)
     yield url
     drop()
 
@@ -217,3 +235,19 @@ def redis_url() -> str:
         return ensure_redis(os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0")
     except ServiceUnavailable as exc:
         pytest.exit(str(exc), returncode=3)
+
+
+@pytest.fixture
+def make_app(app: Flask):
+    """Build extra apps (other settings, extra routes); their connections close at the end."""
+    made: list[Flask] = []
+
+    def make(**config: Any) -> Flask:
+        extra = create_app(config)
+        made.append(extra)
+        return extra
+
+    yield make
+    for extra in made:
+        with extra.app_context():
+            db.engine.dispose()

@@ -1,7 +1,12 @@
-"""Who may do what: roles and authority levels (DESIGN section 1), in one place."""
+"""Who may do what: roles and authority levels (DESIGN section 1), in one place.
+
+Views, templates and services all ask ``can(actor, permission, item)``; nothing else
+derives a permission.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -14,4 +19,59 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class Permission(StrEnum):
+    """Things a person may be allowed to do."""
+
+    WORK_QUEUE = "work_queue"  # see the queue, press Review next
+    VIEW_ITEM = "view_item"  # read an item page
+    DECIDE = "decide"  # approve, edit, reject, escalate this item
+    SUPERVISE = "supervise"  # escalations, overdue items, canaries (later issues)
+    SEE_REPORTS = "see_reports"
+    ADMINISTER = "administer"  # users, sources, secrets, policy
+
+
 MAX_LEVEL = 9
+
+_GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.REVIEWER: frozenset({Permission.WORK_QUEUE, Permission.VIEW_ITEM, Permission.DECIDE}),
+    Role.SUPERVISOR: frozenset(
+        {Permission.WORK_QUEUE, Permission.VIEW_ITEM, Permission.DECIDE, Permission.SUPERVISE}
+    ),
+    Role.MANAGER: frozenset({Permission.VIEW_ITEM, Permission.SEE_REPORTS}),
+    Role.ADMIN: frozenset({Permission.ADMINISTER}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The facts about a person that authority depends on."""
+
+    id: int
+    role: Role
+    level: int
+    active: bool = True
+
+
+def effective_level(actor: Actor) -> int:
+    """The authority an actor brings to an item: supervisors cover every item's need."""
+    return MAX_LEVEL if actor.role is Role.SUPERVISOR else actor.level
+
+
+def can(actor: Actor | None, permission: Permission, min_level: int | None = None) -> bool:
+    """Whether ``actor`` may do ``permission`` (on an item needing ``min_level``).
+
+    Args:
+        actor: the person, or None for an anonymous visitor.
+        permission: what they want to do.
+        min_level: the item's required authority, for item-level permissions.
+
+    Returns:
+        True when the role grants it and, for decisions, the level is high enough.
+    """
+    if actor is None or not actor.active:
+        return False
+    if permission not in _GRANTS[actor.role]:
+        return False
+    if permission is Permission.DECIDE and min_level is not None:
+        return effective_level(actor) >= min_level
+    return True

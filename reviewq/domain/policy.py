@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 DEFAULT_TAG = "*"
+RISK_NAMES = {1: "high", 2: "medium", 3: "low"}  # by queue priority
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._:-]{0,62}$")
 
 
@@ -49,6 +50,14 @@ class Requirements:
     qa_rate: float
     applied: list[Rule] = field(default_factory=list)
     unknown_tags: list[str] = field(default_factory=list)
+
+    @property
+    def priority(self) -> int:
+        """Queue priority by risk: 1 high (level 3+, two approvals or escalating), 2 medium
+        (level 2), 3 low. Review next takes the lowest number first."""
+        if self.min_level >= 3 or self.approvals >= 2 or self.always_escalate:
+            return 1
+        return 2 if self.min_level == 2 else 3
 
     def due_at(self, received_at: datetime) -> datetime:
         """When the review must be finished, counted from when the draft arrived."""

@@ -4,6 +4,7 @@ from .audit import AuditEvent, AuditHead
 from .decision import Decision
 from .item import Item
 from .policy import PolicyRule, PolicyVersion
+from .session import LoginAttempt, UserSession
 from .source import Source, SourceStatus, SourceToken
 from .user import User
 
@@ -12,10 +13,13 @@ __all__ = [
     "AuditHead",
     "Decision",
     "Item",
+    "LoginAttempt",
+    "LoginAttempt",
     "PolicyRule",
     "PolicyVersion",
     "Source",
     "SourceStatus",
     "SourceToken",
     "User",
+    "UserSession",
 ]

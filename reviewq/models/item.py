@@ -23,6 +23,15 @@ class Item(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("source_id", "external_id"),
         sa.UniqueConstraint("source_id", "webhook_id"),
+        # Review next reads the queue in this order; only queued rows are indexed.
+        sa.Index(
+            "ix_items_queue",
+            "priority",
+            "due_at",
+            "created_at",
+            postgresql_where=sa.text("status = 'queued'"),
+            sqlite_where=sa.text("status = 'queued'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +53,7 @@ class Item(db.Model):
     sla_minutes: Mapped[int]
     always_escalate: Mapped[bool]
     qa_rate: Mapped[float]
+    priority: Mapped[int] = mapped_column(default=3)  # 1 high risk, 2 medium, 3 low
     routing_reason: Mapped[list[str]] = mapped_column(sa.JSON)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -52,9 +62,13 @@ class Item(db.Model):
     )
     approvals_count: Mapped[int] = mapped_column(default=0)
     claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-person rule: who gave the standing first approval (None when there is none).
+    first_approver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
 
+    # The reviewed text: the draft as edited by reviewers (None while nobody has edited it).
     final_content: Mapped[str | None] = mapped_column(sa.Text)
     edited: Mapped[bool] = mapped_column(default=False)
     outcome_reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -64,6 +78,11 @@ class Item(db.Model):
 
     source: Mapped[Source] = relationship()
     policy_version: Mapped[PolicyVersion | None] = relationship()
-    claimed_by: Mapped[User | None] = relationship()
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+
+    @property
+    def current_content(self) -> str:
+        """What a reviewer is looking at: the latest edit, or the AI's draft."""
+        return self.final_content if self.final_content is not None else self.content
 
     __mapper_args__ = {"version_id_col": version}

@@ -84,6 +84,7 @@ def submit(
         sla_minutes=needs.sla_minutes,
         always_escalate=needs.always_escalate,
         qa_rate=needs.qa_rate,
+        priority=needs.priority,
         routing_reason=reasons,
         due_at=needs.due_at(now),
         status=ItemStatus.ESCALATED if needs.always_escalate else ItemStatus.QUEUED,

@@ -176,10 +176,8 @@ def test_api_errors_are_problem_json(client) -> None:
         assert resp.get_json()["status"] == status
 
 
-def test_unexpected_errors_are_problem_json_500(database_url) -> None:
-    from reviewq import create_app
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+def test_unexpected_errors_are_problem_json_500(make_app, database_url) -> None:
+    app = make_app(SQLALCHEMY_DATABASE_URI=database_url)
 
     @app.get("/api/v1/boom")
     def boom():
