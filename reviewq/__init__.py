@@ -63,23 +63,44 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf = CSRFProtect(app)
     login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.login_message = "Please sign in to continue."
 
-    from . import models
+    from .models.types import utcnow
+    from .services import auth
 
     @login.user_loader
-    def load_user(user_id: str) -> models.User | None:
-        return db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+    def load_user(token: str):  # type: ignore[no-untyped-def]
+        user = auth.user_for_token(db.session, token, utcnow())
+        if user is not None:
+            user.session_token = token
+        return user
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
 
-    from .web import api, health, problems
+    from .web import api, health, problems, review
+    from .web import auth as auth_views
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(review.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
     problems.register(app)
+
+    @app.after_request
+    def security_headers(response):  # type: ignore[no-untyped-def]
+        # AI content is untrusted: no inline script, no remote images or frames.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
 
     from . import cli
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -96,5 +97,8 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "reviewq_session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=10),  # a working day
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "JSON_SORT_KEYS": False,
     }

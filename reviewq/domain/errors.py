@@ -45,3 +45,28 @@ class ValidationFailed(ReviewqError):
     def __init__(self, errors: list[dict[str, str]]):
         super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
         self.errors = errors
+
+
+class NotAllowed(ReviewqError):
+    """The person's role or authority level does not allow this."""
+
+
+class TwoPersonRule(NotAllowed):
+    """The same person may not give both approvals of a two-person item."""
+
+
+class StaleClaim(Conflict):
+    """The person no longer holds the item (lease expired, skipped, or taken by another)."""
+
+
+class StaleVersion(Conflict):
+    """The item changed since the person opened it."""
+
+
+class TooManyAttempts(ReviewqError):
+    """Sign-in is throttled after repeated failures."""
+
+    def __init__(self, retry_after_seconds: int):
+        minutes = max(1, -(-retry_after_seconds // 60))
+        super().__init__(f"Too many failed sign-ins. Try again in {minutes} minute(s).")
+        self.retry_after_seconds = retry_after_seconds

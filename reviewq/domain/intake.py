@@ -70,7 +70,7 @@ def _encodable(value: str) -> bool:
     return True
 
 
-def _text_problem(value: str) -> str | None:
+def text_problem(value: str) -> str | None:
     """What makes a text column value unstorable (PostgreSQL text refuses NUL)."""
     if "\x00" in value:
         return "must not contain NUL characters"
@@ -108,7 +108,7 @@ def _text(payload: dict[str, Any], name: str, max_len: int, errors: list[dict[st
         errors.append({"field": name, "message": "must not be blank"})
     elif len(value) > max_len:
         errors.append({"field": name, "message": f"must be at most {max_len} characters"})
-    elif problem := _text_problem(value):
+    elif problem := text_problem(value):
         errors.append({"field": name, "message": problem})
     return value
 
@@ -141,7 +141,7 @@ def _context(payload: dict[str, Any], errors: list[dict[str, str]]) -> dict[str,
     prompt = context.get("prompt", "")
     if not isinstance(prompt, str):
         errors.append({"field": "context.prompt", "message": "must be a string"})
-    elif problem := _text_problem(prompt):
+    elif problem := text_problem(prompt):
         errors.append({"field": "context.prompt", "message": problem})
     conversation = context.get("conversation", [])
     if not isinstance(conversation, list):
@@ -157,7 +157,7 @@ def _context(payload: dict[str, Any], errors: list[dict[str, str]]) -> dict[str,
             content = turn.get("content")
             if not isinstance(content, str):
                 errors.append({"field": f"{where}.content", "message": "must be a string"})
-            elif problem := _text_problem(content):
+            elif problem := text_problem(content):
                 errors.append({"field": f"{where}.content", "message": problem})
     _check_tree(context, "context", 1, errors)
     return context

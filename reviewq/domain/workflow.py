@@ -77,3 +77,15 @@ def next_status(status: ItemStatus, action: Action) -> ItemStatus:
         return TRANSITIONS[(ItemStatus(status), Action(action))]
     except KeyError:
         raise IllegalTransition(str(status), str(action)) from None
+
+
+# Why a draft was rejected; the code is stored, the label is shown.
+REJECT_REASONS = {
+    "factual_error": "Factual error or wrong figure",
+    "policy_violation": "Breaks policy or promises what policy does not allow",
+    "personal_data": "Exposes personal data",
+    "unsafe_advice": "Unsafe or overconfident advice (medical, legal, financial)",
+    "tone": "Tone or wording not fit to send",
+    "off_topic": "Does not answer the request",
+    "other": "Other (explain in the reason)",
+}

@@ -36,9 +36,17 @@ class User(UserMixin, db.Model):
         """True when ``password`` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
 
+    # Set when the user is loaded from a sign-in session (never stored on this table).
+    session_token = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in
         return self.active
+
+    def get_id(self) -> str | None:
+        """Flask-Login keeps the session token in the cookie, not the user id, so signing
+        out on the server ends every copy of the cookie."""
+        return self.session_token
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role} L{self.level}>"

@@ -1,23 +1,38 @@
-"""RFC 9457 problem details for the API; every error is mapped here once."""
+"""Errors mapped to HTTP once: RFC 9457 problem details on /api/, a page for people."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import (
     Conflict,
     IllegalTransition,
+    NotAllowed,
     NotFound,
-    SignatureInvalid,
+    ReviewqError,
     SourceUnavailable,
+    TooManyAttempts,
     Unauthenticated,
     ValidationFailed,
 )
 
 PROBLEM_TYPE = "https://reviewq.dev/problems/"
+
+# Most specific first: the first matching class decides status, title and problem type.
+STATUS: list[tuple[type[ReviewqError], int, str, str]] = [
+    (ValidationFailed, 422, "Invalid fields", "validation"),
+    (Unauthenticated, 401, "Unauthorized", "unauthorized"),
+    (SourceUnavailable, 423, "Source unavailable", "source-unavailable"),
+    (NotFound, 404, "Not Found", "not-found"),
+    (NotAllowed, 403, "Forbidden", "forbidden"),
+    (IllegalTransition, 409, "Conflict", "illegal-transition"),
+    (Conflict, 409, "Conflict", "conflict"),
+    (TooManyAttempts, 429, "Too Many Requests", "throttled"),
+]
 
 
 def problem(status: int, title: str, detail: str, kind: str, **extra: Any) -> Response:
@@ -30,74 +45,58 @@ def problem(status: int, title: str, detail: str, kind: str, **extra: Any) -> Re
     return response
 
 
-def unauthorized(detail: str) -> Response:
-    """401 with the same body whatever failed, so callers learn nothing about why."""
-    response = problem(401, "Unauthorized", detail, "unauthorized")
-    response.headers["WWW-Authenticate"] = 'Bearer realm="reviewq"'
-    return response
-
-
 def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
-def register(app: Flask) -> None:
-    """Map named errors and HTTP errors to problem+json on ``/api/``."""
+def _page(status: int, title: str, detail: str) -> tuple[str, int]:
+    return render_template("error.html", status=status, title=title, detail=detail), status
 
-    @app.errorhandler(ValidationFailed)
-    def validation_failed(exc: ValidationFailed) -> Response:
-        return problem(422, "Invalid fields", str(exc), "validation", errors=exc.errors)
 
-    @app.errorhandler(SignatureInvalid)
-    def signature_invalid(exc: SignatureInvalid) -> Response:
-        return unauthorized("The webhook signature, timestamp or source did not verify.")
-
-    @app.errorhandler(Unauthenticated)
-    def unauthenticated(exc: Unauthenticated) -> Response:
-        return unauthorized("A valid bearer token for this source is required.")
-
-    @app.errorhandler(SourceUnavailable)
-    def source_unavailable(exc: SourceUnavailable) -> Response:
-        return problem(
-            423,
-            f"Source {exc.status}",
-            str(exc),
-            "source-unavailable",
-            source_status=str(exc.status),
-            reason=exc.reason,
-        )
-
-    @app.errorhandler(NotFound)
-    def not_found(exc: NotFound) -> Response:
-        return problem(404, "Not Found", str(exc), "not-found")
-
-    @app.errorhandler(IllegalTransition)
-    def illegal(exc: IllegalTransition) -> Response:
-        return problem(409, "Conflict", str(exc), "illegal-transition", item_status=exc.status)
-
-    @app.errorhandler(Conflict)
-    def conflict(exc: Conflict) -> Response:
-        return problem(409, "Conflict", str(exc), "conflict")
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> Response | HTTPException:
-        if not _is_api():
-            return exc
-        response = problem(
-            exc.code or 500, exc.name, exc.description or exc.name, f"http-{exc.code}"
-        )
-        if exc.code == 405 and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(exc.valid_methods)
+def _domain_error(exc: ReviewqError) -> Response | tuple[str, int]:
+    status, title, kind = next((s, t, k) for cls, s, t, k in STATUS if isinstance(exc, cls))
+    if not _is_api():
+        return _page(status, title, str(exc))
+    if isinstance(exc, Unauthenticated):
+        # One body whatever failed (signature, timestamp, source or token).
+        response = problem(401, title, "Missing or invalid credentials.", kind)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="reviewq"'
         return response
+    extra: dict[str, Any] = {}
+    if isinstance(exc, ValidationFailed):
+        extra["errors"] = exc.errors
+    if isinstance(exc, SourceUnavailable):
+        extra = {"source_status": str(exc.status), "reason": exc.reason}
+    if isinstance(exc, IllegalTransition):
+        extra["item_status"] = exc.status
+    return problem(status, title, str(exc), kind, **extra)
 
-    @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> Response | tuple[str, int]:
-        current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        if _is_api():
-            return problem(
-                500,
-                "Internal Server Error",
-                "Something went wrong on our side; it has been logged.",
-                "internal",
-            )
-        return "Internal Server Error", 500
+
+def _http_error(exc: HTTPException) -> Response | tuple[str, int]:
+    code = exc.code or 500
+    if not _is_api():
+        return _page(code, exc.name, exc.description or exc.name)
+    response = problem(code, exc.name, exc.description or exc.name, f"http-{code}")
+    if code == 405 and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+def _stale(exc: StaleDataError) -> Response | tuple[str, int]:
+    return _domain_error(Conflict("The item changed at the same moment; nothing was changed."))
+
+
+def _unexpected(exc: Exception) -> Response | tuple[str, int]:
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    detail = "Something went wrong on our side; it has been logged."
+    if _is_api():
+        return problem(500, "Internal Server Error", detail, "internal")
+    return _page(500, "Internal Server Error", detail)
+
+
+def register(app: Flask) -> None:
+    """Install the error mapping on ``app``."""
+    app.register_error_handler(ReviewqError, _domain_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StaleDataError, _stale)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,95 @@
+"""What the queue looks like to one person: counts, their claims, the next items in line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from ..domain.authority import Actor, effective_level
+from ..domain.workflow import ItemStatus
+from ..models import Item, Source
+from .review import QueueFilter
+
+AGE_BUCKETS = [("under 1 h", timedelta(hours=1)), ("1-4 h", timedelta(hours=4))]
+
+
+@dataclass
+class Overview:
+    """Counts of waiting work and the first items in line."""
+
+    by_priority: dict[int, int] = field(default_factory=dict)
+    by_source: list[tuple[str, str, int]] = field(default_factory=list)  # slug, name, count
+    by_age: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+    eligible: int = 0
+    my_claims: list[Item] = field(default_factory=list)
+    next_up: list[Item] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+
+def overview(
+    session: Session, actor: Actor, now: datetime, where: QueueFilter, limit: int = 25
+) -> Overview:
+    """Summarise the queued items (filtered by ``where``) for ``actor``."""
+    queued = [Item.status == ItemStatus.QUEUED]
+    if where.source_id is not None:
+        queued.append(Item.source_id == where.source_id)
+    if where.priority is not None:
+        queued.append(Item.priority == where.priority)
+    result = Overview()
+    result.by_priority = dict(
+        session.execute(
+            sa.select(Item.priority, sa.func.count()).where(*queued).group_by(Item.priority)
+        ).all()
+    )
+    result.by_source = [
+        (slug, name, count)
+        for slug, name, count in session.execute(
+            sa.select(Source.slug, Source.name, sa.func.count(Item.id))
+            .join(Item, Item.source_id == Source.id)
+            .where(*queued)
+            .group_by(Source.slug, Source.name)
+            .order_by(Source.slug)
+        ).all()
+    ]
+    ages = session.scalars(sa.select(Item.created_at).where(*queued)).all()
+    result.by_age = {label: 0 for label, _ in AGE_BUCKETS} | {"over 4 h": 0}
+    for created in ages:
+        age = now - created
+        label = next((name for name, limit_ in AGE_BUCKETS if age < limit_), "over 4 h")
+        result.by_age[label] += 1
+    result.overdue = (
+        session.scalar(sa.select(sa.func.count()).where(*queued, Item.due_at < now)) or 0
+    )
+    eligible = [
+        *queued,
+        Item.min_level <= effective_level(actor),
+        sa.or_(Item.first_approver_id.is_(None), Item.first_approver_id != actor.id),
+    ]
+    result.eligible = session.scalar(sa.select(sa.func.count()).where(*eligible)) or 0
+    result.next_up = list(
+        session.scalars(
+            sa.select(Item)
+            .options(joinedload(Item.source))
+            .where(*eligible)
+            .order_by(Item.priority, Item.due_at, Item.created_at, Item.id)
+            .limit(limit)
+        )
+    )
+    result.my_claims = list(
+        session.scalars(
+            sa.select(Item)
+            .options(joinedload(Item.source))
+            .where(
+                Item.status == ItemStatus.IN_REVIEW,
+                Item.claimed_by_id == actor.id,
+                Item.claim_expires_at > now,
+            )
+            .order_by(Item.claimed_at)
+        )
+    )
+    result.sources = list(session.scalars(sa.select(Source).order_by(Source.slug)))
+    return result

@@ -1,0 +1,306 @@
+"""The reviewer's work: claim the next item, keep or release the claim, decide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from ..domain.authority import Actor, Permission, can, effective_level
+from ..domain.errors import (
+    NotAllowed,
+    StaleClaim,
+    StaleVersion,
+    TwoPersonRule,
+    ValidationFailed,
+)
+from ..domain.intake import MAX_CONTENT, text_problem
+from ..domain.workflow import REJECT_REASONS, Action, ItemStatus, next_status
+from ..models import Decision, Item
+from . import audit
+
+LEASE = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Narrows what Review next may pick (None = any)."""
+
+    source_id: int | None = None
+    priority: int | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a reviewer submits on an item."""
+
+    action: Action  # APPROVE, EDIT, REJECT or ESCALATE
+    version: int
+    content: str | None = None
+    reason_code: str | None = None
+    reason: str | None = None
+    active_seconds: float | None = None
+
+
+def actor_of(user: object) -> Actor:
+    """The authority facts of a user row."""
+    return Actor(id=user.id, role=user.role, level=user.level, active=user.active)  # type: ignore[attr-defined]
+
+
+def _actor_name(session: Session, actor: Actor) -> str:
+    from ..models import User
+
+    user = session.get(User, actor.id)
+    return f"user:{user.email}" if user else f"user:{actor.id}"
+
+
+def _release(item: Item) -> None:
+    item.claimed_by_id = item.claimed_at = item.claim_expires_at = None
+
+
+def release_expired(session: Session, now: datetime) -> int:
+    """Return every item whose claim lease ran out to the queue (audited).
+
+    Returns:
+        How many items were released.
+    """
+    expired = session.scalars(
+        sa.select(Item)
+        .where(Item.status == ItemStatus.IN_REVIEW, Item.claim_expires_at < now)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for item in expired:
+        holder = item.claimed_by_id
+        item.status = next_status(item.status, Action.EXPIRE_CLAIM)
+        _release(item)
+        session.flush()
+        audit.record(
+            session, "system", "item.claim_expired", f"item:{item.id}", {"holder": holder}, at=now
+        )
+    return len(expired)
+
+
+def held_claim(session: Session, actor: Actor, now: datetime) -> Item | None:
+    """The item ``actor`` is reviewing right now, if any."""
+    return session.scalar(
+        sa.select(Item)
+        .where(
+            Item.status == ItemStatus.IN_REVIEW,
+            Item.claimed_by_id == actor.id,
+            Item.claim_expires_at > now,
+        )
+        .order_by(Item.claimed_at)
+        .limit(1)
+    )
+
+
+def claim_next(
+    session: Session, actor: Actor, now: datetime, where: QueueFilter = QueueFilter()
+) -> Item | None:
+    """Claim the most urgent item ``actor`` may review: risk, then due time, then age.
+
+    Skips items above the actor's authority and items the actor already approved (two-person
+    rule). On PostgreSQL the pick is one ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP
+    LOCKED)`` over the partial queue index, so reviewers never block or collide; on SQLite
+    the transaction holds the write lock, which gives the same guarantee.
+
+    Returns:
+        The claimed item (the one already held, if any), or None when nothing is eligible.
+
+    Raises:
+        NotAllowed: the actor may not work the queue.
+    """
+    if not can(actor, Permission.WORK_QUEUE):
+        raise NotAllowed("your role does not review items")
+    mine = held_claim(session, actor, now)
+    if mine is not None:
+        mine.claim_expires_at = now + LEASE
+        session.flush()
+        return mine
+    release_expired(session, now)
+    queued = aliased(Item)
+    pick = sa.select(queued.id).where(
+        queued.status == ItemStatus.QUEUED,
+        queued.min_level <= effective_level(actor),
+        sa.or_(queued.first_approver_id.is_(None), queued.first_approver_id != actor.id),
+    )
+    if where.source_id is not None:
+        pick = pick.where(queued.source_id == where.source_id)
+    if where.priority is not None:
+        pick = pick.where(queued.priority == where.priority)
+    pick = (
+        pick.order_by(queued.priority, queued.due_at, queued.created_at, queued.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    claimed_id = session.execute(
+        sa.update(Item)
+        .where(Item.id == pick, Item.status == ItemStatus.QUEUED)
+        .values(
+            status=ItemStatus.IN_REVIEW,
+            claimed_by_id=actor.id,
+            claimed_at=now,
+            claim_expires_at=now + LEASE,
+            version=Item.version + 1,
+            updated_at=now,
+        )
+        .returning(Item.id),
+        execution_options={"synchronize_session": False},
+    ).scalar()
+    if claimed_id is None:
+        return None
+    item = session.get(Item, claimed_id, populate_existing=True)
+    audit.record(session, _actor_name(session, actor), "item.claimed", f"item:{item.id}", at=now)
+    return item
+
+
+def _holding(item: Item, actor: Actor, now: datetime) -> None:
+    if (
+        item.status is not ItemStatus.IN_REVIEW
+        or item.claimed_by_id != actor.id
+        or item.claim_expires_at is None
+        or item.claim_expires_at <= now
+    ):
+        raise StaleClaim(
+            "You no longer hold this item (the claim expired, was released, or the item was "
+            "decided). Nothing was changed."
+        )
+
+
+def renew(session: Session, actor: Actor, item: Item, now: datetime) -> datetime:
+    """Extend the actor's lease while their page is open.
+
+    Raises:
+        StaleClaim: the actor no longer holds the item.
+    """
+    _holding(item, actor, now)
+    item.claim_expires_at = now + LEASE
+    session.flush()
+    return item.claim_expires_at
+
+
+def skip(session: Session, actor: Actor, item: Item, now: datetime) -> None:
+    """Give the item back to the queue without deciding.
+
+    Raises:
+        StaleClaim: the actor no longer holds the item.
+    """
+    _holding(item, actor, now)
+    item.status = next_status(item.status, Action.RELEASE)
+    _release(item)
+    session.flush()
+    audit.record(session, _actor_name(session, actor), "item.skipped", f"item:{item.id}", at=now)
+
+
+def _validate(verdict: Verdict, current: str) -> list[dict[str, str]]:
+    errors = []
+    if verdict.action is Action.EDIT:
+        text = verdict.content or ""
+        if not text.strip():
+            errors.append({"field": "content", "message": "The edited text must not be empty."})
+        elif len(text) > MAX_CONTENT:
+            errors.append({"field": "content", "message": f"At most {MAX_CONTENT} characters."})
+        elif problem := text_problem(text):
+            errors.append({"field": "content", "message": f"The edited text {problem}."})
+        elif text == current:
+            errors.append({"field": "content", "message": "Nothing was changed: use Approve."})
+    if verdict.action is Action.REJECT and verdict.reason_code not in REJECT_REASONS:
+        errors.append({"field": "reason_code", "message": "Choose why the draft is rejected."})
+    if verdict.action in (Action.REJECT, Action.ESCALATE) and not (verdict.reason or "").strip():
+        errors.append({"field": "reason", "message": f"A reason is required to {verdict.action}."})
+    return errors
+
+
+def decide(session: Session, actor: Actor, item: Item, verdict: Verdict, now: datetime) -> Decision:
+    """Apply a reviewer's decision to the item they hold.
+
+    Approve and edit count as approvals. An item needing two approvals goes back to the
+    queue after the first; the same person can never give the second; an edit voids a
+    standing first approval (the edited text needs a fresh second look).
+
+    Args:
+        session: the caller's session.
+        actor: who decides.
+        item: the item, as loaded for this request.
+        verdict: the action and its fields; ``version`` is the item version the page showed.
+        now: when the decision is made.
+
+    Returns:
+        The stored decision (its audit event is written in the same transaction).
+
+    Raises:
+        StaleClaim: the actor no longer holds the item.
+        StaleVersion: the item changed since the page was opened.
+        NotAllowed: the actor's authority is below the item's requirement.
+        TwoPersonRule: the actor already gave this item's first approval.
+        ValidationFailed: a required field is missing (reason, reason code, edited text).
+    """
+    _holding(item, actor, now)
+    if verdict.version != item.version:
+        raise StaleVersion("This item changed since you opened it. Nothing was changed.")
+    if not can(actor, Permission.DECIDE, item.min_level):
+        raise NotAllowed(f"this item needs authority level {item.min_level}")
+    approving = verdict.action in (Action.APPROVE, Action.EDIT)
+    if approving and item.first_approver_id == actor.id:
+        raise TwoPersonRule("you gave this item's first approval; a second person must approve")
+    before = item.current_content
+    errors = _validate(verdict, before)
+    if errors:
+        raise ValidationFailed(errors)
+
+    previous = item.status
+    if verdict.action is Action.EDIT:
+        item.final_content, item.edited = verdict.content, True
+        item.first_approver_id, item.approvals_count = None, 0  # an edit voids approvals
+    if approving and item.approvals_count + 1 < item.approvals_required:
+        transition = Action.APPROVE_PARTIAL
+        item.first_approver_id, item.approvals_count = actor.id, item.approvals_count + 1
+    else:
+        transition = verdict.action
+    item.status = next_status(item.status, transition)
+    if approving and item.status is ItemStatus.APPROVED:
+        item.approvals_count += 1
+        item.final_content = item.current_content
+    if verdict.action is Action.REJECT:
+        item.outcome_reason = f"{verdict.reason_code}: {verdict.reason.strip()}"
+    if item.status in (ItemStatus.APPROVED, ItemStatus.REJECTED):
+        item.decided_at = now
+    opened = item.claimed_at or now
+    _release(item)
+    dwell = max(0.0, (now - opened).total_seconds())
+    active = (
+        None if verdict.active_seconds is None else min(max(0.0, verdict.active_seconds), dwell)
+    )
+    decision = Decision(
+        item_id=item.id,
+        user_id=actor.id,
+        action=verdict.action,
+        item_version=verdict.version,
+        content_before=before if verdict.action is Action.EDIT else None,
+        content_after=verdict.content if verdict.action is Action.EDIT else None,
+        reason_code=verdict.reason_code if verdict.action is Action.REJECT else None,
+        reason=(verdict.reason or "").strip() or None,
+        opened_at=opened,
+        decided_at=now,
+        active_seconds=active,
+    )
+    session.add(decision)
+    session.flush()  # the version check: a concurrent change raises StaleDataError here
+    audit.record(
+        session,
+        _actor_name(session, actor),
+        f"item.{verdict.action}",
+        f"item:{item.id}",
+        {
+            "decision": decision.id,
+            "from": previous,
+            "to": item.status,
+            "approvals": f"{item.approvals_count}/{item.approvals_required}",
+            "reason_code": decision.reason_code,
+        },
+        at=now,
+    )
+    return decision

@@ -1,0 +1,79 @@
+"""Signing in and out of the browser workspace."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from ..domain.authority import Permission, can
+from ..domain.errors import TooManyAttempts
+from ..extensions import db
+from ..models.types import utcnow
+from ..services import auth
+from .access import current_actor
+from .forms import ActionForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def home_url() -> str:
+    """Where a signed-in person starts: the queue if they may see it."""
+    actor = current_actor()
+    if actor and (can(actor, Permission.WORK_QUEUE) or can(actor, Permission.SEE_REPORTS)):
+        return url_for("review.queue")
+    return url_for("health.index")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response | tuple[str, int]:
+    """Sign in with email and password (throttled against guessing)."""
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            token = auth.sign_in(
+                db.session,
+                form.email.data,
+                form.password.data,
+                request.remote_addr or "",
+                utcnow(),
+                current_app.config["PERMANENT_SESSION_LIFETIME"],
+            )
+        except TooManyAttempts as exc:
+            db.session.rollback()
+            form.password.errors.append(str(exc))
+            return render_template("login.html", form=form), 429
+        db.session.commit()
+        if token is None:
+            form.password.errors.append("Wrong email or password.")
+            return render_template("login.html", form=form), 401
+        user = auth.user_for_token(db.session, token, utcnow())
+        user.session_token = token
+        session.clear()  # a fresh session on every sign-in (no fixation)
+        session.permanent = True
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")) or home_url())
+    return render_template("login.html", form=form), 200 if not form.errors else 400
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Sign out: the session is revoked on the server, so copies of the cookie die too."""
+    if ActionForm().validate_on_submit() and current_user.is_authenticated:
+        auth.sign_out(db.session, current_user.session_token, utcnow())
+        db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))

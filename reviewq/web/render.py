@@ -1,0 +1,90 @@
+"""Showing untrusted AI content safely: markdown rendered then sanitized, diffs escaped."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from datetime import datetime
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+# Raw HTML in the markdown is shown as text ("html": False); nh3 then removes anything the
+# renderer could still produce that is unsafe, keeping links inert-ish and images local-only
+# (the page's Content-Security-Policy blocks remote images, so a draft cannot phone home).
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_TAGS = {
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "img",
+}
+_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
+
+
+def markdown(text: str) -> Markup:
+    """Render markdown from an AI draft to sanitized HTML."""
+    html = _markdown.render(text)
+    clean = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)
+
+
+def content_html(text: str, content_type: str) -> Markup:
+    """A draft's body as HTML: markdown rendered and sanitized, anything else escaped."""
+    if content_type == "text/markdown":
+        return markdown(text)
+    return Markup('<pre class="plain">') + escape(text) + Markup("</pre>")
+
+
+def diff_html(before: str, after: str) -> Markup:
+    """A line diff of an edit, every line escaped."""
+    rows = []
+    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+        tag, body = line[:2], line[2:]
+        if tag == "? ":
+            continue
+        kind = {"- ": "del", "+ ": "ins"}.get(tag, "same")
+        rows.append(Markup('<div class="diff-{}">{}{}</div>').format(kind, tag, body or " "))
+    return Markup('<div class="diff">') + Markup("").join(rows) + Markup("</div>")
+
+
+def pretty_json(value: Any) -> str:
+    """Metadata and other free-form JSON, indented for reading (escaped by the template)."""
+    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+def relative(when: datetime, now: datetime) -> str:
+    """'in 1 h 5 min', '12 min ago': how far ``when`` is from ``now``."""
+    seconds = int((when - now).total_seconds())
+    minutes = abs(seconds) // 60
+    text = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+    return f"in {text}" if seconds >= 0 else f"{text} ago"

@@ -1,0 +1,206 @@
+"""The reviewer workspace: the queue, the item page and the decisions taken on it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from ..domain.authority import Actor, Permission, can
+from ..domain.errors import Conflict, NotAllowed, ValidationFailed
+from ..domain.policy import RISK_NAMES
+from ..domain.workflow import REJECT_REASONS, Action
+from ..extensions import db
+from ..models import Decision, Item, Source
+from ..models.types import utcnow
+from ..services import queue as queue_service
+from ..services import review
+from . import render
+from .access import current_actor, require
+from .forms import ActionForm, DecisionForm
+
+bp = Blueprint("review", __name__)
+bp.add_app_template_global(render.relative, "relative")
+VERDICTS = {
+    "approve": Action.APPROVE,
+    "edit": Action.EDIT,
+    "reject": Action.REJECT,
+    "escalate": Action.ESCALATE,
+}
+
+
+def _actor() -> Actor:
+    actor = current_actor()
+    assert actor is not None  # @require ran first
+    return actor
+
+
+def _filter() -> review.QueueFilter:
+    """Queue filters from the query string or form (unknown values are ignored)."""
+    values = request.values
+    source = db.session.scalar(sa.select(Source.id).where(Source.slug == values.get("source", "")))
+    priority = {v: k for k, v in RISK_NAMES.items()}.get(values.get("risk", ""))
+    return review.QueueFilter(source_id=source, priority=priority)
+
+
+def _next_or_queue(message: str | None = None, category: str = "info") -> Response:
+    """After a decision or skip: claim the next item, or go back to the queue."""
+    if message:
+        flash(message, category)
+    item = review.claim_next(db.session, _actor(), utcnow(), _filter())
+    db.session.commit()
+    if item is None:
+        flash("Nothing left that you can review. Well done.", "info")
+        return redirect(url_for("review.queue"))
+    return redirect(url_for("review.item", item_id=item.id))
+
+
+def _load(item_id: int) -> Item:
+    item = db.session.get(Item, item_id, options=[joinedload(Item.source)])
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.get("/queue")
+@require(Permission.WORK_QUEUE, Permission.SEE_REPORTS)
+def queue() -> str:
+    """Counts by risk, source and age; my open claims; the items next in line."""
+    actor, now = _actor(), utcnow()
+    where = _filter()
+    data = queue_service.overview(db.session, actor, now, where)
+    return render_template(
+        "queue.html",
+        data=data,
+        now=now,
+        risk_names=RISK_NAMES,
+        form=ActionForm(),
+        can_review=can(actor, Permission.WORK_QUEUE),
+        selected={"source": request.args.get("source", ""), "risk": request.args.get("risk", "")},
+    )
+
+
+@bp.post("/queue/next")
+@require(Permission.WORK_QUEUE)
+def review_next() -> Response:
+    """Claim the most urgent item this reviewer may decide, and open it."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _next_or_queue()
+
+
+def _item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, int]:
+    actor, now = _actor(), utcnow()
+    decisions = db.session.scalars(
+        sa.select(Decision)
+        .options(joinedload(Decision.user))
+        .where(Decision.item_id == item.id)
+        .order_by(Decision.decided_at)
+    ).all()
+    holds = item.claimed_by_id == actor.id and item.status == "in_review"
+    if holds and not form.is_submitted():
+        form.version.data = item.version
+        form.content.data = item.current_content
+    return render_template(
+        "item.html",
+        item=item,
+        form=form,
+        decisions=decisions,
+        now=now,
+        render=render,
+        holds=holds,
+        can_decide=holds and can(actor, Permission.DECIDE, item.min_level),
+        risk=RISK_NAMES[item.priority],
+        reject_reasons=REJECT_REASONS,
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.get("/items/<int:item_id>")
+@require(Permission.VIEW_ITEM)
+def item(item_id: int) -> tuple[str, int]:
+    """The draft, its context and history, and (for the claim holder) the decision buttons."""
+    return _item_page(_load(item_id), DecisionForm())
+
+
+@bp.post("/items/<int:item_id>/decision")
+@require(Permission.WORK_QUEUE)
+def decide(item_id: int) -> Response | tuple[str, int]:
+    """Approve, edit, reject or escalate the item this reviewer holds."""
+    item = _load(item_id)
+    form = DecisionForm()
+    action = VERDICTS.get(form.action.data or "")
+    if not form.validate_on_submit() or action is None:
+        if action is None:
+            flash("Choose Approve, Edit, Reject or Escalate.", "error")
+        return _item_page(item, form, 400)
+    verdict = review.Verdict(
+        action=action,
+        version=form.version.data,
+        content=form.content.data if action is Action.EDIT else None,
+        reason_code=form.reason_code.data or None,
+        reason=form.reason.data,
+        active_seconds=form.active_seconds.data,
+    )
+    try:
+        review.decide(db.session, _actor(), item, verdict, utcnow())
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            getattr(form, error["field"]).errors.append(error["message"])
+        return _item_page(_load(item_id), form, 422)
+    except (Conflict, StaleDataError, NotAllowed) as exc:
+        db.session.rollback()
+        message = (
+            str(exc)
+            if not isinstance(exc, StaleDataError)
+            else ("Someone else changed this item at the same moment. Nothing was changed.")
+        )
+        flash(message, "error")
+        return redirect(url_for("review.item", item_id=item_id))
+    return _next_or_queue(_done_message(item, action))
+
+
+def _done_message(item: Item, action: Action) -> str:
+    outcome = {
+        "queued": "back in the queue for a second approval",
+        "approved": "approved",
+        "rejected": "rejected",
+        "escalated": "escalated to a supervisor",
+    }[item.status]
+    edited = " with your edits" if action is Action.EDIT else ""
+    return f"#{item.id} “{item.title[:60]}”: {outcome}{edited}."
+
+
+@bp.post("/items/<int:item_id>/skip")
+@require(Permission.WORK_QUEUE)
+def skip(item_id: int) -> Response:
+    """Give the item back to the queue without deciding, and move on."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        review.skip(db.session, _actor(), _load(item_id), utcnow())
+        db.session.commit()
+    except Conflict as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("review.queue"))
+    return _next_or_queue(f"#{item_id} skipped: back in the queue for someone else.")
+
+
+@bp.post("/items/<int:item_id>/renew")
+@require(Permission.WORK_QUEUE)
+def renew(item_id: int) -> tuple[Response, int]:
+    """Keep the claim while the page is open (called by the page every minute)."""
+    if not ActionForm().validate_on_submit():
+        return jsonify({"error": "bad CSRF token"}), 400
+    try:
+        until = review.renew(db.session, _actor(), _load(item_id), utcnow())
+        db.session.commit()
+    except Conflict as exc:
+        db.session.rollback()
+        return jsonify({"error": str(exc)}), 409
+    return jsonify({"claim_expires_at": until.isoformat()}), 200

@@ -1,0 +1,148 @@
+// reviewq workspace: keyboard shortcuts, active-time tracking and claim renewal.
+// No inline script anywhere (the Content-Security-Policy forbids it); no third-party code.
+(function () {
+  "use strict";
+
+  var csrf = document.querySelector('meta[name="csrf-token"]');
+  var form = document.getElementById("decision-form");
+  var reason = document.getElementById("reason");
+  var reasonCode = document.getElementById("reason_code");
+  var hint = document.getElementById("reason-hint");
+  var editor = document.getElementById("editor");
+  var content = document.getElementById("content");
+  var help = document.getElementById("help");
+  var mode = null; // "reject" or "escalate" while the reason is being typed
+
+  function button(key) {
+    return document.querySelector('[data-key="' + key + '"]');
+  }
+
+  // Active time: seconds the page was visible and focused, reported with the decision.
+  var active = 0;
+  var last = Date.now();
+  setInterval(function () {
+    var now = Date.now();
+    if (document.visibilityState === "visible" && document.hasFocus()) {
+      active += Math.min(now - last, 1000) / 1000;
+    }
+    last = now;
+  }, 250);
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      var field = document.getElementById("active-seconds");
+      if (field) field.value = active.toFixed(1);
+      var pressed = event.submitter ? event.submitter.value : "";
+      if ((pressed === "reject" || pressed === "escalate") && reason && !reason.value.trim()) {
+        event.preventDefault();
+        startReason(pressed);
+      }
+    });
+  }
+
+  function startReason(which) {
+    mode = which;
+    if (hint) {
+      hint.textContent = which === "reject"
+        ? "Rejecting: choose a category, type the reason, then press Enter."
+        : "Escalating: type the reason, then press Enter.";
+    }
+    if (which === "reject" && reasonCode && !reasonCode.value) reasonCode.focus();
+    else if (reason) reason.focus();
+  }
+
+  function openEditor() {
+    if (!editor) return;
+    editor.hidden = false;
+    content.focus();
+  }
+
+  var toggle = document.getElementById("edit-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      if (editor.hidden) openEditor();
+      else editor.hidden = true;
+    });
+  }
+
+  if (reason) {
+    reason.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      event.preventDefault(); // never let Enter fall through to the first button
+      var target = button(mode === "escalate" ? "x" : "r");
+      if (mode && target) form.requestSubmit(target);
+    });
+  }
+  if (reasonCode) {
+    reasonCode.addEventListener("change", function () {
+      if (mode === "reject" && reason) reason.focus();
+    });
+  }
+  if (content) {
+    content.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        form.requestSubmit(form.querySelector('button[value="edit"]'));
+      }
+    });
+  }
+
+  function typing(target) {
+    var tag = target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      if (help && help.open) help.close();
+      else if (editor && !editor.hidden && document.activeElement === content) editor.hidden = true;
+      mode = null;
+      if (hint) hint.textContent = "";
+      if (document.activeElement) document.activeElement.blur();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    var key = event.key;
+    if (key === "?") {
+      event.preventDefault();
+      if (help) help.open ? help.close() : help.showModal();
+      return;
+    }
+    if (key === "e" && toggle) {
+      event.preventDefault();
+      openEditor();
+    } else if ((key === "r" || key === "x") && form) {
+      event.preventDefault();
+      startReason(key === "r" ? "reject" : "escalate");
+    } else if (key === "a" && form) {
+      event.preventDefault();
+      form.requestSubmit(button("a"));
+    } else if (key === "s" || key === "n") {
+      var target = button(key);
+      if (target) {
+        event.preventDefault();
+        target.click();
+      }
+    }
+  });
+
+  // Keep the claim while the page is open and visible; say so if it was lost.
+  var page = document.querySelector("[data-renew-url]");
+  if (page && csrf) {
+    setInterval(function () {
+      if (document.visibilityState !== "visible") return;
+      fetch(page.getAttribute("data-renew-url"), {
+        method: "POST",
+        headers: { "X-CSRFToken": csrf.getAttribute("content") },
+        credentials: "same-origin",
+      }).then(function (response) {
+        if (response.status === 409) {
+          var note = document.createElement("p");
+          note.className = "flash flash-error";
+          note.setAttribute("role", "alert");
+          note.textContent = "Your claim on this item has ended; it may be with someone else now.";
+          document.querySelector("main").prepend(note);
+        }
+      });
+    }, 60000);
+  }
+})();
