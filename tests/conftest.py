@@ -8,6 +8,7 @@ each other's committed rows.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import uuid
@@ -27,6 +28,7 @@ from werkzeug.test import TestResponse
 from reviewq import create_app
 from reviewq.domain import signing
 from reviewq.extensions import db
+from reviewq.models import User
 from reviewq.services import sources, users
 from tests.support.services import (
     ServiceUnavailable,
@@ -92,15 +94,30 @@ def fresh_database_url(pg_server: str | None, tmp_path: Path):
     drop()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests never share the test's app context.
+
+    Flask reuses an active app context for requests to the same app, which would let a
+    request see the test's ``g`` and database session. Running each request in an empty
+    ``contextvars`` context gives it its own, as in production.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     os.environ["REVIEWQ_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    # scrypt costs ~0.1 s a hash by design; the suite creates hundreds of users.
+    User.password_method = "pbkdf2:sha256:1000"
     app = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
         }
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         flask_migrate.upgrade()  # the schema comes from the migrations, as in production
     yield app

@@ -31,7 +31,8 @@ def test_users_create_hashes_the_password(runner, ctx) -> None:
     )
     assert "created reviewer ana@example.com (level 2)" in out.output
     user = db.session.scalar(sa.select(User))
-    assert user.password_hash != "long-enough-pw" and user.check_password("long-enough-pw")
+    assert user.password_hash.startswith("pbkdf2:") and user.check_password("long-enough-pw")
+    assert not user.check_password("long-enough-pW")
 
 
 def test_users_create_explains_bad_input(runner, ctx) -> None:

@@ -58,7 +58,7 @@ def upgrade():
         batch_op.add_column(sa.Column("first_approver_id", sa.Integer(), nullable=True))
         batch_op.create_index(
             "ix_items_queue",
-            ["priority", "due_at", "created_at"],
+            ["priority", "due_at", "created_at", "id"],
             unique=False,
             postgresql_where=sa.text("status = 'queued'"),
             sqlite_where=sa.text("status = 'queued'"),

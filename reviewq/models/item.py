@@ -29,6 +29,7 @@ class Item(db.Model):
             "priority",
             "due_at",
             "created_at",
+            "id",
             postgresql_where=sa.text("status = 'queued'"),
             sqlite_where=sa.text("status = 'queued'"),
         ),

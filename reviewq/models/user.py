@@ -30,7 +30,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of ``password``; the password itself is never kept."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=self.password_method)
 
     def check_password(self, password: str) -> bool:
         """True when ``password`` matches the stored hash."""
@@ -38,6 +38,8 @@ class User(UserMixin, db.Model):
 
     # Set when the user is loaded from a sign-in session (never stored on this table).
     session_token = None
+    # werkzeug's current default (scrypt); the test suite lowers the cost for speed.
+    password_method = "scrypt"
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in

@@ -9,6 +9,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -41,7 +42,10 @@ class DecisionForm(FlaskForm):
     content = TextAreaField("Edited text", validators=[Optional()])
     reason_code = SelectField(
         "Rejection category",
-        choices=[("", "Choose why (for Reject)"), *REJECT_REASONS.items()],
+        choices=[
+            SelectChoice("", "Choose why (for Reject)"),
+            *(SelectChoice(code, label) for code, label in REJECT_REASONS.items()),
+        ],
         validators=[Optional()],
     )
     reason = StringField("Reason", validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,318 @@
+"""The reviewer's actions, and every move the rules forbid."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from reviewq.domain.errors import (
+    NotAllowed,
+    StaleClaim,
+    StaleVersion,
+    TwoPersonRule,
+    ValidationFailed,
+)
+from reviewq.domain.intake import parse_submission
+from reviewq.domain.policy import DEFAULT_TAG, Rule
+from reviewq.domain.workflow import Action, ItemStatus
+from reviewq.extensions import db
+from reviewq.models import AuditEvent, Decision, Item
+from reviewq.services import audit, intake, policy, review, sources, users
+from reviewq.services.review import QueueFilter, Verdict, actor_of
+from tests.conftest import draft
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def people(ctx, owner):
+    made = {}
+    for key, role, level in [
+        ("ana", "reviewer", 1),
+        ("ben", "reviewer", 3),
+        ("cy", "reviewer", 3),
+        ("sue", "supervisor", 1),
+        ("max", "manager", 5),
+        ("ada", "admin", 5),
+    ]:
+        made[key] = actor_of(
+            users.create_user(
+                db.session, "test", f"{key}@example.com", key, role, level, "long-enough-pw"
+            )
+        )
+    policy.set_rules(
+        db.session,
+        "test",
+        [
+            Rule(DEFAULT_TAG),
+            Rule("legal", min_level=3, approvals=2, sla_minutes=60),
+            Rule("refund", min_level=2, sla_minutes=120),
+        ],
+    )
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def submit(source, people):
+    src = sources.get(db.session, source.slug)
+    counter = iter(range(1, 1000))
+
+    def make(tags=(), at=NOW, **fields) -> Item:
+        n = next(counter)
+        body = draft(external_id=f"d-{n}", risk_tags=list(tags), **fields)
+        item, _ = intake.submit(db.session, src, f"m-{n}", parse_submission(body), at)
+        db.session.commit()
+        return item
+
+    return make
+
+
+ANY = QueueFilter()
+
+
+def claim(actor, at=NOW, where=ANY):
+    item = review.claim_next(db.session, actor, at, where)
+    db.session.commit()
+    return item
+
+
+def verdict(item, action, **fields) -> Verdict:
+    return Verdict(action=Action(action), version=item.version, **fields)
+
+
+def decide(actor, item, action, at=NOW + timedelta(seconds=30), **fields):
+    decision = review.decide(db.session, actor, item, verdict(item, action, **fields), at)
+    db.session.commit()
+    return decision
+
+
+def test_review_next_takes_risk_then_due_time_then_age(people, submit) -> None:
+    low_old = submit(at=NOW - timedelta(hours=3))
+    refund = submit(["refund"], at=NOW - timedelta(minutes=5))
+    refund_older = submit(["refund"], at=NOW - timedelta(minutes=50))
+    legal = submit(["legal"])
+    ben = people["ben"]
+    order = []
+    for _ in range(4):
+        item = claim(ben)
+        order.append(item.id)
+        review.skip(db.session, ben, item, NOW)
+        db.session.execute(sa.update(Item).where(Item.id == item.id).values(priority=9))
+        db.session.commit()
+    assert order == [legal.id, refund_older.id, refund.id, low_old.id]
+
+
+def test_review_next_respects_authority_and_filters(people, submit) -> None:
+    legal = submit(["legal"])
+    assert claim(people["ana"]) is None  # level 1 cannot take a level-3 item
+    assert claim(people["sue"]).id == legal.id  # supervisors cover every level
+    assert claim(people["ben"], where=QueueFilter(priority=3)) is None
+
+
+@pytest.mark.parametrize("who", ["max", "ada"])
+def test_managers_and_admins_do_not_review(people, submit, who) -> None:
+    submit()
+    with pytest.raises(NotAllowed):
+        review.claim_next(db.session, people[who], NOW)
+
+
+def test_a_held_claim_comes_back_first(people, submit) -> None:
+    submit(), submit()
+    first = claim(people["ben"])
+    assert claim(people["ben"], NOW + timedelta(minutes=5)).id == first.id
+
+
+def test_expired_lease_returns_the_item_to_the_queue(people, submit) -> None:
+    submit()
+    held = claim(people["ben"])
+    later = NOW + review.LEASE + timedelta(seconds=1)
+    taken = claim(people["cy"], later)
+    assert taken.id == held.id and taken.claimed_by_id == people["cy"].id
+    events = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.seq)).all()
+    assert "item.claim_expired" in events
+    with pytest.raises(StaleClaim):
+        review.decide(db.session, people["ben"], held, verdict(held, "approve"), later)
+
+
+def test_approve_records_timing_and_audit(people, submit) -> None:
+    submit()
+    item = claim(people["ben"])
+    decision = decide(people["ben"], item, "approve", active_seconds=12.5)
+    assert item.status is ItemStatus.APPROVED and item.final_content == item.content
+    assert decision.opened_at == NOW and decision.decided_at == NOW + timedelta(seconds=30)
+    assert decision.active_seconds == 12.5
+    assert item.claimed_by_id is None and not item.edited
+    assert (
+        db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "item.approve")).data[
+            "to"
+        ]
+        == "approved"
+    )
+    assert audit.verify(db.session)[1] is None
+
+
+def test_active_seconds_cannot_exceed_the_time_the_page_was_open(people, submit) -> None:
+    submit()
+    item = claim(people["ben"])
+    assert decide(people["ben"], item, "approve", active_seconds=9999).active_seconds == 30
+    submit()
+    item = claim(people["ben"])
+    assert decide(people["ben"], item, "approve", active_seconds=-4).active_seconds == 0
+
+
+def test_edit_stores_before_and_after_and_approves(people, submit) -> None:
+    submit()
+    item = claim(people["ben"])
+    original = item.content
+    decision = decide(people["ben"], item, "edit", content="Dear customer, fixed text.")
+    assert (decision.content_before, decision.content_after) == (
+        original,
+        "Dear customer, fixed text.",
+    )
+    assert item.status is ItemStatus.APPROVED and item.edited
+    assert item.final_content == "Dear customer, fixed text." and item.content == original
+
+
+def test_two_person_rule(people, submit) -> None:
+    legal = submit(["legal"])
+    ben, cy = people["ben"], people["cy"]
+    assert claim(ben).id == legal.id
+    decide(ben, legal, "approve")
+    assert legal.status is ItemStatus.QUEUED and legal.approvals_count == 1
+    assert claim(ben, NOW + timedelta(minutes=1)) is None  # never offered to ben again
+    assert claim(cy, NOW + timedelta(minutes=1)).id == legal.id
+    decide(cy, legal, "approve", at=NOW + timedelta(minutes=2))
+    assert legal.status is ItemStatus.APPROVED and legal.approvals_count == 2
+
+
+def test_the_first_approver_can_never_give_the_second(people, submit) -> None:
+    legal = submit(["legal"])
+    ben = people["ben"]
+    claim(ben)
+    decide(ben, legal, "approve")
+    # Even if the item were forced into ben's hands, the decision is refused.
+    legal.status, legal.claimed_by_id = ItemStatus.IN_REVIEW, ben.id
+    legal.claimed_at, legal.claim_expires_at = NOW, NOW + timedelta(hours=1)
+    db.session.commit()
+    with pytest.raises(TwoPersonRule):
+        review.decide(db.session, ben, legal, verdict(legal, "approve"), NOW)
+
+
+def test_an_edit_after_the_first_approval_voids_it(people, submit) -> None:
+    legal = submit(["legal"])
+    ben, cy = people["ben"], people["cy"]
+    claim(ben)
+    decide(ben, legal, "approve")
+    claim(cy, NOW + timedelta(minutes=1))
+    decide(cy, legal, "edit", content="Rewritten.", at=NOW + timedelta(minutes=2))
+    assert legal.status is ItemStatus.QUEUED and legal.approvals_count == 1
+    assert legal.first_approver_id == cy.id  # cy's edit is the new first approval
+    # ben's earlier approval no longer counts, so ben may now approve the edited text.
+    assert claim(ben, NOW + timedelta(minutes=3)).id == legal.id
+    decide(ben, legal, "approve", at=NOW + timedelta(minutes=4))
+    assert legal.status is ItemStatus.APPROVED and legal.final_content == "Rewritten."
+
+
+def test_reject_needs_a_category_and_a_reason(people, submit) -> None:
+    submit()
+    item = claim(people["ben"])
+    with pytest.raises(ValidationFailed) as err:
+        review.decide(db.session, people["ben"], item, verdict(item, "reject", reason=" "), NOW)
+    assert {e["field"] for e in err.value.errors} == {"reason_code", "reason"}
+    db.session.rollback()
+    decide(people["ben"], item, "reject", reason_code="factual_error", reason="Wrong amount")
+    assert item.status is ItemStatus.REJECTED
+    assert item.outcome_reason == "factual_error: Wrong amount"
+
+
+def test_escalate_needs_a_reason(people, submit) -> None:
+    submit()
+    item = claim(people["ben"])
+    with pytest.raises(ValidationFailed):
+        review.decide(db.session, people["ben"], item, verdict(item, "escalate"), NOW)
+    db.session.rollback()
+    decide(people["ben"], item, "escalate", reason="Legal threat in the thread")
+    assert item.status is ItemStatus.ESCALATED and item.claimed_by_id is None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("", "must not be empty"), ("a\x00b", "NUL"), (None, "must not be empty")],
+)
+def test_bad_edits_are_refused(people, submit, content, message) -> None:
+    submit()
+    item = claim(people["ben"])
+    with pytest.raises(ValidationFailed, match=message):
+        review.decide(db.session, people["ben"], item, verdict(item, "edit", content=content), NOW)
+
+
+def test_an_unchanged_edit_is_refused(people, submit) -> None:
+    submit()
+    item = claim(people["ben"])
+    with pytest.raises(ValidationFailed, match="use Approve"):
+        review.decide(
+            db.session, people["ben"], item, verdict(item, "edit", content=item.content), NOW
+        )
+
+
+def test_a_stale_version_changes_nothing(people, submit) -> None:
+    submit()
+    item = claim(people["ben"])
+    stale = Verdict(action=Action.APPROVE, version=item.version - 1)
+    with pytest.raises(StaleVersion):
+        review.decide(db.session, people["ben"], item, stale, NOW)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Decision.id))) == 0
+
+
+def test_someone_elses_claim_cannot_be_decided_or_skipped(people, submit) -> None:
+    submit()
+    item = claim(people["ben"])
+    for act in (
+        lambda: review.decide(db.session, people["cy"], item, verdict(item, "approve"), NOW),
+        lambda: review.skip(db.session, people["cy"], item, NOW),
+        lambda: review.renew(db.session, people["cy"], item, NOW),
+    ):
+        with pytest.raises(StaleClaim):
+            act()
+
+
+def test_authority_is_checked_at_decision_time(people, submit) -> None:
+    submit(["legal"])
+    item = claim(people["ben"])
+    db.session.execute(sa.update(Item).values(min_level=5))  # e.g. the policy changed
+    db.session.commit()
+    db.session.refresh(item)
+    with pytest.raises(NotAllowed):
+        review.decide(db.session, people["ben"], item, verdict(item, "approve"), NOW)
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        ItemStatus.APPROVED,
+        ItemStatus.REJECTED,
+        ItemStatus.WITHDRAWN,
+        ItemStatus.ESCALATED,
+        ItemStatus.QUEUED,
+    ],
+)
+@pytest.mark.parametrize("action", ["approve", "edit", "reject", "escalate"])
+def test_no_decision_on_an_item_not_in_review(people, submit, status, action) -> None:
+    item = submit()
+    item.status = status
+    item.claimed_by_id, item.claim_expires_at = people["ben"].id, NOW + timedelta(hours=1)
+    db.session.commit()
+    fields = {"content": "new", "reason": "r", "reason_code": "other"}
+    with pytest.raises(StaleClaim):
+        review.decide(db.session, people["ben"], item, verdict(item, action, **fields), NOW)
+
+
+def test_skip_and_renew(people, submit) -> None:
+    submit()
+    item = claim(people["ben"])
+    until = review.renew(db.session, people["ben"], item, NOW + timedelta(minutes=10))
+    assert until == NOW + timedelta(minutes=10) + review.LEASE
+    review.skip(db.session, people["ben"], item, NOW + timedelta(minutes=11))
+    assert item.status is ItemStatus.QUEUED and item.claimed_by_id is None

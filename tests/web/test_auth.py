@@ -1,0 +1,102 @@
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from reviewq.extensions import db
+from reviewq.models import AuditEvent, LoginAttempt
+from reviewq.services import users
+
+
+@pytest.fixture
+def reviewer(ctx):
+    user = users.create_user(
+        db.session, "test", "rita@example.com", "Rita", "reviewer", 2, "correct-horse-1"
+    )
+    db.session.commit()
+    return user
+
+
+def csrf(client, path="/login") -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+def sign_in(client, email="rita@example.com", password="correct-horse-1"):
+    return client.post(
+        "/login", data={"csrf_token": csrf(client), "email": email, "password": password}
+    )
+
+
+def test_sign_in_lands_on_the_queue_and_sets_safe_cookies(client, reviewer) -> None:
+    resp = sign_in(client)
+    assert resp.status_code == 302 and resp.headers["Location"] == "/queue"
+    cookie = resp.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/queue").status_code == 200
+
+
+def test_wrong_password_and_unknown_email_look_the_same(client, reviewer) -> None:
+    wrong = sign_in(client, password="nope-nope-nope")
+    unknown = sign_in(client, email="ghost@example.com")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Wrong email or password." in wrong.get_data(as_text=True)
+    assert "Wrong email or password." in unknown.get_data(as_text=True)
+    assert client.get("/queue").status_code == 302
+
+
+def test_login_needs_the_csrf_token(client, reviewer) -> None:
+    resp = client.post("/login", data={"email": "rita@example.com", "password": "correct-horse-1"})
+    assert resp.status_code == 400
+    assert client.get("/queue").status_code == 302
+
+
+def test_repeated_failures_are_throttled(client, reviewer, ctx) -> None:
+    for _ in range(5):
+        assert sign_in(client, password="guess-guess").status_code == 401
+    blocked = sign_in(client)  # even the right password waits now
+    assert blocked.status_code == 429
+    assert "Too many failed sign-ins" in blocked.get_data(as_text=True)
+    assert client.get("/queue").status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(LoginAttempt.id))) == 5
+
+
+def test_sign_out_kills_copies_of_the_session_cookie(app, client, reviewer, ctx) -> None:
+    sign_in(client)
+    stolen = client.get_cookie("reviewq_session").value
+    token = csrf(client, "/queue")
+    resp = client.post("/logout", data={"csrf_token": token})
+    assert resp.status_code == 302 and resp.headers["Location"] == "/login"
+    thief = app.test_client()
+    thief.set_cookie("reviewq_session", stolen)
+    assert thief.get("/queue").status_code == 302  # back to the sign-in page
+    actions = db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert "user.signed_in" in actions and "user.signed_out" in actions
+
+
+def test_next_parameter_never_leaves_the_site(client, reviewer) -> None:
+    token = csrf(client)
+    resp = client.post(
+        "/login?next=//evil.example.com/x",
+        data={"csrf_token": token, "email": "rita@example.com", "password": "correct-horse-1"},
+    )
+    assert resp.headers["Location"] == "/queue"
+
+
+def test_pages_carry_a_strict_content_security_policy(client) -> None:
+    policy = client.get("/login").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "img-src 'self' data:" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_production_cookies_are_secure(make_app, database_url) -> None:
+    import os
+
+    os.environ["REVIEWQ_ENV"] = "production"
+    os.environ["SECRET_KEY"] = "x" * 40
+    try:
+        app = make_app(SQLALCHEMY_DATABASE_URI=database_url)
+    finally:
+        del os.environ["REVIEWQ_ENV"], os.environ["SECRET_KEY"]
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 10 * 3600

@@ -1,0 +1,99 @@
+"""Every route, requested as a visitor and as each role, against an expected table.
+
+The table is checked against the app's URL map: a new route that is not listed here fails,
+so nobody can add a page or endpoint without deciding who may use it.
+"""
+
+import re
+
+import pytest
+
+from reviewq.extensions import db
+from reviewq.services import users
+from tests.conftest import draft
+
+ROLES = ["anon", "reviewer", "supervisor", "manager", "admin"]
+# (method, rule) -> expected status per role, in ROLES order. 302 = sent to sign in.
+# The API authenticates sources by signature or token, never by a person's session.
+EXPECTED = {
+    ("GET", "/"): [200, 200, 200, 200, 200],
+    ("GET", "/healthz"): [200, 200, 200, 200, 200],
+    ("GET", "/login"): [200, 302, 302, 302, 302],
+    ("POST", "/login"): [400, 302, 302, 302, 302],
+    ("POST", "/logout"): [302, 302, 302, 302, 302],
+    ("GET", "/queue"): [302, 200, 200, 200, 403],
+    ("POST", "/queue/next"): [302, 302, 302, 403, 403],
+    ("GET", "/items/<int:item_id>"): [302, 200, 200, 200, 403],
+    ("POST", "/items/<int:item_id>/decision"): [302, 400, 400, 403, 403],
+    ("POST", "/items/<int:item_id>/skip"): [302, 302, 302, 403, 403],
+    ("POST", "/items/<int:item_id>/renew"): [302, 409, 409, 403, 403],
+    ("GET", "/static/<path:filename>"): [200, 200, 200, 200, 200],
+    ("POST", "/api/v1/sources/<slug>/items"): [401, 401, 401, 401, 401],
+    ("GET", "/api/v1/sources/<slug>/items"): [401, 401, 401, 401, 401],
+    ("GET", "/api/v1/items/<int:item_id>"): [401, 401, 401, 401, 401],
+    ("POST", "/api/v1/items/<int:item_id>/withdraw"): [401, 401, 401, 401, 401],
+    ("GET", "/api/v1/openapi.json"): [200, 200, 200, 200, 200],
+}
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    return {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_is_in_the_table(app) -> None:
+    assert app_routes(app) == set(EXPECTED)
+
+
+@pytest.fixture
+def signed_in(app, source):
+    """A client per role, signed in through the login form (CSRF included)."""
+    clients = {"anon": app.test_client()}
+    with app.app_context():
+        for role in ROLES[1:]:
+            users.create_user(
+                db.session, "test", f"{role}@example.com", role, role, 3, "long-enough-pw"
+            )
+        db.session.commit()
+    for role in ROLES[1:]:
+        client = app.test_client()
+        token = _csrf(client, "/login")
+        resp = client.post(
+            "/login",
+            data={
+                "csrf_token": token,
+                "email": f"{role}@example.com",
+                "password": "long-enough-pw",
+            },
+        )
+        assert resp.status_code == 302, role
+        clients[role] = client
+    return clients
+
+
+def _csrf(client, path: str) -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    return match.group(1) if match else ""
+
+
+@pytest.mark.parametrize("route", sorted(EXPECTED), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_answers_each_role_as_expected(signed_in, source, route) -> None:
+    item_id = source.submit(draft()).get_json()["id"]
+    method, rule = route
+    path = (
+        rule.replace("<int:item_id>", str(item_id))
+        .replace("<slug>", source.slug)
+        .replace("<path:filename>", "reviewq.css")
+    )
+    got = []
+    for role in ROLES:
+        client = signed_in[role]
+        data = {"csrf_token": _csrf(client, "/")} if method == "POST" else None
+        resp = client.open(path, method=method, data=data)
+        got.append(resp.status_code)
+        resp.close()
+    assert got == EXPECTED[route]
