@@ -1,0 +1,43 @@
+import pytest
+
+from reviewq.domain.authority import Actor, Permission, Role, can, effective_level
+
+P = Permission
+# role -> the permissions it holds (DESIGN section 1), written out independently.
+GRANTS = {
+    Role.REVIEWER: {P.WORK_QUEUE, P.VIEW_ITEM, P.DECIDE},
+    Role.SUPERVISOR: {P.WORK_QUEUE, P.VIEW_ITEM, P.DECIDE, P.SUPERVISE},
+    Role.MANAGER: {P.VIEW_ITEM, P.SEE_REPORTS},
+    Role.ADMIN: {P.ADMINISTER},
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("permission", list(Permission))
+def test_every_role_and_permission(role: Role, permission: Permission) -> None:
+    assert can(Actor(1, role, 2), permission) is (permission in GRANTS[role])
+
+
+@pytest.mark.parametrize(
+    ("role", "level", "needed", "allowed"),
+    [
+        (Role.REVIEWER, 2, 1, True),
+        (Role.REVIEWER, 2, 2, True),
+        (Role.REVIEWER, 2, 3, False),
+        (Role.SUPERVISOR, 1, 9, True),  # supervisors cover any item's need
+        (Role.MANAGER, 9, 1, False),  # managers decide nothing by default
+        (Role.ADMIN, 9, 1, False),  # nor do admins
+    ],
+)
+def test_deciding_needs_enough_authority(role, level, needed, allowed) -> None:
+    assert can(Actor(1, role, level), P.DECIDE, needed) is allowed
+
+
+def test_visitors_and_deactivated_people_can_do_nothing() -> None:
+    assert not any(can(None, p) for p in Permission)
+    assert not any(can(Actor(1, Role.SUPERVISOR, 9, active=False), p) for p in Permission)
+
+
+def test_effective_level() -> None:
+    assert effective_level(Actor(1, Role.REVIEWER, 2)) == 2
+    assert effective_level(Actor(1, Role.SUPERVISOR, 1)) == 9
