@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..domain import policy as policy_rules
@@ -15,18 +16,25 @@ from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Item, Source, SourceStatus
 from . import audit
 from . import policy as policy_service
+from .policy import InForce
 
 
-def _existing(session: Session, source: Source, webhook_id: str, external_id: str) -> Item | None:
-    return session.scalar(
-        sa.select(Item)
-        .where(
-            Item.source_id == source.id,
-            sa.or_(Item.webhook_id == webhook_id, Item.external_id == external_id),
-        )
-        .order_by(Item.webhook_id != webhook_id)  # a webhook-id replay wins over external_id
-        .limit(1)
-    )
+def find_sender(session: Session, slug: str) -> tuple[Source | None, InForce]:
+    """The source a draft is addressed to, and the policy in force, in one query.
+
+    Returns:
+        The source (None when no source has this slug) and the policy to route by.
+    """
+    newest = policy_service.newest_version()
+    row = session.execute(
+        sa.select(Source, newest.c.id, newest.c.created_at)
+        .outerjoin(newest, sa.true())
+        .where(Source.slug == slug)
+    ).first()
+    if row is None:
+        return None, InForce(None)
+    source, version_id, created_at = row
+    return source, policy_service.in_force_for(session, version_id, created_at)
 
 
 def ensure_accepting(source: Source) -> None:
@@ -39,35 +47,15 @@ def ensure_accepting(source: Source) -> None:
         raise SourceUnavailable(source.slug, source.status, source.status_reason)
 
 
-def submit(
-    session: Session, source: Source, webhook_id: str, draft: Submission, now: datetime
-) -> tuple[Item, bool]:
-    """Store a verified draft, or find the one it repeats.
-
-    Args:
-        session: the caller's session.
-        source: the verified sender.
-        webhook_id: the message id from the signature headers (replays reuse it).
-        draft: the validated submission.
-        now: when it was received.
-
-    Returns:
-        The item and whether it was created (False: the same webhook-id or external_id
-        was seen before, and nothing new was stored).
-
-    Raises:
-        SourceUnavailable: the source is paused or retired.
-    """
-    ensure_accepting(source)
-    found = _existing(session, source, webhook_id, draft.external_id)
-    if found:
-        return found, False
-    version = policy_service.current(session)
-    needs = policy_rules.resolve(draft.risk_tags, version.as_rules() if version else {})
+def _item_values(
+    source: Source, webhook_id: str, draft: Submission, now: datetime, policy: InForce
+) -> dict[str, Any]:
+    """The new item's columns: the draft, and what the policy demands for its risk tags."""
+    needs = policy_rules.resolve(draft.risk_tags, policy.rules)
     reasons = needs.routing_reason()
-    if version is None:
+    if policy.version_id is None:
         reasons.insert(0, "no risk policy is set yet: the built-in default rule applied")
-    item = Item(
+    return dict(
         source_id=source.id,
         external_id=draft.external_id,
         webhook_id=webhook_id,
@@ -78,7 +66,7 @@ def submit(
         meta=draft.metadata,
         risk_tags=draft.risk_tags,
         unknown_tags=needs.unknown_tags,
-        policy_version_id=version.id if version else None,
+        policy_version_id=policy.version_id,
         min_level=needs.min_level,
         approvals_required=needs.approvals,
         sla_minutes=needs.sla_minutes,
@@ -91,15 +79,72 @@ def submit(
         created_at=now,
         updated_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(item)
-    except IntegrityError:
-        # A concurrent identical request won the unique constraint: answer with its item.
-        found = _existing(session, source, webhook_id, draft.external_id)
-        if found is None:
-            raise
-        return found, False
+
+
+def _insert_unless_seen(session: Session, values: dict[str, Any]) -> Item | None:
+    """INSERT the item unless its source already sent this webhook-id or external_id.
+
+    One statement checks and inserts: a concurrent identical request waits on the unique
+    index until the first one commits, then inserts nothing, so exactly one creates the item.
+
+    Returns:
+        The stored item, or None when one of the source's unique keys was already taken.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(Item).values(values).on_conflict_do_nothing().returning(Item)
+    return session.scalars(stmt).one_or_none()
+
+
+def _existing(session: Session, source: Source, webhook_id: str, external_id: str) -> Item:
+    """The item a repeated draft matches; a webhook-id replay wins over an external_id match.
+
+    Raises:
+        NoResultFound: neither matches (the caller only asks after a unique conflict).
+    """
+    return session.scalars(
+        sa.select(Item)
+        .where(
+            Item.source_id == source.id,
+            sa.or_(Item.webhook_id == webhook_id, Item.external_id == external_id),
+        )
+        .order_by(Item.webhook_id != webhook_id)
+        .limit(1)
+    ).one()
+
+
+def submit(
+    session: Session,
+    source: Source,
+    webhook_id: str,
+    draft: Submission,
+    now: datetime,
+    policy: InForce | None = None,
+) -> tuple[Item, bool]:
+    """Store a verified draft, or find the one it repeats.
+
+    Args:
+        session: the caller's session.
+        source: the verified sender.
+        webhook_id: the message id from the signature headers (replays reuse it).
+        draft: the validated submission.
+        now: when it was received.
+        policy: the policy in force, when the caller has read it (``find_sender``);
+            None reads it here.
+
+    Returns:
+        The item and whether it was created (False: the same webhook-id or external_id
+        was seen before, and nothing new was stored).
+
+    Raises:
+        SourceUnavailable: the source is paused or retired.
+    """
+    ensure_accepting(source)
+    if policy is None:
+        policy = policy_service.in_force(session)
+    item = _insert_unless_seen(session, _item_values(source, webhook_id, draft, now, policy))
+    if item is None:
+        return _existing(session, source, webhook_id, draft.external_id), False
     audit.record(
         session,
         f"source:{source.slug}",

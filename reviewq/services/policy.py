@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
@@ -9,6 +12,61 @@ from ..domain.errors import ValidationFailed
 from ..domain.policy import Rule, validate_rule
 from ..models import PolicyRule, PolicyVersion
 from . import audit
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The policy that routes a draft: a version's id and rules (None and {} before any)."""
+
+    version_id: int | None
+    rules: dict[str, Rule] = field(default_factory=dict)
+
+
+# Versions never change once written (a change makes a new one), so each process keeps the
+# rules of the last version it read. The key includes created_at because ids can be reused
+# when the tables are emptied (tests, a restored backup) while the process lives on.
+_last_read: tuple[tuple[int, datetime], dict[str, Rule]] | None = None
+
+
+def newest_version() -> sa.Subquery:
+    """A subquery with the ``id`` and ``created_at`` of the version in force (no row before
+    any policy is set), to read it in the same query as something else."""
+    return (
+        sa.select(PolicyVersion.id, PolicyVersion.created_at)
+        .order_by(PolicyVersion.id.desc())
+        .limit(1)
+        .subquery("newest_policy")
+    )
+
+
+def in_force(session: Session) -> InForce:
+    """The policy in force now (the newest version), its rules cached per process."""
+    newest = newest_version()
+    row = session.execute(sa.select(newest.c.id, newest.c.created_at)).first()
+    return in_force_for(session, *row) if row else InForce(None)
+
+
+def in_force_for(session: Session, version_id: int | None, created_at: datetime | None) -> InForce:
+    """The policy of a version read by the caller (e.g. through ``newest_version``).
+
+    Args:
+        session: the caller's session (queried only the first time a version is seen).
+        version_id: the version's id; None means no policy is set.
+        created_at: the version's creation time, which tells reused ids apart.
+
+    Returns:
+        The version with a copy of its rules, by tag.
+    """
+    global _last_read
+    if version_id is None or created_at is None:
+        return InForce(None)
+    key = (version_id, created_at)
+    cached = _last_read
+    if cached is None or cached[0] != key:
+        query = sa.select(PolicyRule).where(PolicyRule.version_id == version_id)
+        rows = session.scalars(query.order_by(PolicyRule.tag))
+        cached = _last_read = (key, {r.tag: r.to_rule() for r in rows})
+    return InForce(version_id, dict(cached[1]))
 
 
 def current(session: Session) -> PolicyVersion | None:

@@ -97,7 +97,7 @@ def submit_item(slug: str) -> tuple[Response, int] | Response:
     """Accept a draft signed per Standard Webhooks by the source's secret."""
     body = request.get_data(cache=False)
     now = utcnow()
-    source = db.session.scalar(sa.select(Source).where(Source.slug == slug))
+    source, policy = intake.find_sender(db.session, slug)
     signing.verify(body, request.headers, source.verification_secrets(now) if source else [])
     assert source is not None  # verify() refuses unknown sources
     intake.ensure_accepting(source)
@@ -105,7 +105,8 @@ def submit_item(slug: str) -> tuple[Response, int] | Response:
         draft = parse_submission(parse_json(body))
     except BadJSON as exc:
         return problem(400, "Bad Request", str(exc), "bad-json")
-    item, created = intake.submit(db.session, source, request.headers["webhook-id"], draft, now)
+    webhook_id = request.headers["webhook-id"]
+    item, created = intake.submit(db.session, source, webhook_id, draft, now, policy)
     db.session.commit()
     response = jsonify(item_json(item))
     response.status_code = 201 if created else 200

@@ -94,3 +94,12 @@ def test_withdraw_is_idempotent_and_refused_after_a_decision(src) -> None:
     decided.status = ItemStatus.APPROVED
     with pytest.raises(IllegalTransition):
         intake.withdraw(db.session, src, decided, NOW)
+
+
+def test_a_reused_policy_version_id_is_not_served_from_the_cache(src) -> None:
+    policy.set_rules(db.session, "test", [Rule("refund", min_level=2)])
+    assert submit(src, msg_id="m-1", risk_tags=["refund"])[0].min_level == 2
+    db.session.rollback()  # the version id is free again (on SQLite at once)
+    policy.set_rules(db.session, "test", [Rule("refund", min_level=4)])
+    item, _ = submit(src, msg_id="m-2", risk_tags=["refund"])
+    assert item.min_level == 4

@@ -6,9 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from reviewq.domain import signing
+from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Item
-from reviewq.services import audit
+from reviewq.services import audit, policy
 from tests.conftest import draft
 
 PROBLEM = "application/problem+json"
@@ -186,3 +187,14 @@ def test_unexpected_errors_are_problem_json_500(make_app, database_url) -> None:
     resp = app.test_client().get("/api/v1/boom")
     assert resp.status_code == 500 and resp.mimetype == PROBLEM
     assert "secret internals" not in resp.get_data(as_text=True)
+
+
+def test_each_draft_is_routed_by_the_policy_in_force_when_it_arrives(source, ctx) -> None:
+    first = policy.set_rules(db.session, "test", [Rule("refund", min_level=2)])
+    db.session.commit()
+    before = source.submit(draft(risk_tags=["refund"])).get_json()["requirements"]
+    second = policy.set_rules(db.session, "test", [Rule("refund", min_level=3, approvals=2)])
+    db.session.commit()
+    after = source.submit(draft(risk_tags=["refund"])).get_json()["requirements"]
+    assert (before["policy_version"], before["min_level"]) == (first.id, 2)
+    assert (after["policy_version"], after["min_level"], after["approvals"]) == (second.id, 3, 2)
