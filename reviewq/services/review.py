@@ -30,6 +30,7 @@ class QueueFilter:
 
     source_id: int | None = None
     priority: int | None = None
+    skipped: frozenset[int] = frozenset()  # items this reviewer just skipped
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ def claim_next(
         pick = pick.where(queued.source_id == where.source_id)
     if where.priority is not None:
         pick = pick.where(queued.priority == where.priority)
+    if where.skipped:
+        pick = pick.where(queued.id.not_in(where.skipped))
     pick = (
         pick.order_by(queued.priority, queued.due_at, queued.created_at, queued.id)
         .limit(1)

@@ -83,8 +83,10 @@ def pretty_json(value: Any) -> str:
 
 
 def relative(when: datetime, now: datetime) -> str:
-    """'in 1 h 5 min', '12 min ago': how far ``when`` is from ``now``."""
-    seconds = int((when - now).total_seconds())
+    """'in 1 h 5 min', '12 min ago', 'just now': how far ``when`` is from ``now``."""
+    seconds = round((when - now).total_seconds())
+    if abs(seconds) < 60:
+        return "just now" if seconds <= 0 else "in under a minute"
     minutes = abs(seconds) // 60
     text = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
     return f"in {text}" if seconds >= 0 else f"{text} ago"

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -37,12 +47,17 @@ def _actor() -> Actor:
     return actor
 
 
+SKIP_MEMORY = 20  # how many recently skipped items Review next passes over
+
+
 def _filter() -> review.QueueFilter:
-    """Queue filters from the query string or form (unknown values are ignored)."""
+    """Queue filters from the query string or form (unknown values are ignored), plus the
+    items this reviewer skipped recently, so Skip never hands the same item straight back."""
     values = request.values
     source = db.session.scalar(sa.select(Source.id).where(Source.slug == values.get("source", "")))
     priority = {v: k for k, v in RISK_NAMES.items()}.get(values.get("risk", ""))
-    return review.QueueFilter(source_id=source, priority=priority)
+    skipped = frozenset(session.get("skipped", []))
+    return review.QueueFilter(source_id=source, priority=priority, skipped=skipped)
 
 
 def _next_or_queue(message: str | None = None, category: str = "info") -> Response:
@@ -184,6 +199,7 @@ def skip(item_id: int) -> Response:
     try:
         review.skip(db.session, _actor(), _load(item_id), utcnow())
         db.session.commit()
+        session["skipped"] = [item_id, *session.get("skipped", [])][:SKIP_MEMORY]
     except Conflict as exc:
         db.session.rollback()
         flash(str(exc), "error")

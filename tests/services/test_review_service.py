@@ -316,3 +316,13 @@ def test_skip_and_renew(people, submit) -> None:
     assert until == NOW + timedelta(minutes=10) + review.LEASE
     review.skip(db.session, people["ben"], item, NOW + timedelta(minutes=11))
     assert item.status is ItemStatus.QUEUED and item.claimed_by_id is None
+
+
+def test_skipped_items_are_passed_over(people, submit) -> None:
+    first, second = submit(), submit()
+    item = claim(people["ben"])
+    assert item.id == first.id
+    review.skip(db.session, people["ben"], item, NOW)
+    db.session.commit()
+    again = claim(people["ben"], where=QueueFilter(skipped=frozenset({first.id})))
+    assert again.id == second.id
