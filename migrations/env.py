@@ -88,12 +88,19 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        # SQLite cannot ALTER most things: batch mode copies the table instead.
-        conf_args.setdefault("render_as_batch", connection.dialect.name == "sqlite")
+        # SQLite cannot ALTER most things: batch mode copies the table instead, which
+        # needs foreign key checks off while the copy replaces the original (set on the raw
+        # connection, outside any transaction, where SQLite honours the pragma).
+        sqlite = connection.dialect.name == "sqlite"
+        conf_args.setdefault("render_as_batch", sqlite)
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

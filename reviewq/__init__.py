@@ -12,7 +12,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import config
+from . import config, jobqueue
 from .extensions import db, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    jobqueue.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf = CSRFProtect(app)
     login = LoginManager(app)

@@ -191,5 +191,47 @@ def demo_command() -> None:
 
 def register(app: Flask) -> None:
     """Add the command groups to ``app``."""
-    for command in (users_cli, sources_cli, policy_cli, audit_cli, demo_command):
+    for command in (
+        users_cli,
+        sources_cli,
+        policy_cli,
+        audit_cli,
+        demo_command,
+        sweep_command,
+        scheduler_command,
+    ):
         app.cli.add_command(command)
+
+
+@click.command("sweep")
+def sweep_command() -> None:
+    """Run the sweep once: SLA breaches, expired claims, stale escalations, lost callbacks."""
+    from .jobs import sweep
+
+    summary = sweep()
+    click.echo(
+        f"escalated {summary['sla_breached']} overdue, released {summary['claims_released']} "
+        f"expired claims, moved up {summary['escalations_moved_up']} escalations, "
+        f"requeued {len(summary['callbacks_requeued'])} callbacks"
+    )
+
+
+@click.command("scheduler")
+@click.option("--every", default=60, show_default=True, help="Seconds between sweeps.")
+def scheduler_command(every: int) -> None:
+    """Enqueue the sweep every minute on Redis. Run exactly one of these (a Redis lock
+    also keeps a second one from doubling the sweeps)."""
+    import time
+
+    from .extensions import redis_client
+    from .jobqueue import JobQueue
+
+    client = redis_client(current_app)
+    if client is None:
+        raise click.ClickException("REDIS_URL is not set: without Redis the web process sweeps")
+    queue: JobQueue = current_app.extensions["reviewq.jobs"]
+    click.echo(f"scheduling the sweep every {every} s")
+    while True:
+        if client.set("reviewq:sweep-scheduled", "1", nx=True, ex=max(every - 1, 1)):
+            queue.enqueue("sweep")
+        time.sleep(every)

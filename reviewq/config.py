@@ -86,6 +86,9 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
     if env not in ENVIRONMENTS:
         raise ConfigError(f"REVIEWQ_ENV must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
     production = env == "production"
+    allow_private = environ.get("REVIEWQ_ALLOW_PRIVATE_CALLBACKS", "" if production else "1")
+    if allow_private not in ("", "0", "1"):
+        raise ConfigError("REVIEWQ_ALLOW_PRIVATE_CALLBACKS must be 0 or 1")
     return {
         "REVIEWQ_ENV": env,
         "SECRET_KEY": _secret_key(environ.get("SECRET_KEY"), env, instance_path),
@@ -101,4 +104,10 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=10),  # a working day
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "JSON_SORT_KEYS": False,
+        # Callbacks to loopback/private/link-local addresses: refused in production (SSRF).
+        "ALLOW_PRIVATE_CALLBACKS": allow_private == "1",
+        "CHAT_WEBHOOK_URL": environ.get("REVIEWQ_CHAT_WEBHOOK_URL") or None,
+        "SMTP_URL": environ.get("REVIEWQ_SMTP_URL") or None,
+        "MAIL_FROM": environ.get("REVIEWQ_MAIL_FROM", "reviewq@localhost"),
+        "PUBLIC_URL": environ.get("REVIEWQ_PUBLIC_URL", ""),
     }

@@ -2,7 +2,10 @@
 
 from .audit import AuditEvent, AuditHead
 from .decision import Decision
+from .delivery import Delivery, DeliveryStatus
+from .escalation import Escalation
 from .item import Item
+from .notification import Notification
 from .policy import PolicyRule, PolicyVersion
 from .session import LoginAttempt, UserSession
 from .source import Source, SourceStatus, SourceToken
@@ -12,9 +15,14 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Decision",
+    "Delivery",
+    "DeliveryStatus",
+    "Escalation",
     "Item",
     "LoginAttempt",
+    "Notification",
     "LoginAttempt",
+    "Notification",
     "PolicyRule",
     "PolicyVersion",
     "Source",

@@ -73,6 +73,8 @@ class Item(db.Model):
     final_content: Mapped[str | None] = mapped_column(sa.Text)
     edited: Mapped[bool] = mapped_column(default=False)
     outcome_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # A supervisor's note when returning an escalation; shown to the next reviewer.
+    guidance: Mapped[str | None] = mapped_column(sa.Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

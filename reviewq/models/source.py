@@ -39,6 +39,8 @@ class Source(db.Model):
     previous_secret: Mapped[str | None] = mapped_column(sa.String(100))
     previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     callback_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    # Set when the receiver answered 410 Gone: no more callbacks until the URL is set again.
+    callback_disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     owner: Mapped[User] = relationship()

@@ -14,7 +14,7 @@ from ..domain.errors import NotFound, SourceUnavailable
 from ..domain.intake import Submission
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Item, Source, SourceStatus
-from . import audit
+from . import audit, effects, escalations
 from . import policy as policy_service
 from .policy import InForce
 
@@ -159,6 +159,10 @@ def submit(
         },
         at=now,
     )
+    if item.status is ItemStatus.ESCALATED:
+        tags = [t for t in item.risk_tags if t in policy.rules and policy.rules[t].always_escalate]
+        reason = "always-escalate tag: " + ", ".join(tags or ["default rule"])
+        effects.after_change(session, item, now, reason=reason)
     return item, True
 
 
@@ -195,4 +199,6 @@ def withdraw(session: Session, source: Source, item: Item, now: datetime) -> Ite
         {"from": previous},
         at=now,
     )
+    escalations.close_for_withdrawal(session, item, now)
+    effects.after_change(session, item, now)
     return item

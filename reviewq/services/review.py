@@ -9,17 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from ..domain.authority import Actor, Permission, can, effective_level
-from ..domain.errors import (
-    NotAllowed,
-    StaleClaim,
-    StaleVersion,
-    TwoPersonRule,
-    ValidationFailed,
-)
-from ..domain.intake import MAX_CONTENT, text_problem
-from ..domain.workflow import REJECT_REASONS, Action, ItemStatus, next_status
+from ..domain.errors import NotAllowed, StaleClaim, StaleVersion
+from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Decision, Item
-from . import audit
+from . import audit, effects, verdicts
+from .verdicts import Verdict
 
 LEASE = timedelta(minutes=15)
 
@@ -33,28 +27,9 @@ class QueueFilter:
     skipped: frozenset[int] = frozenset()  # items this reviewer just skipped
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """What a reviewer submits on an item."""
-
-    action: Action  # APPROVE, EDIT, REJECT or ESCALATE
-    version: int
-    content: str | None = None
-    reason_code: str | None = None
-    reason: str | None = None
-    active_seconds: float | None = None
-
-
 def actor_of(user: object) -> Actor:
     """The authority facts of a user row."""
     return Actor(id=user.id, role=user.role, level=user.level, active=user.active)  # type: ignore[attr-defined]
-
-
-def _actor_name(session: Session, actor: Actor) -> str:
-    from ..models import User
-
-    user = session.get(User, actor.id)
-    return f"user:{user.email}" if user else f"user:{actor.id}"
 
 
 def _release(item: Item) -> None:
@@ -156,7 +131,9 @@ def claim_next(
     if claimed_id is None:
         return None
     item = session.get(Item, claimed_id, populate_existing=True)
-    audit.record(session, _actor_name(session, actor), "item.claimed", f"item:{item.id}", at=now)
+    audit.record(
+        session, verdicts.actor_name(session, actor), "item.claimed", f"item:{item.id}", at=now
+    )
     return item
 
 
@@ -195,26 +172,9 @@ def skip(session: Session, actor: Actor, item: Item, now: datetime) -> None:
     item.status = next_status(item.status, Action.RELEASE)
     _release(item)
     session.flush()
-    audit.record(session, _actor_name(session, actor), "item.skipped", f"item:{item.id}", at=now)
-
-
-def _validate(verdict: Verdict, current: str) -> list[dict[str, str]]:
-    errors = []
-    if verdict.action is Action.EDIT:
-        text = verdict.content or ""
-        if not text.strip():
-            errors.append({"field": "content", "message": "The edited text must not be empty."})
-        elif len(text) > MAX_CONTENT:
-            errors.append({"field": "content", "message": f"At most {MAX_CONTENT} characters."})
-        elif problem := text_problem(text):
-            errors.append({"field": "content", "message": f"The edited text {problem}."})
-        elif text == current:
-            errors.append({"field": "content", "message": "Nothing was changed: use Approve."})
-    if verdict.action is Action.REJECT and verdict.reason_code not in REJECT_REASONS:
-        errors.append({"field": "reason_code", "message": "Choose why the draft is rejected."})
-    if verdict.action in (Action.REJECT, Action.ESCALATE) and not (verdict.reason or "").strip():
-        errors.append({"field": "reason", "message": f"A reason is required to {verdict.action}."})
-    return errors
+    audit.record(
+        session, verdicts.actor_name(session, actor), "item.skipped", f"item:{item.id}", at=now
+    )
 
 
 def decide(session: Session, actor: Actor, item: Item, verdict: Verdict, now: datetime) -> Decision:
@@ -246,64 +206,6 @@ def decide(session: Session, actor: Actor, item: Item, verdict: Verdict, now: da
         raise StaleVersion("This item changed since you opened it. Nothing was changed.")
     if not can(actor, Permission.DECIDE, item.min_level):
         raise NotAllowed(f"this item needs authority level {item.min_level}")
-    approving = verdict.action in (Action.APPROVE, Action.EDIT)
-    if approving and item.first_approver_id == actor.id:
-        raise TwoPersonRule("you gave this item's first approval; a second person must approve")
-    before = item.current_content
-    errors = _validate(verdict, before)
-    if errors:
-        raise ValidationFailed(errors)
-
-    previous = item.status
-    if verdict.action is Action.EDIT:
-        item.final_content, item.edited = verdict.content, True
-        item.first_approver_id, item.approvals_count = None, 0  # an edit voids approvals
-    if approving and item.approvals_count + 1 < item.approvals_required:
-        transition = Action.APPROVE_PARTIAL
-        item.first_approver_id, item.approvals_count = actor.id, item.approvals_count + 1
-    else:
-        transition = verdict.action
-    item.status = next_status(item.status, transition)
-    if approving and item.status is ItemStatus.APPROVED:
-        item.approvals_count += 1
-        item.final_content = item.current_content
-    if verdict.action is Action.REJECT:
-        item.outcome_reason = f"{verdict.reason_code}: {verdict.reason.strip()}"
-    if item.status in (ItemStatus.APPROVED, ItemStatus.REJECTED):
-        item.decided_at = now
-    opened = item.claimed_at or now
-    _release(item)
-    dwell = max(0.0, (now - opened).total_seconds())
-    active = (
-        None if verdict.active_seconds is None else min(max(0.0, verdict.active_seconds), dwell)
-    )
-    decision = Decision(
-        item_id=item.id,
-        user_id=actor.id,
-        action=verdict.action,
-        item_version=verdict.version,
-        content_before=before if verdict.action is Action.EDIT else None,
-        content_after=verdict.content if verdict.action is Action.EDIT else None,
-        reason_code=verdict.reason_code if verdict.action is Action.REJECT else None,
-        reason=(verdict.reason or "").strip() or None,
-        opened_at=opened,
-        decided_at=now,
-        active_seconds=active,
-    )
-    session.add(decision)
-    session.flush()  # the version check: a concurrent change raises StaleDataError here
-    audit.record(
-        session,
-        _actor_name(session, actor),
-        f"item.{verdict.action}",
-        f"item:{item.id}",
-        {
-            "decision": decision.id,
-            "from": previous,
-            "to": item.status,
-            "approvals": f"{item.approvals_count}/{item.approvals_required}",
-            "reason_code": decision.reason_code,
-        },
-        at=now,
-    )
+    decision = verdicts.apply(session, actor, item, verdict, now, opened=item.claimed_at or now)
+    effects.after_change(session, item, now, reason=decision.reason, raised_by=actor)
     return decision

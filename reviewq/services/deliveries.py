@@ -1,0 +1,244 @@
+"""Decision callbacks through a transactional outbox, signed per Standard Webhooks."""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from ..domain import callbacks, signing
+from ..domain.errors import Conflict
+from ..jobqueue import after_commit
+from ..models import Decision, Delivery, DeliveryStatus, Item, User
+from . import audit
+
+LEASE = timedelta(seconds=callbacks.TIMEOUT_SECONDS + 15)
+_rng = random.SystemRandom()
+
+
+def payload(session: Session, item: Item, event: str, now: datetime) -> dict[str, Any]:
+    """The callback body: the outcome, the final text and a receipt of the review."""
+    decisions = session.execute(
+        sa.select(Decision, User.level)
+        .join(User, User.id == Decision.user_id)
+        .where(Decision.item_id == item.id)
+    ).all()
+    final = item.status.value in ("approved", "rejected", "withdrawn")
+    return {
+        "type": callbacks.EVENTS[event],
+        "timestamp": now.isoformat(),
+        "data": {
+            "item_id": item.id,
+            "external_id": item.external_id,
+            "outcome": item.status.value,
+            "final_content": item.final_content if item.status.value == "approved" else None,
+            "edited": item.edited,
+            "reason": item.outcome_reason if final else None,
+            "decided_at": item.decided_at.isoformat() if item.decided_at else None,
+            "reviewers": len({d.user_id for d, _ in decisions}),
+            "receipt": {
+                "authority_level": max((level for _, level in decisions), default=None),
+                "seconds_spent": round(
+                    sum((d.decided_at - d.opened_at).total_seconds() for d, _ in decisions), 1
+                ),
+                "routing_reason": item.routing_reason,
+                "policy_version": item.policy_version_id,
+            },
+        },
+    }
+
+
+def record(session: Session, item: Item, outcome: str, now: datetime) -> Delivery | None:
+    """Put the callback for ``outcome`` in the outbox (same transaction as the decision).
+
+    Returns:
+        The delivery, or None when the source has no (working) callback URL.
+    """
+    source = item.source
+    if not source.callback_url or source.callback_disabled_at is not None:
+        return None
+    delivery = Delivery(
+        item_id=item.id,
+        source_id=source.id,
+        event=callbacks.EVENTS[outcome],
+        msg_id=f"msg_{uuid.uuid4().hex}",
+        payload=payload(session, item, outcome, now),
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(delivery)
+    session.flush()
+    after_commit(session, "deliver", delivery.id)
+    return delivery
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the receiver said (status 0: no HTTP answer at all)."""
+
+    status: int
+    retry_after: str | None = None
+    error: str | None = None
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a 3xx is an answer, not an instruction to follow
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _target_problem(url: str) -> str | None:
+    """Why the URL may not be called (SSRF guard), or None."""
+    if current_app.config["ALLOW_PRIVATE_CALLBACKS"]:
+        return None
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError as exc:
+        return f"cannot resolve {host}: {exc}"
+    private = [a for a in addresses if not callbacks.is_public_address(a)]
+    return f"refused: {host} resolves to a non-public address" if private else None
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
+    """POST once: 15 s timeout, no redirects followed, never raises."""
+    problem = _target_problem(url)
+    if problem:
+        return Answer(0, error=problem)
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    try:
+        with _opener.open(request, timeout=callbacks.TIMEOUT_SECONDS) as response:
+            return Answer(response.status)
+    except urllib.error.HTTPError as exc:
+        return Answer(exc.code, exc.headers.get("Retry-After"), f"HTTP {exc.code}")
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return Answer(0, error=f"{type(exc).__name__}: {exc}")
+
+
+def _take_lease(session: Session, delivery_id: int, now: datetime) -> bool:
+    taken = session.execute(
+        sa.update(Delivery)
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.next_attempt_at <= now + timedelta(seconds=1),
+            sa.or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
+        )
+        .values(lease_until=now + LEASE)
+        .returning(Delivery.id),
+        execution_options={"synchronize_session": False},
+    ).scalar()
+    session.commit()
+    return taken is not None
+
+
+def attempt(session: Session, delivery_id: int, now: datetime) -> str:
+    """Try to deliver one callback and record the answer (commits its own transactions).
+
+    A lease keeps two workers from sending at once; no transaction is held during the
+    HTTP call. 2xx: delivered. 410: stop, and disable the source's callbacks. Anything
+    else: try again on the schedule (or at ``Retry-After``), then give up as failed.
+
+    Returns:
+        The delivery's status afterwards, or "skipped" when it was not due or is in flight.
+    """
+    if not _take_lease(session, delivery_id, now):
+        return "skipped"
+    delivery = session.get(Delivery, delivery_id, populate_existing=True)
+    source = delivery.source
+    body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False)
+    headers = {"Content-Type": "application/json", "User-Agent": "reviewq-callbacks/1"}
+    headers |= signing.sign(source.secret, delivery.msg_id, body, now)
+    answer = post(source.callback_url or "", body.encode(), headers)
+    finished = now
+    delivery.attempts += 1
+    delivery.last_status = answer.status or None
+    delivery.lease_until = None
+    if 200 <= answer.status < 300:
+        delivery.status, delivery.delivered_at, delivery.last_error = (
+            DeliveryStatus.DELIVERED,
+            finished,
+            None,
+        )
+    elif answer.status == 410:
+        delivery.status, delivery.last_error = DeliveryStatus.DISABLED, "410 Gone"
+        source.callback_disabled_at = finished
+    else:
+        delivery.last_error = answer.error or f"HTTP {answer.status}"
+        retry_after = callbacks.parse_retry_after(answer.retry_after, finished)
+        when = callbacks.next_attempt(delivery.attempts, finished, _rng, retry_after)
+        if when is None:
+            delivery.status = DeliveryStatus.FAILED
+        else:
+            delivery.next_attempt_at = when
+            after_commit(session, "deliver", delivery.id, at=when)
+    session.flush()
+    if delivery.status is not DeliveryStatus.PENDING:
+        audit.record(
+            session,
+            "system",
+            f"delivery.{delivery.status.value}",
+            f"item:{delivery.item_id}",
+            {
+                "delivery": delivery.id,
+                "event": delivery.event,
+                "attempts": delivery.attempts,
+                "last_error": delivery.last_error,
+            },
+            at=finished,
+        )
+    session.commit()
+    return delivery.status.value
+
+
+def due(session: Session, now: datetime) -> list[int]:
+    """Pending deliveries whose time has come and that no worker is sending."""
+    return list(
+        session.scalars(
+            sa.select(Delivery.id).where(
+                Delivery.status == DeliveryStatus.PENDING,
+                Delivery.next_attempt_at <= now,
+                sa.or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
+            )
+        )
+    )
+
+
+def redeliver(session: Session, actor_name: str, delivery: Delivery, now: datetime) -> Delivery:
+    """An admin sends a failed (or disabled) callback again, now.
+
+    Raises:
+        Conflict: it was delivered already, or is still pending.
+    """
+    if delivery.status not in (DeliveryStatus.FAILED, DeliveryStatus.DISABLED):
+        raise Conflict(f"this callback is {delivery.status.value}; only failed ones are resent")
+    delivery.status, delivery.next_attempt_at, delivery.lease_until = (
+        DeliveryStatus.PENDING,
+        now,
+        None,
+    )
+    delivery.source.callback_disabled_at = None
+    session.flush()
+    audit.record(
+        session,
+        actor_name,
+        "delivery.redeliver",
+        f"item:{delivery.item_id}",
+        {"delivery": delivery.id},
+        at=now,
+    )
+    after_commit(session, "deliver", delivery.id)
+    return delivery

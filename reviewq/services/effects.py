@@ -1,0 +1,35 @@
+"""What follows from an item's new status, in the same transaction: an escalation record
+when it went up, a callback in the outbox when its outcome is final."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ..domain.authority import Actor
+from ..domain.workflow import ItemStatus
+from ..models import Item
+from . import deliveries, escalations
+
+
+def after_change(
+    session: Session,
+    item: Item,
+    now: datetime,
+    reason: str | None = None,
+    raised_by: Actor | None = None,
+) -> None:
+    """Record the consequences of ``item``'s status (call after every status change).
+
+    Args:
+        session: the caller's session.
+        item: the item whose status just changed.
+        now: when.
+        reason: why, for an escalation.
+        raised_by: who escalated (None: the system, a tag or the clock).
+    """
+    if item.status is ItemStatus.ESCALATED:
+        escalations.open_for(session, item, reason or "escalated", raised_by, now)
+    if item.status in (ItemStatus.APPROVED, ItemStatus.REJECTED, ItemStatus.WITHDRAWN):
+        deliveries.record(session, item, item.status.value, now)

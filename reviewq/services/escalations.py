@@ -1,0 +1,203 @@
+"""Escalations: opened by reviewers, always-escalate tags and the SLA clock; claimed and
+resolved by supervisors; moved up a level when nobody claims them in time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..domain import escalation as levels
+from ..domain.authority import Actor, Permission, can
+from ..domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion
+from ..domain.workflow import Action, ItemStatus, next_status
+from ..models import Decision, Escalation, Item
+from . import audit, deliveries, notifications, verdicts
+from .verdicts import Verdict
+
+
+def open_for(
+    session: Session, item: Item, reason: str, raised_by: Actor | None, now: datetime
+) -> Escalation:
+    """Open the escalation of an item that just became ``escalated`` and page level 1.
+
+    Returns:
+        The escalation (the item's open one, if it already had one).
+    """
+    existing = current(session, item.id)
+    if existing is not None:
+        return existing
+    escalation = Escalation(
+        item_id=item.id,
+        reason=reason,
+        raised_by_id=raised_by.id if raised_by else None,
+        raised_at=now,
+        level=1,
+        level_since=now,
+    )
+    session.add(escalation)
+    session.flush()
+    audit.record(
+        session,
+        verdicts.actor_name(session, raised_by) if raised_by else "system",
+        "escalation.opened",
+        f"item:{item.id}",
+        {"escalation": escalation.id, "reason": reason},
+        at=now,
+    )
+    first = levels.level(1)
+    notifications.notify_roles(
+        session,
+        first.notify,
+        f"Escalated: #{item.id} {item.title[:80]} ({reason[:120]})",
+        f"/items/{item.id}",
+        now,
+    )
+    deliveries.record(session, item, "escalated", now)
+    return escalation
+
+
+def current(session: Session, item_id: int) -> Escalation | None:
+    """The item's open escalation, if any."""
+    return session.scalar(
+        sa.select(Escalation).where(Escalation.item_id == item_id, Escalation.resolved_at.is_(None))
+    )
+
+
+def open_escalations(session: Session) -> list[Escalation]:
+    """Every open escalation, highest level and longest waiting first."""
+    return list(
+        session.scalars(
+            sa.select(Escalation)
+            .join(Item, Item.id == Escalation.item_id)
+            .where(Escalation.resolved_at.is_(None))
+            .order_by(Escalation.level.desc(), Escalation.raised_at)
+        )
+    )
+
+
+def claim(session: Session, actor: Actor, escalation: Escalation, now: datetime) -> Escalation:
+    """A supervisor takes an escalation to resolve it.
+
+    Raises:
+        NotAllowed: the actor is not a supervisor.
+        Conflict: it is resolved, or another supervisor holds it.
+    """
+    if not can(actor, Permission.SUPERVISE):
+        raise NotAllowed("only supervisors resolve escalations")
+    if escalation.resolved_at is not None:
+        raise Conflict("this escalation is already resolved")
+    if escalation.claimed_by_id not in (None, actor.id):
+        raise Conflict("another supervisor is resolving this escalation")
+    if escalation.claimed_by_id is None:
+        escalation.claimed_by_id, escalation.claimed_at = actor.id, now
+        session.flush()
+        audit.record(
+            session,
+            verdicts.actor_name(session, actor),
+            "escalation.claimed",
+            f"item:{escalation.item_id}",
+            {"escalation": escalation.id},
+            at=now,
+        )
+    return escalation
+
+
+def resolve(
+    session: Session, actor: Actor, escalation: Escalation, verdict: Verdict, now: datetime
+) -> Decision:
+    """Approve, edit, reject, or return the escalated item to the queue with guidance.
+
+    Raises:
+        StaleClaim: the actor does not hold this escalation.
+        StaleVersion: the item changed since the page was opened.
+        TwoPersonRule: the supervisor gave the item's first approval.
+        ValidationFailed: a required field is missing.
+    """
+    item = escalation.item
+    if (
+        escalation.resolved_at is not None
+        or escalation.claimed_by_id != actor.id
+        or item.status is not ItemStatus.ESCALATED
+    ):
+        raise StaleClaim("You do not hold this escalation (claim it first). Nothing was changed.")
+    if verdict.version != item.version:
+        raise StaleVersion("This item changed since you opened it. Nothing was changed.")
+    if verdict.action not in (Action.APPROVE, Action.EDIT, Action.REJECT, Action.RETURN):
+        raise Conflict(f"an escalation cannot be resolved by {verdict.action}")
+    if verdict.action is Action.RETURN:  # the next reviewer starts over, with the guidance
+        item.first_approver_id, item.approvals_count = None, 0
+    decision = verdicts.apply(
+        session, actor, item, verdict, now, opened=escalation.claimed_at or now, final_say=True
+    )
+    escalation.resolved_by_id, escalation.resolved_at = actor.id, now
+    escalation.outcome = "returned" if verdict.action is Action.RETURN else item.status.value
+    escalation.guidance = decision.reason if verdict.action is Action.RETURN else None
+    session.flush()
+    if item.status in (ItemStatus.APPROVED, ItemStatus.REJECTED):
+        deliveries.record(session, item, item.status.value, now)
+    return decision
+
+
+def close_for_withdrawal(session: Session, item: Item, now: datetime) -> None:
+    """A withdrawn item's open escalation closes with it."""
+    escalation = current(session, item.id)
+    if escalation is not None:
+        escalation.resolved_at, escalation.outcome = now, "withdrawn"
+        session.flush()
+
+
+def move_up_stale(session: Session, now: datetime) -> list[Escalation]:
+    """Move every escalation unclaimed past its level's time up a level, paging that level.
+
+    Returns:
+        The escalations that moved.
+    """
+    waiting = session.scalars(
+        sa.select(Escalation)
+        .where(Escalation.resolved_at.is_(None), Escalation.claimed_by_id.is_(None))
+        .with_for_update(skip_locked=True)
+    ).all()
+    moved = []
+    for escalation in waiting:
+        if not levels.should_move_up(escalation.level, escalation.level_since, False, now):
+            continue
+        escalation.level += 1
+        escalation.level_since = now
+        session.flush()
+        target = levels.level(escalation.level)
+        audit.record(
+            session,
+            "system",
+            "escalation.moved_up",
+            f"item:{escalation.item_id}",
+            {"escalation": escalation.id, "level": escalation.level, "to": target.name},
+            at=now,
+        )
+        notifications.notify_roles(
+            session,
+            target.notify,
+            f"Unclaimed escalation moved to {target.name}: #{escalation.item_id} "
+            f"{escalation.item.title[:80]}",
+            f"/items/{escalation.item_id}",
+            now,
+        )
+        moved.append(escalation)
+    return moved
+
+
+def breach(session: Session, item: Item, now: datetime) -> None:
+    """Escalate an item whose SLA ran out (by the sweep; nothing is approved by the clock)."""
+    item.status = next_status(item.status, Action.BREACH_SLA)
+    item.claimed_by_id = item.claimed_at = item.claim_expires_at = None
+    session.flush()
+    audit.record(
+        session,
+        "system",
+        "item.sla_breached",
+        f"item:{item.id}",
+        {"due_at": item.due_at.isoformat()},
+        at=now,
+    )
+    open_for(session, item, "SLA breached", None, now)

@@ -1,0 +1,62 @@
+"""In-app notifications, with email or a chat webhook as extra channels when configured."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..domain.authority import Role
+from ..jobqueue import after_commit
+from ..models import Notification, User
+
+
+def notify_roles(
+    session: Session, roles: Iterable[Role], text: str, link: str, now: datetime
+) -> list[Notification]:
+    """Tell every active person in ``roles``; external channels are sent after commit."""
+    people = session.scalars(
+        sa.select(User).where(User.role.in_(list(roles)), User.active.is_(True))
+    ).all()
+    made = [Notification(user_id=p.id, text=text, link=link, created_at=now) for p in people]
+    session.add_all(made)
+    session.flush()
+    if made:
+        after_commit(session, "notify_external", [n.id for n in made])
+    return made
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    """How many notifications ``user_id`` has not read."""
+    return (
+        session.scalar(
+            sa.select(sa.func.count()).where(
+                Notification.user_id == user_id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
+    """The newest notifications of ``user_id``."""
+    return list(
+        session.scalars(
+            sa.select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_all_read(session: Session, user_id: int, now: datetime) -> int:
+    """Mark every unread notification of ``user_id`` read; returns how many."""
+    result = session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=now)
+    )
+    return result.rowcount or 0

@@ -1,0 +1,49 @@
+"""The periodic sweep: SLA breaches, expired claims, stale escalations, and jobs Redis lost.
+
+Safe to run twice at once: rows are taken with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or
+under the write lock (SQLite), every step re-checks status, and an item has at most one
+open escalation (a unique index).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..domain.workflow import ItemStatus
+from ..jobqueue import after_commit
+from ..models import Item
+from . import deliveries, escalations, review
+
+
+def run(session: Session, now: datetime) -> dict[str, Any]:
+    """One sweep (the caller commits).
+
+    Returns:
+        What it did: counts, and the ids of callbacks it queued again.
+    """
+    overdue = session.scalars(
+        sa.select(Item)
+        .where(
+            Item.status.in_([ItemStatus.QUEUED, ItemStatus.IN_REVIEW]),
+            Item.due_at < now,
+        )
+        .order_by(Item.due_at)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for item in overdue:
+        escalations.breach(session, item, now)
+    released = review.release_expired(session, now)
+    moved = escalations.move_up_stale(session, now)
+    resend = deliveries.due(session, now)
+    for delivery_id in resend:
+        after_commit(session, "deliver", delivery_id)
+    return {
+        "sla_breached": len(overdue),
+        "claims_released": released,
+        "escalations_moved_up": len(moved),
+        "callbacks_requeued": resend,
+    }

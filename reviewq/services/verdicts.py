@@ -1,0 +1,155 @@
+"""Applying a decision to an item: shared by reviewers (claimed items) and supervisors
+(escalations). The callers check who holds the item; this module applies the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ..domain.authority import Actor
+from ..domain.errors import TwoPersonRule, ValidationFailed
+from ..domain.intake import MAX_CONTENT, text_problem
+from ..domain.workflow import REJECT_REASONS, Action, ItemStatus, next_status
+from ..models import Decision, Item, User
+from . import audit
+
+APPROVING = (Action.APPROVE, Action.EDIT)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a person submits on an item."""
+
+    action: Action  # APPROVE, EDIT, REJECT, ESCALATE or (supervisors) RETURN
+    version: int
+    content: str | None = None
+    reason_code: str | None = None
+    reason: str | None = None
+    active_seconds: float | None = None
+
+
+def actor_name(session: Session, actor: Actor) -> str:
+    """How the audit trail names a person."""
+    user = session.get(User, actor.id)
+    return f"user:{user.email}" if user else f"user:{actor.id}"
+
+
+def validate(verdict: Verdict, current: str) -> list[dict[str, str]]:
+    """Field problems of a verdict, empty when it is complete."""
+    errors = []
+    if verdict.action is Action.EDIT:
+        text = verdict.content or ""
+        if not text.strip():
+            errors.append({"field": "content", "message": "The edited text must not be empty."})
+        elif len(text) > MAX_CONTENT:
+            errors.append({"field": "content", "message": f"At most {MAX_CONTENT} characters."})
+        elif problem := text_problem(text):
+            errors.append({"field": "content", "message": f"The edited text {problem}."})
+        elif text == current:
+            errors.append({"field": "content", "message": "Nothing was changed: use Approve."})
+    if verdict.action is Action.REJECT and verdict.reason_code not in REJECT_REASONS:
+        errors.append({"field": "reason_code", "message": "Choose why the draft is rejected."})
+    needs_reason = (Action.REJECT, Action.ESCALATE, Action.RETURN)
+    if verdict.action in needs_reason and not (verdict.reason or "").strip():
+        what = "return it" if verdict.action is Action.RETURN else str(verdict.action)
+        errors.append({"field": "reason", "message": f"A reason is required to {what}."})
+    return errors
+
+
+def apply(
+    session: Session,
+    actor: Actor,
+    item: Item,
+    verdict: Verdict,
+    now: datetime,
+    opened: datetime,
+    final_say: bool = False,
+) -> Decision:
+    """Move the item by the verdict, store the decision and its audit event.
+
+    Approve and edit count as approvals: an item needing two goes back to the queue after
+    the first; the same person never gives the second; an edit voids a standing first
+    approval. With ``final_say`` (a supervisor resolving an escalation) an approval
+    completes the item.
+
+    Args:
+        session: the caller's session.
+        actor: who decides (the caller has checked they hold the item).
+        item: the item.
+        verdict: the action and its fields.
+        now: when the decision is made.
+        opened: when the person opened the item (claim time).
+        final_say: approvals complete the item at once.
+
+    Returns:
+        The stored decision.
+
+    Raises:
+        TwoPersonRule: the actor gave this item's standing first approval.
+        ValidationFailed: a required field is missing (reason, reason code, edited text).
+    """
+    approving = verdict.action in APPROVING
+    if approving and item.first_approver_id == actor.id:
+        raise TwoPersonRule("you gave this item's first approval; a second person must approve")
+    before = item.current_content
+    errors = validate(verdict, before)
+    if errors:
+        raise ValidationFailed(errors)
+
+    previous = item.status
+    if verdict.action is Action.EDIT:
+        item.final_content, item.edited = verdict.content, True
+        item.first_approver_id, item.approvals_count = None, 0  # an edit voids approvals
+    if approving and not final_say and item.approvals_count + 1 < item.approvals_required:
+        transition = Action.APPROVE_PARTIAL
+        item.first_approver_id, item.approvals_count = actor.id, item.approvals_count + 1
+    else:
+        transition = verdict.action
+    item.status = next_status(item.status, transition)
+    reason = (verdict.reason or "").strip() or None
+    if item.status is ItemStatus.APPROVED:
+        item.approvals_count = max(item.approvals_count + 1, item.approvals_required)
+        item.final_content = item.current_content
+    if verdict.action is Action.REJECT:
+        item.outcome_reason = f"{verdict.reason_code}: {reason}"
+    if verdict.action is Action.RETURN:
+        item.guidance = reason
+    if item.status in (ItemStatus.APPROVED, ItemStatus.REJECTED):
+        item.decided_at = now
+    item.claimed_by_id = item.claimed_at = item.claim_expires_at = None
+    dwell = max(0.0, (now - opened).total_seconds())
+    active = None
+    if verdict.active_seconds is not None:
+        active = min(max(0.0, verdict.active_seconds), dwell)
+    decision = Decision(
+        item_id=item.id,
+        user_id=actor.id,
+        action=verdict.action,
+        item_version=verdict.version,
+        content_before=before if verdict.action is Action.EDIT else None,
+        content_after=verdict.content if verdict.action is Action.EDIT else None,
+        reason_code=verdict.reason_code if verdict.action is Action.REJECT else None,
+        reason=reason,
+        opened_at=opened,
+        decided_at=now,
+        active_seconds=active,
+    )
+    session.add(decision)
+    session.flush()  # the version check: a concurrent change raises StaleDataError here
+    audit.record(
+        session,
+        actor_name(session, actor),
+        f"item.{verdict.action}",
+        f"item:{item.id}",
+        {
+            "decision": decision.id,
+            "from": previous,
+            "to": item.status,
+            "approvals": f"{item.approvals_count}/{item.approvals_required}",
+            "reason_code": decision.reason_code,
+        },
+        at=now,
+    )
+    return decision
