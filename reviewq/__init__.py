@@ -81,15 +81,32 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
 
-    from .web import api, health, problems, review
+    from .web import api, health, problems, review, supervise
     from .web import auth as auth_views
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(supervise.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
     problems.register(app)
+
+    @app.context_processor
+    def navigation():  # type: ignore[no-untyped-def]
+        from flask_login import current_user
+
+        from .domain.authority import Permission, can
+        from .services.notifications import unread_count
+        from .web.access import current_actor
+
+        if not current_user.is_authenticated:
+            return {}
+        actor = current_actor()
+        return {
+            "unread": unread_count(db.session, current_user.id),
+            "nav_can": {p.value: can(actor, p) for p in Permission},
+        }
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]

@@ -32,9 +32,10 @@
       var field = document.getElementById("active-seconds");
       if (field) field.value = active.toFixed(1);
       var pressed = event.submitter ? event.submitter.value : "";
-      if ((pressed === "reject" || pressed === "escalate") && reason && !reason.value.trim()) {
+      var needsReason = pressed === "reject" || pressed === "escalate" || pressed === "return";
+      if (needsReason && reason && !reason.value.trim()) {
         event.preventDefault();
-        startReason(pressed);
+        startReason(pressed === "reject" ? "reject" : "escalate");
       }
     });
   }
@@ -42,9 +43,10 @@
   function startReason(which) {
     mode = which;
     if (hint) {
+      var other = button("x") ? button("x").textContent.trim() : "Escalate";
       hint.textContent = which === "reject"
         ? "Rejecting: choose a category, type the reason, then press Enter."
-        : "Escalating: type the reason, then press Enter.";
+        : other + ": type the reason, then press Enter.";
     }
     if (which === "reject" && reasonCode && !reasonCode.value) reasonCode.focus();
     else if (reason) reason.focus();

@@ -27,7 +27,8 @@ class Permission(StrEnum):
     DECIDE = "decide"  # approve, edit, reject, escalate this item
     SUPERVISE = "supervise"  # escalations, overdue items, canaries (later issues)
     SEE_REPORTS = "see_reports"
-    ADMINISTER = "administer"  # users, sources, secrets, policy
+    CONTROL_SOURCES = "control_sources"  # pause, resume, retire (also a source's owner)
+    ADMINISTER = "administer"  # users, sources, secrets, policy, failed callbacks
 
 
 MAX_LEVEL = 9
@@ -35,10 +36,18 @@ MAX_LEVEL = 9
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.REVIEWER: frozenset({Permission.WORK_QUEUE, Permission.VIEW_ITEM, Permission.DECIDE}),
     Role.SUPERVISOR: frozenset(
-        {Permission.WORK_QUEUE, Permission.VIEW_ITEM, Permission.DECIDE, Permission.SUPERVISE}
+        {
+            Permission.WORK_QUEUE,
+            Permission.VIEW_ITEM,
+            Permission.DECIDE,
+            Permission.SUPERVISE,
+            Permission.CONTROL_SOURCES,
+        }
     ),
-    Role.MANAGER: frozenset({Permission.VIEW_ITEM, Permission.SEE_REPORTS}),
-    Role.ADMIN: frozenset({Permission.ADMINISTER}),
+    Role.MANAGER: frozenset(
+        {Permission.VIEW_ITEM, Permission.SEE_REPORTS, Permission.CONTROL_SOURCES}
+    ),
+    Role.ADMIN: frozenset({Permission.ADMINISTER, Permission.CONTROL_SOURCES}),
 }
 
 
@@ -75,3 +84,10 @@ def can(actor: Actor | None, permission: Permission, min_level: int | None = Non
     if permission is Permission.DECIDE and min_level is not None:
         return effective_level(actor) >= min_level
     return True
+
+
+def can_control_source(actor: Actor | None, owner_id: int) -> bool:
+    """Pause, resume or retire a source: its owner, or a supervisor, manager or admin."""
+    if actor is None or not actor.active:
+        return False
+    return actor.id == owner_id or can(actor, Permission.CONTROL_SOURCES)

@@ -25,8 +25,8 @@ from ..domain.workflow import REJECT_REASONS, Action
 from ..extensions import db
 from ..models import Decision, Item, Source
 from ..models.types import utcnow
+from ..services import escalations, review
 from ..services import queue as queue_service
-from ..services import review
 from . import render
 from .access import current_actor, require
 from .forms import ActionForm, DecisionForm
@@ -106,8 +106,11 @@ def review_next() -> Response:
     return _next_or_queue()
 
 
-def _item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, int]:
+def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, int]:
+    """Render the item page; also used by the escalation views."""
     actor, now = _actor(), utcnow()
+    escalation = escalations.current(db.session, item.id)
+    resolving = bool(escalation and escalation.claimed_by_id == actor.id)
     decisions = db.session.scalars(
         sa.select(Decision)
         .options(joinedload(Decision.user))
@@ -115,7 +118,7 @@ def _item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, 
         .order_by(Decision.decided_at)
     ).all()
     holds = item.claimed_by_id == actor.id and item.status == "in_review"
-    if holds and not form.is_submitted():
+    if (holds or resolving) and not form.is_submitted():
         form.version.data = item.version
         form.content.data = item.current_content
     return render_template(
@@ -130,6 +133,9 @@ def _item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, 
         risk=RISK_NAMES[item.priority],
         reject_reasons=REJECT_REASONS,
         action_form=ActionForm(),
+        escalation=escalation,
+        resolving=resolving,
+        can_claim_escalation=can(actor, Permission.SUPERVISE),
     ), status
 
 
@@ -137,7 +143,7 @@ def _item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, 
 @require(Permission.VIEW_ITEM)
 def item(item_id: int) -> tuple[str, int]:
     """The draft, its context and history, and (for the claim holder) the decision buttons."""
-    return _item_page(_load(item_id), DecisionForm())
+    return item_page(_load(item_id), DecisionForm())
 
 
 @bp.post("/items/<int:item_id>/decision")
@@ -150,7 +156,7 @@ def decide(item_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit() or action is None:
         if action is None:
             flash("Choose Approve, Edit, Reject or Escalate.", "error")
-        return _item_page(item, form, 400)
+        return item_page(item, form, 400)
     verdict = review.Verdict(
         action=action,
         version=form.version.data,
@@ -166,7 +172,7 @@ def decide(item_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         for error in exc.errors:
             getattr(form, error["field"]).errors.append(error["message"])
-        return _item_page(_load(item_id), form, 422)
+        return item_page(_load(item_id), form, 422)
     except (Conflict, StaleDataError, NotAllowed) as exc:
         db.session.rollback()
         message = (

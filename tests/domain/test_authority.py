@@ -6,9 +6,9 @@ P = Permission
 # role -> the permissions it holds (DESIGN section 1), written out independently.
 GRANTS = {
     Role.REVIEWER: {P.WORK_QUEUE, P.VIEW_ITEM, P.DECIDE},
-    Role.SUPERVISOR: {P.WORK_QUEUE, P.VIEW_ITEM, P.DECIDE, P.SUPERVISE},
-    Role.MANAGER: {P.VIEW_ITEM, P.SEE_REPORTS},
-    Role.ADMIN: {P.ADMINISTER},
+    Role.SUPERVISOR: {P.WORK_QUEUE, P.VIEW_ITEM, P.DECIDE, P.SUPERVISE, P.CONTROL_SOURCES},
+    Role.MANAGER: {P.VIEW_ITEM, P.SEE_REPORTS, P.CONTROL_SOURCES},
+    Role.ADMIN: {P.ADMINISTER, P.CONTROL_SOURCES},
 }
 
 
@@ -41,3 +41,14 @@ def test_visitors_and_deactivated_people_can_do_nothing() -> None:
 def test_effective_level() -> None:
     assert effective_level(Actor(1, Role.REVIEWER, 2)) == 2
     assert effective_level(Actor(1, Role.SUPERVISOR, 1)) == 9
+
+
+def test_source_owners_and_overseers_control_sources() -> None:
+    from reviewq.domain.authority import can_control_source
+
+    assert can_control_source(Actor(7, Role.REVIEWER, 1), owner_id=7)
+    assert not can_control_source(Actor(8, Role.REVIEWER, 1), owner_id=7)
+    assert all(
+        can_control_source(Actor(8, r, 1), 7) for r in (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+    )
+    assert not can_control_source(None, 7)

@@ -9,7 +9,8 @@ import re
 import pytest
 
 from reviewq.extensions import db
-from reviewq.services import users
+from reviewq.domain.policy import Rule
+from reviewq.services import escalations, policy, users
 from tests.conftest import draft
 
 ROLES = ["anon", "reviewer", "supervisor", "manager", "admin"]
@@ -28,6 +29,15 @@ EXPECTED = {
     ("POST", "/items/<int:item_id>/skip"): [302, 302, 302, 403, 403],
     ("POST", "/items/<int:item_id>/renew"): [302, 409, 409, 403, 403],
     ("GET", "/static/<path:filename>"): [200, 200, 200, 200, 200],
+    ("GET", "/escalations"): [302, 403, 200, 200, 403],
+    ("POST", "/escalations/<int:escalation_id>/claim"): [302, 403, 302, 403, 403],
+    ("POST", "/escalations/<int:escalation_id>/resolve"): [302, 403, 400, 403, 403],
+    ("GET", "/notifications"): [302, 200, 200, 200, 200],
+    ("POST", "/notifications/read"): [302, 302, 302, 302, 302],
+    ("GET", "/sources"): [302, 403, 200, 200, 200],
+    ("POST", "/sources/<slug>/status"): [302, 403, 400, 400, 400],
+    ("GET", "/admin/deliveries"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/deliveries/<int:delivery_id>/redeliver"): [302, 403, 403, 403, 404],
     ("POST", "/api/v1/sources/<slug>/items"): [401, 401, 401, 401, 401],
     ("GET", "/api/v1/sources/<slug>/items"): [401, 401, 401, 401, 401],
     ("GET", "/api/v1/items/<int:item_id>"): [401, 401, 401, 401, 401],
@@ -53,6 +63,7 @@ def signed_in(app, source):
     """A client per role, signed in through the login form (CSRF included)."""
     clients = {"anon": app.test_client()}
     with app.app_context():
+        policy.set_rules(db.session, "test", [Rule("fraud", always_escalate=True)])
         for role in ROLES[1:]:
             users.create_user(
                 db.session, "test", f"{role}@example.com", role, role, 3, "long-enough-pw"
@@ -81,11 +92,16 @@ def _csrf(client, path: str) -> str:
 
 
 @pytest.mark.parametrize("route", sorted(EXPECTED), ids=lambda r: f"{r[0]} {r[1]}")
-def test_route_answers_each_role_as_expected(signed_in, source, route) -> None:
+def test_route_answers_each_role_as_expected(app, signed_in, source, route) -> None:
     item_id = source.submit(draft()).get_json()["id"]
+    escalated = source.submit(draft(risk_tags=["fraud"])).get_json()["id"]
+    with app.app_context():
+        escalation_id = escalations.current(db.session, escalated).id
     method, rule = route
     path = (
         rule.replace("<int:item_id>", str(item_id))
+        .replace("<int:escalation_id>", str(escalation_id))
+        .replace("<int:delivery_id>", "999999")
         .replace("<slug>", source.slug)
         .replace("<path:filename>", "reviewq.css")
     )

@@ -1,0 +1,219 @@
+"""Supervisors' side: the escalation queue, claiming and resolving escalations; source
+controls; notifications; failed callbacks for admins."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from ..domain.authority import Permission, can, can_control_source
+from ..domain.errors import Conflict, NotAllowed, ValidationFailed
+from ..domain.workflow import Action
+from ..extensions import db
+from ..models import Delivery, DeliveryStatus, Escalation, Source, SourceStatus
+from ..models.types import utcnow
+from ..services import deliveries, escalations, notifications, sources, verdicts
+from .access import current_actor, require
+from .forms import ActionForm, DecisionForm
+
+bp = Blueprint("supervise", __name__)
+RESOLUTIONS = {
+    "approve": Action.APPROVE,
+    "edit": Action.EDIT,
+    "reject": Action.REJECT,
+    "return": Action.RETURN,
+}
+STATUS_CHANGES = {
+    "pause": SourceStatus.PAUSED,
+    "resume": SourceStatus.ACTIVE,
+    "retire": SourceStatus.RETIRED,
+}
+
+
+def _escalation(escalation_id: int) -> Escalation:
+    found = db.session.get(Escalation, escalation_id, options=[joinedload(Escalation.item)])
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/escalations")
+@require(Permission.SUPERVISE, Permission.SEE_REPORTS)
+def escalation_queue() -> str:
+    """Open escalations (highest level, longest waiting first) and recent resolutions."""
+    resolved = db.session.scalars(
+        sa.select(Escalation)
+        .where(Escalation.resolved_at.is_not(None))
+        .order_by(Escalation.resolved_at.desc())
+        .limit(20)
+    ).all()
+    return render_template(
+        "escalations.html",
+        open=escalations.open_escalations(db.session),
+        resolved=resolved,
+        now=utcnow(),
+        form=ActionForm(),
+        can_claim=can(current_actor(), Permission.SUPERVISE),
+    )
+
+
+@bp.post("/escalations/<int:escalation_id>/claim")
+@require(Permission.SUPERVISE)
+def claim(escalation_id: int) -> Response:
+    """Take an escalation to resolve it, then open its item."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    escalation = _escalation(escalation_id)
+    try:
+        escalations.claim(db.session, current_actor(), escalation, utcnow())
+        db.session.commit()
+    except Conflict as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("supervise.escalation_queue"))
+    return redirect(url_for("review.item", item_id=escalation.item_id))
+
+
+@bp.post("/escalations/<int:escalation_id>/resolve")
+@require(Permission.SUPERVISE)
+def resolve(escalation_id: int) -> Response | tuple[str, int]:
+    """Approve, edit, reject, or return the escalated item to the queue with guidance."""
+    from .review import item_page
+
+    escalation = _escalation(escalation_id)
+    form = DecisionForm()
+    action = RESOLUTIONS.get(form.action.data or "")
+    if not form.validate_on_submit() or action is None:
+        if action is None:
+            flash("Choose Approve, Edit, Reject or Return to queue.", "error")
+        return item_page(escalation.item, form, 400)
+    verdict = verdicts.Verdict(
+        action=action,
+        version=form.version.data,
+        content=form.content.data if action is Action.EDIT else None,
+        reason_code=form.reason_code.data or None,
+        reason=form.reason.data,
+        active_seconds=form.active_seconds.data,
+    )
+    try:
+        escalations.resolve(db.session, current_actor(), escalation, verdict, utcnow())
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            getattr(form, error["field"]).errors.append(error["message"])
+        return item_page(_escalation(escalation_id).item, form, 422)
+    except (Conflict, NotAllowed, StaleDataError) as exc:
+        db.session.rollback()
+        flash(
+            str(exc)
+            if not isinstance(exc, StaleDataError)
+            else "Someone else changed this item at the same moment. Nothing was changed.",
+            "error",
+        )
+        return redirect(url_for("review.item", item_id=escalation.item_id))
+    item = escalation.item
+    outcome = (
+        "returned to the queue with your guidance"
+        if action is Action.RETURN
+        else (item.status.value)
+    )
+    flash(f"#{item.id} “{item.title[:60]}”: {outcome}.", "info")
+    return redirect(url_for("supervise.escalation_queue"))
+
+
+@bp.get("/notifications")
+@login_required
+def notification_list() -> str:
+    """My notifications, newest first."""
+    return render_template(
+        "notifications.html",
+        notes=notifications.recent(db.session, current_user.id),
+        now=utcnow(),
+        form=ActionForm(),
+    )
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_read() -> Response:
+    """Mark all my notifications read."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    notifications.mark_all_read(db.session, current_user.id, utcnow())
+    db.session.commit()
+    return redirect(url_for("supervise.notification_list"))
+
+
+@bp.get("/sources")
+@login_required
+def source_list() -> str:
+    """AI sources with their status; pause, resume or retire the ones you may control."""
+    actor = current_actor()
+    rows = db.session.scalars(sa.select(Source).order_by(Source.slug)).all()
+    visible = [s for s in rows if can_control_source(actor, s.owner_id)]
+    if not visible and not can(actor, Permission.CONTROL_SOURCES):
+        abort(403)
+    return render_template("sources.html", sources=visible, form=ActionForm())
+
+
+@bp.post("/sources/<slug>/status")
+@login_required
+def change_source(slug: str) -> Response:
+    """Pause (reason required), resume or retire (reason required) a source; audited."""
+    form = ActionForm()
+    source = db.session.scalar(sa.select(Source).where(Source.slug == slug))
+    if source is None:
+        abort(404)
+    if not can_control_source(current_actor(), source.owner_id):
+        abort(403)
+    status = STATUS_CHANGES.get(request.form.get("change", ""))
+    if not form.validate_on_submit() or status is None:
+        abort(400)
+    try:
+        sources.set_status(
+            db.session, f"user:{current_user.email}", source, status, request.form.get("reason")
+        )
+        db.session.commit()
+        flash(f"{source.name} is now {status}.", "info")
+    except (ValidationFailed, Conflict) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for("supervise.source_list"))
+
+
+@bp.get("/admin/deliveries")
+@require(Permission.ADMINISTER)
+def delivery_list() -> str:
+    """Callbacks that failed or were refused (410), with the last error; pending ones too."""
+    rows = db.session.scalars(
+        sa.select(Delivery)
+        .options(joinedload(Delivery.source))
+        .where(Delivery.status != DeliveryStatus.DELIVERED)
+        .order_by(Delivery.created_at.desc())
+        .limit(200)
+    ).all()
+    return render_template("deliveries.html", rows=rows, form=ActionForm(), now=utcnow())
+
+
+@bp.post("/admin/deliveries/<int:delivery_id>/redeliver")
+@require(Permission.ADMINISTER)
+def redeliver(delivery_id: int) -> Response:
+    """Send a failed callback again now (same webhook-id)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    delivery = db.session.get(Delivery, delivery_id)
+    if delivery is None:
+        abort(404)
+    try:
+        deliveries.redeliver(db.session, f"user:{current_user.email}", delivery, utcnow())
+        db.session.commit()
+        flash(f"Callback {delivery.msg_id} queued again.", "info")
+    except Conflict as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for("supervise.delivery_list"))
