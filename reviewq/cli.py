@@ -71,7 +71,15 @@ def sources_create(
 ) -> None:
     """Register an AI source; prints its webhook secret and API token once."""
     with transaction():
-        new = sources.create_source(db.session, actor(), slug, name, owner_email, callback_url)
+        new = sources.create_source(
+            db.session,
+            actor(),
+            slug,
+            name,
+            owner_email,
+            callback_url,
+            allow_private=current_app.config["ALLOW_PRIVATE_CALLBACKS"],
+        )
     if as_json:
         click.echo(json.dumps({"slug": slug, "secret": new.secret, "token": new.token}))
         return

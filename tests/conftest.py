@@ -227,7 +227,7 @@ def owner(ctx: None):
 def make_source(app: Flask, client: FlaskClient, owner):
     def make(slug: str = "support-bot", callback_url: str | None = None) -> SourceKit:
         new = sources.create_source(
-            db.session, "test", slug, slug.title(), owner.email, callback_url
+            db.session, "test", slug, slug.title(), owner.email, callback_url, allow_private=True
         )
         db.session.commit()
         return SourceKit(client, slug, new.secret, new.token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..domain import signing
+from ..domain.callbacks import is_public_address
 from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..models import Source, SourceStatus, SourceToken
 from . import audit
@@ -33,13 +35,30 @@ class NewSource:
     token: str
 
 
-def _check_callback_url(url: str | None) -> list[dict[str, str]]:
-    if url is None:
-        return []
+def callback_target_problem(url: str, allow_private: bool) -> str | None:
+    """Why callbacks may not go to ``url`` (SSRF guard), or None when they may.
+
+    Args:
+        url: the callback URL.
+        allow_private: development and tests may call loopback and private addresses.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return [{"field": "callback_url", "message": "must be an http(s) URL with a host"}]
-    return []
+        return "must be an http(s) URL with a host"
+    if allow_private:
+        return None
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
+    except OSError as exc:
+        return f"cannot resolve {parts.hostname}: {exc}"
+    if any(not is_public_address(a) for a in addresses):
+        return f"refused: {parts.hostname} resolves to a non-public address"
+    return None
+
+
+def _check_callback_url(url: str | None, allow_private: bool) -> list[dict[str, str]]:
+    problem = callback_target_problem(url, allow_private) if url is not None else None
+    return [{"field": "callback_url", "message": problem}] if problem else []
 
 
 def get(session: Session, slug: str) -> Source:
@@ -61,6 +80,7 @@ def create_source(
     name: str,
     owner_email: str,
     callback_url: str | None = None,
+    allow_private: bool = False,
 ) -> NewSource:
     """Register a source with a fresh webhook secret and one API token.
 
@@ -76,7 +96,7 @@ def create_source(
     owner = by_email(session, owner_email)
     if owner is None:
         errors.append({"field": "owner", "message": f"no user with email {owner_email}"})
-    errors += _check_callback_url(callback_url)
+    errors += _check_callback_url(callback_url, allow_private)
     if errors:
         raise ValidationFailed(errors)
     if session.scalar(sa.select(Source.id).where(Source.slug == slug)):

@@ -59,3 +59,33 @@ def test_tokens_are_stored_hashed_and_found_by_hash(source) -> None:
     assert source.token not in stored.token_hash
     assert sources.by_token(db.session, source.token).slug == source.slug
     assert sources.by_token(db.session, source.token + "x") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://127.0.0.1/hook", False),
+        ("http://10.1.2.3/hook", False),
+        ("http://169.254.169.254/latest/meta-data", False),
+        ("http://[::1]/hook", False),
+        ("https://93.184.215.14/hook", True),
+    ],
+)
+def test_private_callback_targets_are_refused_unless_allowed(owner, url, allowed) -> None:
+    from reviewq.services.sources import callback_target_problem
+
+    assert (callback_target_problem(url, allow_private=False) is None) is allowed
+    assert callback_target_problem(url, allow_private=True) is None
+
+
+def test_registration_refuses_a_private_callback_in_production(owner) -> None:
+    with pytest.raises(ValidationFailed, match="non-public"):
+        sources.create_source(
+            db.session,
+            "test",
+            "bot",
+            "Bot",
+            owner.email,
+            "http://127.0.0.1:9/x",
+            allow_private=False,
+        )
