@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -27,6 +29,7 @@ from ..models import Decision, Item, Source
 from ..models.types import utcnow
 from ..services import escalations, review
 from ..services import queue as queue_service
+from ..services.verdicts import Verdict
 from . import render
 from .access import current_actor, require
 from .forms import ActionForm, DecisionForm
@@ -146,18 +149,26 @@ def item(item_id: int) -> tuple[str, int]:
     return item_page(_load(item_id), DecisionForm())
 
 
-@bp.post("/items/<int:item_id>/decision")
-@require(Permission.WORK_QUEUE)
-def decide(item_id: int) -> Response | tuple[str, int]:
-    """Approve, edit, reject or escalate the item this reviewer holds."""
-    item = _load(item_id)
+def decision_form(
+    item_id: int,
+    choices: dict[str, Action],
+    prompt: str,
+    apply: Callable[[Verdict], object],
+) -> Action | Response | tuple[str, int]:
+    """Read the decision form, apply it with ``apply`` and commit; shared by reviewers and
+    supervisors resolving escalations.
+
+    Returns:
+        The action applied, or the response to send instead (the page again with field
+        messages, or a redirect with the reason nothing changed).
+    """
     form = DecisionForm()
-    action = VERDICTS.get(form.action.data or "")
+    action = choices.get(form.action.data or "")
     if not form.validate_on_submit() or action is None:
         if action is None:
-            flash("Choose Approve, Edit, Reject or Escalate.", "error")
-        return item_page(item, form, 400)
-    verdict = review.Verdict(
+            flash(prompt, "error")
+        return item_page(_load(item_id), form, 400)
+    verdict = Verdict(
         action=action,
         version=form.version.data,
         content=form.content.data if action is Action.EDIT else None,
@@ -166,7 +177,7 @@ def decide(item_id: int) -> Response | tuple[str, int]:
         active_seconds=form.active_seconds.data,
     )
     try:
-        review.decide(db.session, _actor(), item, verdict, utcnow())
+        apply(verdict)
         db.session.commit()
     except ValidationFailed as exc:
         db.session.rollback()
@@ -175,14 +186,26 @@ def decide(item_id: int) -> Response | tuple[str, int]:
         return item_page(_load(item_id), form, 422)
     except (Conflict, StaleDataError, NotAllowed) as exc:
         db.session.rollback()
-        message = (
-            str(exc)
-            if not isinstance(exc, StaleDataError)
-            else ("Someone else changed this item at the same moment. Nothing was changed.")
-        )
-        flash(message, "error")
+        stale = "Someone else changed this item at the same moment. Nothing was changed."
+        flash(stale if isinstance(exc, StaleDataError) else str(exc), "error")
         return redirect(url_for("review.item", item_id=item_id))
-    return _next_or_queue(_done_message(item, action))
+    return action
+
+
+@bp.post("/items/<int:item_id>/decision")
+@require(Permission.WORK_QUEUE)
+def decide(item_id: int) -> Response | tuple[str, int]:
+    """Approve, edit, reject or escalate the item this reviewer holds."""
+    item = _load(item_id)
+    result = decision_form(
+        item_id,
+        VERDICTS,
+        "Choose Approve, Edit, Reject or Escalate.",
+        lambda verdict: review.decide(db.session, _actor(), item, verdict, utcnow()),
+    )
+    if not isinstance(result, Action):
+        return result
+    return _next_or_queue(_done_message(item, result))
 
 
 def _done_message(item: Item, action: Action) -> str:

@@ -7,18 +7,18 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from ..domain.authority import Permission, can, can_control_source
-from ..domain.errors import Conflict, NotAllowed, ValidationFailed
+from ..domain.errors import Conflict, ValidationFailed
 from ..domain.workflow import Action
 from ..extensions import db
 from ..models import Delivery, DeliveryStatus, Escalation, Source, SourceStatus
 from ..models.types import utcnow
-from ..services import deliveries, escalations, notifications, sources, verdicts
+from ..services import deliveries, escalations, notifications, sources
 from .access import current_actor, require
-from .forms import ActionForm, DecisionForm
+from .forms import ActionForm
+from .review import decision_form
 
 bp = Blueprint("supervise", __name__)
 RESOLUTIONS = {
@@ -82,44 +82,21 @@ def claim(escalation_id: int) -> Response:
 @require(Permission.SUPERVISE)
 def resolve(escalation_id: int) -> Response | tuple[str, int]:
     """Approve, edit, reject, or return the escalated item to the queue with guidance."""
-    from .review import item_page
-
     escalation = _escalation(escalation_id)
-    form = DecisionForm()
-    action = RESOLUTIONS.get(form.action.data or "")
-    if not form.validate_on_submit() or action is None:
-        if action is None:
-            flash("Choose Approve, Edit, Reject or Return to queue.", "error")
-        return item_page(escalation.item, form, 400)
-    verdict = verdicts.Verdict(
-        action=action,
-        version=form.version.data,
-        content=form.content.data if action is Action.EDIT else None,
-        reason_code=form.reason_code.data or None,
-        reason=form.reason.data,
-        active_seconds=form.active_seconds.data,
+    result = decision_form(
+        escalation.item_id,
+        RESOLUTIONS,
+        "Choose Approve, Edit, Reject or Return to queue.",
+        lambda verdict: escalations.resolve(
+            db.session, current_actor(), escalation, verdict, utcnow()
+        ),
     )
-    try:
-        escalations.resolve(db.session, current_actor(), escalation, verdict, utcnow())
-        db.session.commit()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        for error in exc.errors:
-            getattr(form, error["field"]).errors.append(error["message"])
-        return item_page(_escalation(escalation_id).item, form, 422)
-    except (Conflict, NotAllowed, StaleDataError) as exc:
-        db.session.rollback()
-        flash(
-            str(exc)
-            if not isinstance(exc, StaleDataError)
-            else "Someone else changed this item at the same moment. Nothing was changed.",
-            "error",
-        )
-        return redirect(url_for("review.item", item_id=escalation.item_id))
+    if not isinstance(result, Action):
+        return result
     item = escalation.item
     outcome = (
         "returned to the queue with your guidance"
-        if action is Action.RETURN
+        if result is Action.RETURN
         else (item.status.value)
     )
     flash(f"#{item.id} “{item.title[:60]}”: {outcome}.", "info")
