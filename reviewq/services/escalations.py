@@ -3,14 +3,14 @@ resolved by supervisors; moved up a level when nobody claims them in time."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..domain import escalation as levels
 from ..domain.authority import Actor, Permission, can
-from ..domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion
+from ..domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion, ValidationFailed
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Decision, Escalation, Item
 from . import audit, deliveries, notifications, verdicts
@@ -86,21 +86,35 @@ def claim(session: Session, actor: Actor, escalation: Escalation, now: datetime)
     """
     if not can(actor, Permission.SUPERVISE):
         raise NotAllowed("only supervisors resolve escalations")
+    if escalation.resolved_at is None and escalation.claimed_by_id is None:
+        # One conditional UPDATE, so that of two supervisors claiming at once exactly one
+        # wins: the other's page may have loaded the row before the first claim committed.
+        taken = session.execute(
+            sa.update(Escalation)
+            .where(
+                Escalation.id == escalation.id,
+                Escalation.claimed_by_id.is_(None),
+                Escalation.resolved_at.is_(None),
+            )
+            .values(claimed_by_id=actor.id, claimed_at=now)
+            .returning(Escalation.id),
+            execution_options={"synchronize_session": False},
+        ).scalar()
+        session.refresh(escalation)
+        if taken is not None:
+            audit.record(
+                session,
+                verdicts.actor_name(session, actor),
+                "escalation.claimed",
+                f"item:{escalation.item_id}",
+                {"escalation": escalation.id},
+                at=now,
+            )
+            return escalation
     if escalation.resolved_at is not None:
         raise Conflict("this escalation is already resolved")
-    if escalation.claimed_by_id not in (None, actor.id):
+    if escalation.claimed_by_id != actor.id:
         raise Conflict("another supervisor is resolving this escalation")
-    if escalation.claimed_by_id is None:
-        escalation.claimed_by_id, escalation.claimed_at = actor.id, now
-        session.flush()
-        audit.record(
-            session,
-            verdicts.actor_name(session, actor),
-            "escalation.claimed",
-            f"item:{escalation.item_id}",
-            {"escalation": escalation.id},
-            at=now,
-        )
     return escalation
 
 
@@ -109,12 +123,19 @@ def resolve(
 ) -> Decision:
     """Approve, edit, reject, or return the escalated item to the queue with guidance.
 
+    Returning gives the item a fresh SLA (counted from now): the next reviewer starts
+    over, and the sweep does not escalate it again at once for the deadline that was
+    already missed.
+
     Raises:
+        NotAllowed: the actor is not (any more) a supervisor.
         StaleClaim: the actor does not hold this escalation.
         StaleVersion: the item changed since the page was opened.
         TwoPersonRule: the supervisor gave the item's first approval.
-        ValidationFailed: a required field is missing.
+        ValidationFailed: a required field is missing (checked before anything changes).
     """
+    if not can(actor, Permission.SUPERVISE):
+        raise NotAllowed("only supervisors resolve escalations")
     item = escalation.item
     if (
         escalation.resolved_at is not None
@@ -126,8 +147,12 @@ def resolve(
         raise StaleVersion("This item changed since you opened it. Nothing was changed.")
     if verdict.action not in (Action.APPROVE, Action.EDIT, Action.REJECT, Action.RETURN):
         raise Conflict(f"an escalation cannot be resolved by {verdict.action}")
+    errors = verdicts.validate(verdict, item.current_content)
+    if errors:  # before the approvals are reset below: a refusal changes nothing
+        raise ValidationFailed(errors)
     if verdict.action is Action.RETURN:  # the next reviewer starts over, with the guidance
         item.first_approver_id, item.approvals_count = None, 0
+        item.due_at = now + timedelta(minutes=item.sla_minutes)
     decision = verdicts.apply(
         session, actor, item, verdict, now, opened=escalation.claimed_at or now, final_say=True
     )
