@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from reviewq.extensions import db
 from reviewq.domain.policy import Rule
+from reviewq.extensions import db
 from reviewq.services import escalations, policy, users
 from tests.conftest import draft
 
