@@ -81,13 +81,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
 
-    from .web import api, health, problems, review, supervise
+    from .web import api, health, oversight, problems, review, supervise
     from .web import auth as auth_views
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(supervise.bp)
+    app.register_blueprint(oversight.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
     problems.register(app)

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .domain.authority import Role
 from .domain.errors import ReviewqError
@@ -188,6 +188,7 @@ def audit_verify() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load demo data (idempotent): users, two sources, a policy and ~50 drafts."""
     from .demo import load
@@ -212,6 +213,7 @@ def register(app: Flask) -> None:
 
 
 @click.command("sweep")
+@with_appcontext
 def sweep_command() -> None:
     """Run the sweep once: SLA breaches, expired claims, stale escalations, lost callbacks."""
     from .jobs import sweep
@@ -226,10 +228,13 @@ def sweep_command() -> None:
 
 @click.command("scheduler")
 @click.option("--every", default=60, show_default=True, help="Seconds between sweeps.")
+@with_appcontext
 def scheduler_command(every: int) -> None:
     """Enqueue the sweep every minute on Redis. Run exactly one of these (a Redis lock
     also keeps a second one from doubling the sweeps)."""
     import time
+
+    from redis.exceptions import RedisError
 
     from .extensions import redis_client
     from .jobqueue import JobQueue
@@ -240,6 +245,9 @@ def scheduler_command(every: int) -> None:
     queue: JobQueue = current_app.extensions["reviewq.jobs"]
     click.echo(f"scheduling the sweep every {every} s")
     while True:
-        if client.set("reviewq:sweep-scheduled", "1", nx=True, ex=max(every - 1, 1)):
-            queue.enqueue("sweep")
+        try:
+            if client.set("reviewq:sweep-scheduled", "1", nx=True, ex=max(every - 1, 1)):
+                queue.enqueue("sweep")
+        except RedisError as exc:  # keep going: the next minute may find Redis back
+            click.echo(f"Redis unavailable, sweep not scheduled: {exc}", err=True)
         time.sleep(every)

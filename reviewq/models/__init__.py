@@ -1,6 +1,7 @@
 """Typed tables, one module per concept. Importing this package registers them all."""
 
 from .audit import AuditEvent, AuditHead
+from .canary import Canary, QaReview
 from .decision import Decision
 from .delivery import Delivery, DeliveryStatus
 from .escalation import Escalation
@@ -14,6 +15,7 @@ from .user import User
 __all__ = [
     "AuditEvent",
     "AuditHead",
+    "Canary",
     "Decision",
     "Delivery",
     "DeliveryStatus",
@@ -25,6 +27,7 @@ __all__ = [
     "Notification",
     "PolicyRule",
     "PolicyVersion",
+    "QaReview",
     "Source",
     "SourceStatus",
     "SourceToken",

@@ -73,6 +73,8 @@ class Item(db.Model):
     final_content: Mapped[str | None] = mapped_column(sa.Text)
     edited: Mapped[bool] = mapped_column(default=False)
     outcome_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # A planted known-bad draft (never called back, never shown to the source).
+    canary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("canaries.id"))
     # A supervisor's note when returning an escalation; shown to the next reviewer.
     guidance: Mapped[str | None] = mapped_column(sa.Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -41,6 +41,8 @@ class Source(db.Model):
     callback_url: Mapped[str | None] = mapped_column(sa.String(2000))
     # Set when the receiver answered 410 Gone: no more callbacks until the URL is set again.
     callback_disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Share of incoming drafts after which a canary of this source is planted (0: none).
+    canary_rate: Mapped[float] = mapped_column(default=0.0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     owner: Mapped[User] = relationship()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import random
 import socket
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -63,9 +65,12 @@ def record(session: Session, item: Item, outcome: str, now: datetime) -> Deliver
     """Put the callback for ``outcome`` in the outbox (same transaction as the decision).
 
     Returns:
-        The delivery, or None when the source has no (working) callback URL.
+        The delivery, or None when the source has no (working) callback URL, or the item
+        is a canary.
     """
     source = item.source
+    if item.canary_id is not None:  # planted by reviewq: the source never hears of it
+        return None
     if not source.callback_url or source.callback_disabled_at is not None:
         return None
     delivery = Delivery(
@@ -124,7 +129,8 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
             return Answer(response.status)
     except urllib.error.HTTPError as exc:
         return Answer(exc.code, exc.headers.get("Retry-After"), f"HTTP {exc.code}")
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+        # HTTPException: an answer that is not HTTP (BadStatusLine, IncompleteRead, ...).
         return Answer(0, error=f"{type(exc).__name__}: {exc}")
 
 
@@ -149,21 +155,34 @@ def attempt(session: Session, delivery_id: int, now: datetime) -> str:
     """Try to deliver one callback and record the answer (commits its own transactions).
 
     A lease keeps two workers from sending at once; no transaction is held during the
-    HTTP call. 2xx: delivered. 410: stop, and disable the source's callbacks. Anything
-    else: try again on the schedule (or at ``Retry-After``), then give up as failed.
+    HTTP call. 2xx: delivered. 410: stop, and disable the source's callbacks (its other
+    pending callbacks are then disabled unsent). Anything else: try again on the schedule
+    (or at ``Retry-After``), then give up as failed.
 
     Returns:
         The delivery's status afterwards, or "skipped" when it was not due or is in flight.
     """
+    started = time.monotonic()
     if not _take_lease(session, delivery_id, now):
         return "skipped"
     delivery = session.get(Delivery, delivery_id, populate_existing=True)
     source = delivery.source
+    if source.callback_disabled_at is not None:
+        # An earlier callback got 410 Gone: nothing more goes to this endpoint (an admin's
+        # redeliver turns the source's callbacks back on).
+        delivery.status, delivery.lease_until = DeliveryStatus.DISABLED, None
+        delivery.last_error = "not sent: the source's callbacks are disabled (410 Gone)"
+        return _finish(session, delivery, now)
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False)
     headers = {"Content-Type": "application/json", "User-Agent": "reviewq-callbacks/1"}
     headers |= signing.sign(source.secret, delivery.msg_id, body, now)
-    answer = post(source.callback_url or "", body.encode(), headers)
-    finished = now
+    url = source.callback_url or ""
+    # End the read transaction before calling out: on SQLite every transaction holds the
+    # write lock (BEGIN IMMEDIATE), so a slow receiver would stall every decision.
+    session.commit()
+    answer = post(url, body.encode(), headers)
+    # Retry-After and the schedule count from the answer, not from when the call began.
+    finished = now + timedelta(seconds=time.monotonic() - started)
     delivery.attempts += 1
     delivery.last_status = answer.status or None
     delivery.lease_until = None
@@ -185,6 +204,11 @@ def attempt(session: Session, delivery_id: int, now: datetime) -> str:
         else:
             delivery.next_attempt_at = when
             after_commit(session, "deliver", delivery.id, at=when)
+    return _finish(session, delivery, finished)
+
+
+def _finish(session: Session, delivery: Delivery, at: datetime) -> str:
+    """Store the delivery's new state (audited once it is final) and commit."""
     session.flush()
     if delivery.status is not DeliveryStatus.PENDING:
         audit.record(
@@ -198,7 +222,7 @@ def attempt(session: Session, delivery_id: int, now: datetime) -> str:
                 "attempts": delivery.attempts,
                 "last_error": delivery.last_error,
             },
-            at=finished,
+            at=at,
         )
     session.commit()
     return delivery.status.value

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ..domain.authority import Actor
 from ..domain.workflow import ItemStatus
 from ..models import Item
-from . import deliveries, escalations
+from . import canaries, deliveries, escalations
 
 
 def after_change(
@@ -33,3 +33,5 @@ def after_change(
         escalations.open_for(session, item, reason or "escalated", raised_by, now)
     if item.status in (ItemStatus.APPROVED, ItemStatus.REJECTED, ItemStatus.WITHDRAWN):
         deliveries.record(session, item, item.status.value, now)
+    if item.status is ItemStatus.APPROVED:
+        canaries.maybe_sample(session, item, now)

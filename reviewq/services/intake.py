@@ -14,7 +14,7 @@ from ..domain.errors import NotFound, SourceUnavailable
 from ..domain.intake import Submission
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Item, Source, SourceStatus
-from . import audit, effects, escalations
+from . import audit, canaries, effects, escalations
 from . import policy as policy_service
 from .policy import InForce
 
@@ -120,6 +120,7 @@ def submit(
     draft: Submission,
     now: datetime,
     policy: InForce | None = None,
+    canary_id: int | None = None,
 ) -> tuple[Item, bool]:
     """Store a verified draft, or find the one it repeats.
 
@@ -142,7 +143,8 @@ def submit(
     ensure_accepting(source)
     if policy is None:
         policy = policy_service.in_force(session)
-    item = _insert_unless_seen(session, _item_values(source, webhook_id, draft, now, policy))
+    values = _item_values(source, webhook_id, draft, now, policy) | {"canary_id": canary_id}
+    item = _insert_unless_seen(session, values)
     if item is None:
         return _existing(session, source, webhook_id, draft.external_id), False
     audit.record(
@@ -163,6 +165,8 @@ def submit(
         tags = [t for t in item.risk_tags if t in policy.rules and policy.rules[t].always_escalate]
         reason = "always-escalate tag: " + ", ".join(tags or ["default rule"])
         effects.after_change(session, item, now, reason=reason)
+    if canary_id is None:
+        canaries.maybe_plant(session, item, now, submit)
     return item, True
 
 
@@ -173,7 +177,7 @@ def item_for_source(session: Session, source: Source, item_id: int) -> Item:
         NotFound: no such item, or it belongs to another source (indistinguishable).
     """
     item = session.get(Item, item_id)
-    if item is None or item.source_id != source.id:
+    if item is None or item.source_id != source.id or item.canary_id is not None:
         raise NotFound(f"no item {item_id}")
     return item
 

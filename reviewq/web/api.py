@@ -129,7 +129,7 @@ def list_items(slug: str) -> Response:
     limit = request.args.get("limit", "50")
     if not limit.isdigit() or not 1 <= int(limit) <= 100:
         raise ValidationFailed([{"field": "limit", "message": "must be a whole number 1-100"}])
-    query = sa.select(Item).where(Item.source_id == source.id)
+    query = sa.select(Item).where(Item.source_id == source.id, Item.canary_id.is_(None))
     if "external_id" in request.args:
         external_id = request.args["external_id"]
         if not EXTERNAL_ID.fullmatch(external_id):

@@ -37,6 +37,12 @@ EXPECTED = {
     ("GET", "/sources"): [302, 403, 200, 200, 200],
     ("POST", "/sources/<slug>/status"): [302, 403, 400, 400, 400],
     ("GET", "/admin/deliveries"): [302, 403, 403, 403, 200],
+    ("GET", "/canaries"): [302, 403, 200, 403, 403],
+    ("POST", "/canaries"): [302, 403, 404, 403, 403],  # no such source
+    ("POST", "/canaries/rate"): [302, 403, 302, 403, 403],
+    ("GET", "/qa"): [302, 403, 200, 403, 403],
+    ("GET", "/qa/<int:review_id>"): [302, 403, 404, 403, 403],
+    ("POST", "/qa/<int:review_id>"): [302, 403, 404, 403, 403],
     ("POST", "/admin/deliveries/<int:delivery_id>/redeliver"): [302, 403, 403, 403, 404],
     ("POST", "/api/v1/sources/<slug>/items"): [401, 401, 401, 401, 401],
     ("GET", "/api/v1/sources/<slug>/items"): [401, 401, 401, 401, 401],
@@ -102,6 +108,7 @@ def test_route_answers_each_role_as_expected(app, signed_in, source, route) -> N
         rule.replace("<int:item_id>", str(item_id))
         .replace("<int:escalation_id>", str(escalation_id))
         .replace("<int:delivery_id>", "999999")
+        .replace("<int:review_id>", "999999")
         .replace("<slug>", source.slug)
         .replace("<path:filename>", "reviewq.css")
     )

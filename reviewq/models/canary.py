@@ -1,0 +1,54 @@
+"""Canaries (known-bad drafts planted in live queues) and blind second reviews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .item import Item
+from .source import Source
+from .types import UTCDateTime, utcnow
+
+
+class Canary(db.Model):
+    """A known-bad draft in a source's voice, with the outcome a careful reviewer reaches.
+
+    Planted copies look like any other item of the source; the expected outcome is never
+    shown to reviewers.
+    """
+
+    __tablename__ = "canaries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(sa.ForeignKey("sources.id"))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    content: Mapped[str] = mapped_column(sa.Text)
+    risk_tags: Mapped[list[str]] = mapped_column(sa.JSON)
+    context: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    category: Mapped[str] = mapped_column(sa.String(40))  # wrong facts, personal data, policy
+    expected: Mapped[str] = mapped_column(sa.String(20))  # reject | escalate
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    source: Mapped[Source] = relationship()
+
+
+class QaReview(db.Model):
+    """A blind second look at an approved item: the supervisor does not see the decision."""
+
+    __tablename__ = "qa_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    agrees: Mapped[bool | None]
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    item: Mapped[Item] = relationship()

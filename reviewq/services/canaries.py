@@ -1,0 +1,203 @@
+"""Canaries: known-bad drafts planted in live queues, and blind second reviews of approvals.
+
+A planted canary is an ordinary item of its source (same look, risk, timing); only
+``canary_id`` marks it, and nothing a reviewer sees shows that. Canaries are never called
+back and never shown to the source. Blind second reviews sample approved items at the
+policy's QA rate; the supervisor answering one does not see the first decision.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..domain.authority import Actor, Permission, can
+from ..domain.errors import Conflict, NotAllowed, ValidationFailed
+from ..domain.intake import Submission, parse_submission
+from ..models import Canary, Decision, Item, QaReview, Source
+from . import audit, verdicts
+
+EXPECTED = ("reject", "escalate")
+CATEGORIES = {
+    "wrong_facts": "Wrong facts or figures",
+    "personal_data": "Leaks personal data",
+    "policy_violation": "Breaks policy",
+    "unsafe_advice": "Unsafe advice",
+}
+MAX_RATE = 0.2
+_rng = random.SystemRandom()
+
+
+def create(
+    session: Session,
+    actor: Actor,
+    source: Source,
+    title: str,
+    content: str,
+    risk_tags: list[str],
+    category: str,
+    expected: str,
+) -> Canary:
+    """Add a canary to the library of ``source``.
+
+    Raises:
+        NotAllowed: the actor is not a supervisor.
+        ValidationFailed: bad title, content, tags, category or expected outcome.
+    """
+    if not can(actor, Permission.SUPERVISE):
+        raise NotAllowed("only supervisors manage canaries")
+    errors = []
+    if category not in CATEGORIES:
+        errors.append({"field": "category", "message": "choose a category"})
+    if expected not in EXPECTED:
+        errors.append({"field": "expected", "message": "must be reject or escalate"})
+    try:
+        parse_submission(
+            {"external_id": "canary", "title": title, "content": content, "risk_tags": risk_tags}
+        )
+    except ValidationFailed as exc:
+        errors += exc.errors
+    if errors:
+        raise ValidationFailed(errors)
+    canary = Canary(
+        source_id=source.id,
+        title=title,
+        content=content,
+        risk_tags=risk_tags,
+        context={},
+        category=category,
+        expected=expected,
+        created_by_id=actor.id,
+    )
+    session.add(canary)
+    session.flush()
+    audit.record(
+        session,
+        verdicts.actor_name(session, actor),
+        "canary.created",
+        f"source:{source.slug}",
+        {"canary": canary.id, "category": category},
+    )
+    return canary
+
+
+def set_rate(session: Session, actor: Actor, source: Source, rate: float) -> None:
+    """How often canaries of ``source`` are planted (share of its incoming drafts).
+
+    Raises:
+        NotAllowed: the actor is not a supervisor.
+        ValidationFailed: the rate is outside 0..0.2.
+    """
+    if not can(actor, Permission.SUPERVISE):
+        raise NotAllowed("only supervisors manage canaries")
+    if not 0 <= rate <= MAX_RATE:
+        raise ValidationFailed([{"field": "rate", "message": f"must be between 0 and {MAX_RATE}"}])
+    before, source.canary_rate = source.canary_rate, rate
+    session.flush()
+    audit.record(
+        session,
+        verdicts.actor_name(session, actor),
+        "canary.rate_set",
+        f"source:{source.slug}",
+        {"from": before, "to": rate},
+    )
+
+
+def maybe_plant(
+    session: Session, real: Item, now: datetime, submit: Callable[..., tuple[Item, bool]]
+) -> Item | None:
+    """After a real draft arrives, plant one of its source's canaries at the source's rate.
+
+    Args:
+        session: the caller's session.
+        real: the draft that just arrived (its metadata shape is copied, so the canary
+            looks like its neighbours).
+        now: arrival time (the canary arrives at the same moment).
+        submit: the intake function that stores a submission for the source.
+
+    Returns:
+        The planted item, or None.
+    """
+    source = real.source
+    if real.canary_id is not None or source.canary_rate <= 0 or _rng.random() >= source.canary_rate:
+        return None
+    library = session.scalars(
+        sa.select(Canary).where(Canary.source_id == source.id, Canary.active.is_(True))
+    ).all()
+    if not library:
+        return None
+    canary = _rng.choice(library)
+    draft = Submission(
+        external_id=f"{real.external_id.split('-')[0]}-{uuid.uuid4().hex[:10]}",
+        title=canary.title,
+        content=canary.content,
+        content_type=real.content_type,
+        risk_tags=canary.risk_tags,
+        context=canary.context or real.context,
+        metadata=real.meta,
+    )
+    item, _ = submit(session, source, f"canary_{uuid.uuid4().hex}", draft, now, canary_id=canary.id)
+    audit.record(
+        session, "system", "canary.planted", f"item:{item.id}", {"canary": canary.id}, at=now
+    )
+    return item
+
+
+def catch_rates(session: Session) -> dict[int, tuple[int, int]]:
+    """Per reviewer: (canaries caught, canaries decided). Caught = rejected or escalated."""
+    rows = session.execute(
+        sa.select(Decision.user_id, Decision.action)
+        .join(Item, Item.id == Decision.item_id)
+        .where(Item.canary_id.is_not(None))
+    ).all()
+    rates: dict[int, tuple[int, int]] = {}
+    for user_id, action in rows:
+        caught, total = rates.get(user_id, (0, 0))
+        rates[user_id] = (caught + (action in ("reject", "escalate")), total + 1)
+    return rates
+
+
+def maybe_sample(session: Session, item: Item, now: datetime) -> QaReview | None:
+    """Sample a freshly approved item for a blind second review at its QA rate."""
+    if item.canary_id is not None or _rng.random() >= item.qa_rate:
+        return None
+    review = QaReview(item_id=item.id, created_at=now)
+    session.add(review)
+    session.flush()
+    return review
+
+
+def answer(
+    session: Session, actor: Actor, review: QaReview, agrees: bool, note: str, now: datetime
+) -> QaReview:
+    """A supervisor's blind verdict on an approved item: would they have approved it as is?
+
+    Raises:
+        NotAllowed: not a supervisor, or one of the item's own approvers.
+        Conflict: already answered.
+    """
+    if not can(actor, Permission.SUPERVISE):
+        raise NotAllowed("only supervisors do second reviews")
+    if review.done_at is not None:
+        raise Conflict("this second review is already done")
+    deciders = set(
+        session.scalars(sa.select(Decision.user_id).where(Decision.item_id == review.item_id))
+    )
+    if actor.id in deciders:
+        raise NotAllowed("a second review must be by someone who did not decide the item")
+    review.reviewer_id, review.agrees, review.note, review.done_at = actor.id, agrees, note, now
+    session.flush()
+    audit.record(
+        session,
+        verdicts.actor_name(session, actor),
+        "qa.answered",
+        f"item:{review.item_id}",
+        {"agrees": agrees},
+        at=now,
+    )
+    return review

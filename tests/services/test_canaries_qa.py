@@ -1,0 +1,128 @@
+"""Canaries planted in live queues, and blind second reviews of approvals."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from reviewq.domain.errors import Conflict, NotAllowed, ValidationFailed
+from reviewq.domain.intake import parse_submission
+from reviewq.domain.workflow import Action
+from reviewq.extensions import db
+from reviewq.models import Delivery, Item, QaReview
+from reviewq.services import canaries, intake, review, sources, users
+from reviewq.services.review import actor_of
+from reviewq.services.verdicts import Verdict
+from tests.conftest import draft
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def setup(ctx, make_source):
+    kit = make_source("bot", callback_url="http://127.0.0.1:9/hook")  # nothing listens
+    src = sources.get(db.session, "bot")
+    sup = actor_of(
+        users.create_user(
+            db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-enough-pw"
+        )
+    )
+    rev = actor_of(
+        users.create_user(
+            db.session, "t", "rob@example.com", "Rob", "reviewer", 3, "long-enough-pw"
+        )
+    )
+    db.session.commit()
+    return kit, src, sup, rev
+
+
+def arrive(src, n):
+    item, _ = intake.submit(
+        db.session, src, f"m-{n}", parse_submission(draft(external_id=f"tk-{n}")), NOW
+    )
+    db.session.commit()
+    return item
+
+
+def test_canaries_are_planted_at_the_rate_and_look_like_real_items(setup, client) -> None:
+    kit, src, sup, rev = setup
+    canaries.create(
+        db.session,
+        sup,
+        src,
+        "Refund of $4,000 approved",
+        "We refund $4,000 today.",
+        ["refund"],
+        "wrong_facts",
+        "reject",
+    )
+    canaries.set_rate(db.session, sup, src, 0.2)
+    db.session.commit()
+    src.canary_rate = 1.0  # plant after every draft (bypassing the 20% cap) to test the mechanism
+    db.session.commit()
+    real = arrive(src, 1)
+    planted = db.session.scalar(sa.select(Item).where(Item.canary_id.is_not(None)))
+    assert planted is not None and planted.source_id == real.source_id
+    assert planted.created_at == real.created_at and planted.meta == real.meta
+    assert planted.external_id.startswith("tk-")
+    db.session.commit()  # end this read (SQLite: free the lock) before the HTTP requests
+    # The source never sees it.
+    assert kit.get(f"/api/v1/items/{planted.id}").status_code == 404
+    listed = kit.get("/api/v1/sources/bot/items").get_json()["items"]
+    assert [i["id"] for i in listed] == [real.id]
+
+
+def test_a_canary_decision_feeds_the_catch_rate_and_is_never_called_back(setup) -> None:
+    kit, src, sup, rev = setup
+    canaries.create(
+        db.session,
+        sup,
+        src,
+        "Leaks an address",
+        "Send to 42 Elm Court.",
+        [],
+        "personal_data",
+        "reject",
+    )
+    src.canary_rate = 1.0
+    db.session.commit()
+    arrive(src, 1)
+    for _ in range(2):
+        item = review.claim_next(db.session, rev, NOW)
+        action = "reject" if item.canary_id else "approve"
+        fields = {"reason_code": "personal_data", "reason": "leak"} if action == "reject" else {}
+        review.decide(db.session, rev, item, Verdict(Action(action), item.version, **fields), NOW)
+        db.session.commit()
+    assert canaries.catch_rates(db.session) == {rev.id: (1, 1)}
+    events = db.session.scalars(sa.select(Delivery.item_id)).all()
+    canary_ids = db.session.scalars(sa.select(Item.id).where(Item.canary_id.is_not(None))).all()
+    assert events and not set(events) & set(canary_ids)
+
+
+def test_canary_validation_and_rate_bounds(setup) -> None:
+    kit, src, sup, rev = setup
+    with pytest.raises(ValidationFailed):
+        canaries.create(db.session, sup, src, "", "", [], "nonsense", "approve")
+    with pytest.raises(NotAllowed):
+        canaries.create(db.session, rev, src, "t", "c", [], "wrong_facts", "reject")
+    with pytest.raises(ValidationFailed):
+        canaries.set_rate(db.session, sup, src, 0.5)
+
+
+def test_blind_second_review(setup) -> None:
+    kit, src, sup, rev = setup
+    item = arrive(src, 1)
+    item.qa_rate = 1.0  # always sampled
+    db.session.commit()
+    claimed = review.claim_next(db.session, rev, NOW)
+    review.decide(db.session, rev, claimed, Verdict(Action.APPROVE, claimed.version), NOW)
+    db.session.commit()
+    sample = db.session.scalar(sa.select(QaReview))
+    assert sample.item_id == item.id and sample.done_at is None
+    with pytest.raises(NotAllowed):  # the approver cannot second-review their own approval
+        canaries.answer(db.session, rev, sample, True, "", NOW)
+    canaries.answer(db.session, sup, sample, False, "Amount is wrong", NOW + timedelta(minutes=5))
+    db.session.commit()
+    assert sample.agrees is False and sample.reviewer_id == sup.id
+    with pytest.raises(Conflict):
+        canaries.answer(db.session, sup, sample, True, "", NOW)
