@@ -29,7 +29,9 @@ LEASE = timedelta(seconds=callbacks.TIMEOUT_SECONDS + 15)
 _rng = random.SystemRandom()
 
 
-def payload(session: Session, item: Item, event: str, now: datetime) -> dict[str, Any]:
+def payload(
+    session: Session, item: Item, event: str, now: datetime, reason: str | None = None
+) -> dict[str, Any]:
     """The callback body: the outcome, the final text and a receipt of the review."""
     decisions = session.execute(
         sa.select(Decision, User.level)
@@ -46,7 +48,7 @@ def payload(session: Session, item: Item, event: str, now: datetime) -> dict[str
             "outcome": item.status.value,
             "final_content": item.final_content if item.status.value == "approved" else None,
             "edited": item.edited,
-            "reason": item.outcome_reason if final else None,
+            "reason": item.outcome_reason if final else reason,
             "decided_at": item.decided_at.isoformat() if item.decided_at else None,
             "reviewers": len({d.user_id for d, _ in decisions}),
             "receipt": {
@@ -61,7 +63,9 @@ def payload(session: Session, item: Item, event: str, now: datetime) -> dict[str
     }
 
 
-def record(session: Session, item: Item, outcome: str, now: datetime) -> Delivery | None:
+def record(
+    session: Session, item: Item, outcome: str, now: datetime, reason: str | None = None
+) -> Delivery | None:
     """Put the callback for ``outcome`` in the outbox (same transaction as the decision).
 
     Returns:
@@ -78,7 +82,7 @@ def record(session: Session, item: Item, outcome: str, now: datetime) -> Deliver
         source_id=source.id,
         event=callbacks.EVENTS[outcome],
         msg_id=f"msg_{uuid.uuid4().hex}",
-        payload=payload(session, item, outcome, now),
+        payload=payload(session, item, outcome, now, reason),
         next_attempt_at=now,
         created_at=now,
     )

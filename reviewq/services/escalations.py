@@ -54,7 +54,7 @@ def open_for(
         f"/items/{item.id}",
         now,
     )
-    deliveries.record(session, item, "escalated", now)
+    deliveries.record(session, item, "escalated", now, reason=reason)
     return escalation
 
 

@@ -82,7 +82,7 @@ OUTCOMES = {
         "escalated",
         None,
         False,
-        None,
+        "Needs legal",  # the escalation's reason, for the source's information
     ),
     "withdraw": (None, {}, "item.withdrawn", "withdrawn", None, False, None),
 }
