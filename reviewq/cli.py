@@ -200,6 +200,8 @@ def demo_command() -> None:
 
 def register(app: Flask) -> None:
     """Add the command groups to ``app``."""
+    from .cli_oversight import oversight_cli
+
     for command in (
         users_cli,
         sources_cli,
@@ -208,6 +210,7 @@ def register(app: Flask) -> None:
         demo_command,
         sweep_command,
         scheduler_command,
+        oversight_cli,
     ):
         app.cli.add_command(command)
 

@@ -1,7 +1,7 @@
 """Typed tables, one module per concept. Importing this package registers them all."""
 
 from .audit import AuditEvent, AuditHead
-from .canary import Canary, QaReview
+from .canary import Canary, FlagNote, QaReview
 from .decision import Decision
 from .delivery import Delivery, DeliveryStatus
 from .escalation import Escalation
@@ -20,6 +20,7 @@ __all__ = [
     "Delivery",
     "DeliveryStatus",
     "Escalation",
+    "FlagNote",
     "Item",
     "LoginAttempt",
     "Notification",

@@ -52,3 +52,21 @@ class QaReview(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     item: Mapped[Item] = relationship()
+
+
+class FlagNote(db.Model):
+    """A supervisor's acknowledgement or dismissal of an oversight flag, with a note.
+
+    Flags themselves are computed from the decisions each time; this records what a
+    supervisor concluded about one (reviewer, signal) and when. It changes no permissions.
+    """
+
+    __tablename__ = "flag_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    signal: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(16))  # acknowledged | dismissed
+    note: Mapped[str] = mapped_column(sa.Text)
+    by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

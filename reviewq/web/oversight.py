@@ -1,18 +1,20 @@
-"""Oversight tools for supervisors: the canary library and blind second reviews."""
+"""Oversight: canaries, blind second reviews, and the signals that tell real review from
+symbolic review (for supervisors and managers, and each reviewer's own)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from ..domain.authority import Permission
+from ..domain.authority import Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..extensions import db
 from ..models import Canary, Item, QaReview, Source, User
 from ..models.types import utcnow
-from ..services import canaries
+from ..services import canaries, oversight
 from . import render
 from .access import current_actor, require
 from .forms import ActionForm
@@ -153,4 +155,104 @@ def qa_review(review_id: int) -> Response | str | tuple[str, int]:
             flash(str(exc), "error")
     return render_template(
         "qa_review.html", review=review, item=review.item, render=render, form=ActionForm()
+    )
+
+
+SORTS = {
+    "verdict": lambda r: ({"individual": 0, "conditions": 1, "ok": 2}[r.verdict], r.reviewer),
+    "decisions": lambda r: -(r.metrics.get("decisions") or 0),
+    "speed": lambda r: -(r.metrics.get("items_per_hour") or 0),
+    "dwell": lambda r: r.metrics.get("median_dwell_seconds") or 0,
+    "floor": lambda r: -(r.metrics.get("under_floor_share_all") or 0),
+    "name": lambda r: r.reviewer,
+}
+
+
+def _people() -> dict[str, User]:
+    return {u.email: u for u in db.session.scalars(sa.select(User))}
+
+
+def sparkline(values: list[float], width: int = 120, height: int = 28) -> Markup:
+    """An inline SVG of dwell / reading floor; the dashed line is the floor (ratio 1)."""
+    if not values:
+        return Markup("")
+    top = max(3.0, max(values))
+    step = width / max(1, len(values) - 1)
+    points = " ".join(
+        f"{i * step:.1f},{height - min(v, top) / top * height:.1f}" for i, v in enumerate(values)
+    )
+    floor_y = height - 1 / top * height
+    return Markup(
+        '<svg class="spark" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
+        'aria-label="dwell against the reading floor, last {n} decisions">'
+        '<line x1="0" x2="{w}" y1="{f:.1f}" y2="{f:.1f}" stroke="#b42318" stroke-dasharray="3 3"/>'
+        '<polyline fill="none" stroke="#2457c5" stroke-width="1.5" points="{p}"/></svg>'
+    ).format(w=width, h=height, n=len(values), f=floor_y, p=points)
+
+
+@bp.get("/oversight")
+@require(Permission.SUPERVISE, Permission.SEE_REPORTS)
+def overview() -> str:
+    """Each reviewer's verdict with the signals behind it; the team's symbolic oversight index."""
+    result, lines = oversight.report(db.session, utcnow())
+    sort = request.args.get("sort", "verdict")
+    reviewers = sorted(result.reviewers, key=SORTS.get(sort, SORTS["verdict"]))
+    return render_template(
+        "oversight.html",
+        reviewers=reviewers,
+        team=result.team,
+        lines=lines,
+        sparkline=sparkline,
+        people=_people(),
+        sort=sort,
+    )
+
+
+@bp.route("/oversight/<int:user_id>", methods=["GET", "POST"])
+@require(Permission.SUPERVISE, Permission.SEE_REPORTS)
+def reviewer_detail(user_id: int) -> Response | str:
+    """One reviewer: every signal with its numbers, baseline, threshold and example decisions."""
+    person = db.session.get(User, user_id) or abort(404)
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        try:
+            oversight.set_flag(
+                db.session,
+                current_actor(),
+                person,
+                request.form.get("signal", ""),
+                request.form.get("status", ""),
+                request.form.get("note", ""),
+                utcnow(),
+            )
+            db.session.commit()
+            flash("Your note on the flag is recorded.", "info")
+        except (ValidationFailed, NotAllowed) as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        return redirect(url_for("oversight.reviewer_detail", user_id=user_id))
+    return _stats_page(person, can_note=can(current_actor(), Permission.SUPERVISE))
+
+
+@bp.get("/my-stats")
+@require(Permission.WORK_QUEUE)
+def my_stats() -> str:
+    """A reviewer's own signals: the same numbers supervisors see, first to the person."""
+    return _stats_page(db.session.get(User, current_actor().id), can_note=False)
+
+
+def _stats_page(person: User, can_note: bool) -> str:
+    result, lines = oversight.report(db.session, utcnow())
+    mine = next((r for r in result.reviewers if r.reviewer == person.email), None)
+    return render_template(
+        "reviewer_stats.html",
+        person=person,
+        result=mine,
+        team=result.team,
+        line=lines.get(person.email, []),
+        sparkline=sparkline,
+        can_note=can_note,
+        notes=oversight.flag_notes(db.session, person.id),
+        form=ActionForm(),
     )

@@ -38,6 +38,10 @@ EXPECTED = {
     ("POST", "/sources/<slug>/status"): [302, 403, 400, 400, 400],
     ("GET", "/admin/deliveries"): [302, 403, 403, 403, 200],
     ("GET", "/canaries"): [302, 403, 200, 403, 403],
+    ("GET", "/oversight"): [302, 403, 200, 200, 403],
+    ("GET", "/oversight/<int:user_id>"): [302, 403, 404, 404, 403],
+    ("POST", "/oversight/<int:user_id>"): [302, 403, 404, 404, 403],
+    ("GET", "/my-stats"): [302, 200, 200, 403, 403],
     ("POST", "/canaries"): [302, 403, 404, 403, 403],  # no such source
     ("POST", "/canaries/rate"): [302, 403, 302, 403, 403],
     ("GET", "/qa"): [302, 403, 200, 403, 403],
@@ -109,6 +113,7 @@ def test_route_answers_each_role_as_expected(app, signed_in, source, route) -> N
         .replace("<int:escalation_id>", str(escalation_id))
         .replace("<int:delivery_id>", "999999")
         .replace("<int:review_id>", "999999")
+        .replace("<int:user_id>", "999999")
         .replace("<slug>", source.slug)
         .replace("<path:filename>", "reviewq.css")
     )

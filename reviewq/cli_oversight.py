@@ -1,0 +1,133 @@
+"""``flask --app reviewq oversight analyze|simulate`` (DESIGN sections 6 and 8).
+
+``analyze`` runs the oversight detector (reviewq/domain/oversight.py) over a decision log in the
+DESIGN section 6 format, without a database. A bad line is reported on stderr as
+``line N: field X: problem`` and skipped; the rest is analysed. Exit status: 0 when at least
+one line was usable (a summary of skipped lines goes to stderr), 2 when none was.
+
+``simulate`` writes a synthetic log of archetypal reviewers and, beside it,
+``<stem>.labels.jsonl`` with each reviewer's archetype and expected verdict.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from .domain.oversight import OversightAnalyzer, Report
+from .domain.oversight_settings import DEFAULT_SETTINGS
+from .domain.simulate import write_simulation
+
+oversight_cli = AppGroup("oversight", help="Find symbolic review in decision logs.")
+
+MAX_ERRORS_SHOWN = 50
+
+
+@oversight_cli.command("analyze")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A readable table, or the full report as JSON.",
+)
+@click.option(
+    "--window-days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Only the last N days before the log's latest decision (default: the whole log).",
+)
+@click.option(
+    "--high-risk-tag",
+    "high_risk_tags",
+    multiple=True,
+    help="A risk tag that makes an item high-risk (repeatable; replaces the default set).",
+)
+def analyze_command(
+    file: Path, fmt: str, window_days: int | None, high_risk_tags: tuple[str, ...]
+) -> None:
+    """Analyse a decision log (JSON lines, DESIGN section 6) for symbolic review."""
+    settings = DEFAULT_SETTINGS
+    if high_risk_tags:
+        settings = dataclasses.replace(settings, high_risk_tags=frozenset(high_risk_tags))
+    analyzer = OversightAnalyzer(settings, window_days=window_days)
+    analyzer.keep_errors = MAX_ERRORS_SHOWN
+    with file.open("rb") as fh:  # bytes: a line that is not UTF-8 is one bad line, not a crash
+        analyzer.add_lines(fh)
+    for err in analyzer.errors:
+        click.echo(str(err), err=True)
+    if analyzer.error_count > len(analyzer.errors):
+        click.echo(f"... and {analyzer.error_count - len(analyzer.errors)} more", err=True)
+    if analyzer.error_count:
+        click.echo(
+            f"skipped {analyzer.error_count} of {analyzer.lines_read} lines; "
+            f"analysed {analyzer.lines_read - analyzer.error_count}",
+            err=True,
+        )
+    report = analyzer.report()
+    if analyzer.records == 0:
+        click.echo(f"error: no usable decision in {file}", err=True)
+        click.get_current_context().exit(2)
+    if fmt == "json":
+        click.echo(report.to_json(indent=2))
+    else:
+        click.echo(render_text(report))
+
+
+def render_text(report: Report) -> str:
+    """The report as a table a person can read: reviewer, verdict, main reasons."""
+    team = report.team
+    window = team["window"]
+    scope = (
+        f"last {window['days']} days ending {window['end']}"
+        if window["days"]
+        else f"whole log, up to {window['end']}"
+    )
+    index = team["symbolic_oversight_index"]
+    comps = index["components"]
+    verdicts = team["verdicts"]
+    lines = [
+        f"oversight: {team['reviewers']} reviewers, {team['decisions']:,} decisions ({scope})",
+        f"verdicts: ok {verdicts['ok']}, individual {verdicts['individual']}, "
+        f"conditions {verdicts['conditions']}",
+        f"symbolic oversight index: {100 * (index['value'] or 0):.1f}% of decisions "
+        f"(under the reading floor {comps['under_floor']:,}, in bursts {comps['in_burst']:,}, "
+        f"overloaded {comps['overloaded']:,}, late in long sessions "
+        f"{comps['late_in_long_session']:,})",
+        "",
+    ]
+    width = max([len("reviewer")] + [len(r.reviewer) for r in report.reviewers])
+    lines.append(f"{'reviewer':<{width}}  {'verdict':<10}  {'decisions':>9}  signals fired")
+    for r in report.reviewers:
+        fired = ", ".join(k for k, v in r.signals.items() if v["fired"]) or "-"
+        lines.append(
+            f"{r.reviewer:<{width}}  {r.verdict:<10}  {r.metrics['decisions']:>9,}  {fired}"
+        )
+        for reason in r.reasons:
+            lines.append(f"{'':<{width}}    - {reason}")
+    conditions = team["conditions"]["reviewers"]
+    if conditions:
+        lines += [
+            "",
+            f"workload (a staffing signal, not a person to blame): {len(conditions)} "
+            f"reviewer(s); {team['conditions']['overloaded_hours']} of "
+            f"{team['conditions']['active_hours']} active hours overloaded",
+        ]
+    return "\n".join(lines)
+
+
+@oversight_cli.command("simulate")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--seed", required=True, type=int)
+@click.option("--reviewers", default=24, show_default=True, type=click.IntRange(min=1))
+@click.option("--days", default=14, show_default=True, type=click.IntRange(min=1))
+def simulate_command(out: Path, seed: int, reviewers: int, days: int) -> None:
+    """Write a synthetic decision log of archetypal reviewers, and their labels beside it."""
+    labels, count = write_simulation(out, seed, reviewers=reviewers, days=days)
+    click.echo(f"wrote {count:,} decisions from {reviewers} reviewers to {out}")
+    click.echo(f"true labels (archetype, expected verdict): {labels}")

@@ -1,0 +1,141 @@
+"""``flask --app reviewq oversight analyze|simulate``: offline, no database involved."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from reviewq.cli_oversight import oversight_cli
+
+
+@pytest.fixture
+def cli(app: Flask) -> FlaskCliRunner:
+    if "oversight" not in app.cli.commands:  # until reviewq/cli.py registers the group
+        app.cli.add_command(oversight_cli)
+    return app.test_cli_runner()
+
+
+def simulate(cli: FlaskCliRunner, out: Path, *extra: str):
+    result = cli.invoke(args=["oversight", "simulate", "--out", str(out), "--seed", "5", *extra])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+GOOD = {
+    "reviewer": "r17",
+    "item": "i-93",
+    "source": "support-bot",
+    "risk_tags": ["refund"],
+    "words": 184,
+    "action": "approve",
+    "edited": False,
+    "opened_at": "2026-11-02T09:14:03Z",
+    "decided_at": "2026-11-02T09:14:59Z",
+    "active_seconds": 50.2,
+    "canary": False,
+    "canary_expected": None,
+    "qa_agreed": None,
+}
+
+
+def test_simulate_then_analyze_json_matches_the_labels(cli, tmp_path: Path) -> None:
+    out = tmp_path / "run.jsonl"
+    result = simulate(cli, out, "--reviewers", "12", "--days", "6")
+    labels = tmp_path / "run.labels.jsonl"
+    assert f"to {out}" in result.output and str(labels) in result.output
+    truth = {
+        row["reviewer"]: row["expected_verdict"]
+        for row in map(json.loads, labels.read_text().splitlines())
+    }
+    analysed = cli.invoke(args=["oversight", "analyze", str(out), "--format", "json"])
+    assert analysed.exit_code == 0, analysed.output
+    assert analysed.stderr == ""
+    data = json.loads(analysed.stdout)
+    assert set(data) == {"reviewers", "team"}
+    verdicts = {r["reviewer"]: r["verdict"] for r in data["reviewers"]}
+    assert verdicts == truth
+    for r in data["reviewers"]:
+        assert r["flagged"] == (r["verdict"] != "ok")
+        for ev in r["evidence"]:
+            assert {"summary", "value", "baseline", "threshold", "examples"} <= set(ev)
+    assert data["team"]["decisions"] == len(out.read_text().splitlines())
+    assert data["team"]["window"]["days"] is None
+
+
+def test_analyze_text_is_a_table(cli, tmp_path: Path) -> None:
+    out = tmp_path / "run.jsonl"
+    simulate(cli, out, "--reviewers", "6", "--days", "6")
+    result = cli.invoke(args=["oversight", "analyze", str(out)])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert text.startswith("oversight: 6 reviewers, ")
+    assert "symbolic oversight index: " in text
+    assert "reviewer  verdict     decisions  signals fired" in text
+    for verdict in ("individual", "conditions", "ok"):
+        assert f"  {verdict} " in text
+    assert "workload (a staffing signal, not a person to blame)" in text
+
+
+def test_bad_lines_are_reported_and_skipped(cli, tmp_path: Path) -> None:
+    log = tmp_path / "mixed.jsonl"
+    rows = [
+        json.dumps(GOOD),
+        "{oops",
+        json.dumps({**GOOD, "words": None}),
+        "",
+        json.dumps({**GOOD, "decided_at": "2026-11-02T09:13:00Z"}),
+        json.dumps({**GOOD, "item": "i-94"}),
+    ]
+    log.write_text("\n".join(rows) + "\n")
+    result = cli.invoke(args=["oversight", "analyze", str(log), "--format", "json"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "line 2: field <json>: not valid JSON (Expecting property name enclosed in double quotes)",
+        "line 3: field words: missing or not an integer",
+        "line 5: field decided_at: 63.0 s before opened_at: negative durations are refused "
+        "(clock skew up to 2 s is clamped to 0)",
+        "skipped 3 of 6 lines; analysed 3",
+    ]
+    data = json.loads(result.stdout)
+    assert data["team"]["decisions"] == 2
+    assert data["team"]["input"]["skipped_lines"] == 3
+
+
+def test_no_usable_line_exits_2(cli, tmp_path: Path) -> None:
+    log = tmp_path / "bad.jsonl"
+    log.write_bytes(b"not json\n\xff\n")
+    result = cli.invoke(args=["oversight", "analyze", str(log)])
+    assert result.exit_code == 2
+    assert "line 1: field <json>: not valid JSON" in result.stderr
+    assert "line 2: field <line>: not valid UTF-8" in result.stderr
+    assert f"error: no usable decision in {log}" in result.stderr
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert cli.invoke(args=["oversight", "analyze", str(empty)]).exit_code == 2
+
+
+def test_window_days_and_high_risk_tags(cli, tmp_path: Path) -> None:
+    log = tmp_path / "days.jsonl"
+    rows = []
+    for day in range(20):
+        stamp = f"2026-11-{day + 1:02d}T09:14:"
+        rows.append(json.dumps({**GOOD, "opened_at": stamp + "03Z", "decided_at": stamp + "59Z"}))
+    log.write_text("\n".join(rows))
+    result = cli.invoke(
+        args=["oversight", "analyze", str(log), "--format", "json", "--window-days", "14"]
+    )
+    assert result.exit_code == 0, result.output
+    team = json.loads(result.stdout)["team"]
+    assert team["decisions"] == 15 and team["input"]["outside_window"] == 5
+    tags = cli.invoke(
+        args=["oversight", "analyze", str(log), "--format", "json", "--high-risk-tag", "refund2"]
+    )
+    data = json.loads(tags.stdout)
+    assert data["team"]["settings"]["high_risk_tags"] == ["refund2"]
+    assert data["reviewers"][0]["signals"]["S3"]["status"] == "no data"
+    bad = cli.invoke(args=["oversight", "analyze", str(log), "--window-days", "0"])
+    assert bad.exit_code == 2 and "--window-days" in bad.output
