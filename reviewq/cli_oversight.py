@@ -131,3 +131,23 @@ def simulate_command(out: Path, seed: int, reviewers: int, days: int) -> None:
     labels, count = write_simulation(out, seed, reviewers=reviewers, days=days)
     click.echo(f"wrote {count:,} decisions from {reviewers} reviewers to {out}")
     click.echo(f"true labels (archetype, expected verdict): {labels}")
+
+
+@oversight_cli.command("export")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--days", default=14, show_default=True, help="How far back to export.")
+def export_command(out: Path, days: int) -> None:
+    """Write the live decisions of the last DAYS days as a decision log (DESIGN section 6)."""
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from .extensions import db
+    from .services import oversight
+
+    count = 0
+    with out.open("w", encoding="utf-8") as fh:
+        since = datetime.now(UTC) - timedelta(days=days)
+        for record in oversight.records(db.session, since):
+            fh.write(json.dumps(oversight.log_line(record), ensure_ascii=False) + "\n")
+            count += 1
+    click.echo(f"wrote {count:,} decisions to {out}")

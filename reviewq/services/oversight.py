@@ -141,3 +141,25 @@ def flag_notes(session: Session, reviewer_id: int) -> dict[str, FlagNote]:
     ):
         notes[note.signal] = note
     return notes
+
+
+def log_line(record: DecisionRecord) -> dict[str, object]:
+    """One decision in the DESIGN section 6 log format (what ``oversight analyze`` reads)."""
+    return {
+        "reviewer": record.reviewer,
+        "item": record.item,
+        "source": record.source,
+        "risk_tags": list(record.risk_tags),
+        "words": record.words,
+        "action": record.action,
+        "edited": record.edited,
+        "opened_at": record.opened_at.isoformat(),
+        "decided_at": record.decided_at.isoformat(),
+        "active_seconds": record.active_seconds,
+        "canary": record.canary,
+        "canary_expected": record.canary_expected,
+        "qa_agreed": record.qa_agreed,
+        "reason": record.reason,
+        "id": record.id,
+        "link": record.link,
+    }

@@ -122,3 +122,25 @@ def test_reviewers_see_their_own_stats_only(app, history) -> None:
     assert "My review stats" in page and "individual" in page
     assert "Careful" not in page
     assert stamper.get("/oversight").status_code == 403
+
+
+def test_the_offline_command_gives_the_same_verdicts_on_an_exported_log(
+    app, history, runner, tmp_path
+) -> None:
+    import json
+
+    from reviewq.models.types import utcnow
+    from reviewq.services import oversight
+
+    log = tmp_path / "decisions.jsonl"
+    result = runner.invoke(args=["oversight", "export", "--out", str(log)])
+    assert result.exit_code == 0, result.output
+    assert "wrote 80 decisions" in result.output
+    db.session.remove()  # the command ran in this test's app context: end its read
+    analyzed = runner.invoke(args=["oversight", "analyze", str(log), "--format", "json"])
+    assert analyzed.exit_code == 0, analyzed.output
+    offline = {r["reviewer"]: r["verdict"] for r in json.loads(analyzed.output)["reviewers"]}
+    with app.app_context():
+        live, _ = oversight.report(db.session, utcnow())
+    assert offline == {r.reviewer: r.verdict for r in live.reviewers}
+    assert offline == {"careful@example.com": "ok", "stamp@example.com": "individual"}
