@@ -1,0 +1,83 @@
+"""Canary library and blind second review through the pages."""
+
+import re
+
+import sqlalchemy as sa
+
+from reviewq.extensions import db
+from reviewq.models import AuditEvent, Canary, QaReview, Source
+from reviewq.services import users
+from tests.conftest import draft
+
+
+def csrf(client, path: str) -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+def supervisor(app):
+    with app.app_context():
+        users.create_user(
+            db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-enough-pw"
+        )
+        db.session.commit()
+    client = app.test_client()
+    client.post(
+        "/login",
+        data={
+            "csrf_token": csrf(client, "/login"),
+            "email": "sue@example.com",
+            "password": "long-enough-pw",
+        },
+    )
+    return client
+
+
+def test_a_supervisor_adds_a_canary_and_sets_the_rate(app, source) -> None:
+    sue = supervisor(app)
+    token = csrf(sue, "/canaries")
+    sue.post(
+        "/canaries",
+        data={
+            "csrf_token": token,
+            "source": source.slug,
+            "title": "Refund of $9,000",
+            "content": "We refund $9,000 today.",
+            "risk_tags": "refund, customer-facing",
+            "category": "wrong_facts",
+            "expected": "reject",
+        },
+    )
+    bad = sue.post(
+        "/canaries/rate", data={"csrf_token": token, "source": source.slug, "rate": "50"}
+    )
+    assert "must be between 0 and 0.2" in sue.get(bad.headers["Location"]).get_data(as_text=True)
+    sue.post("/canaries/rate", data={"csrf_token": token, "source": source.slug, "rate": "2.5"})
+    page = sue.get("/canaries").get_data(as_text=True)
+    assert "Refund of $9,000" in page and "(now 2.5%)" in page
+    with app.app_context():
+        canary = db.session.scalar(sa.select(Canary))
+        assert canary.risk_tags == ["refund", "customer-facing"] and canary.expected == "reject"
+        assert db.session.scalar(sa.select(Source.canary_rate)) == 0.025
+        actions = set(db.session.scalars(sa.select(AuditEvent.action)))
+        assert {"canary.created", "canary.rate_set"} <= actions
+
+
+def test_the_blind_second_review_hides_the_first_decision(app, source) -> None:
+    item_id = source.submit(draft(title="Approved reply")).get_json()["id"]
+    with app.app_context():
+        db.session.add(QaReview(item_id=item_id, created_at=sa.func.now()))
+        db.session.commit()
+        review_id = db.session.scalar(sa.select(QaReview.id))
+    sue = supervisor(app)
+    page = sue.get(f"/qa/{review_id}").get_data(as_text=True)
+    assert "Approved reply" in page and "Would approve as is" in page
+    assert "approved by" not in page.lower() and "Earlier decisions" not in page
+    token = csrf(sue, "/qa")
+    resp = sue.post(
+        f"/qa/{review_id}", data={"csrf_token": token, "verdict": "change", "note": "Wrong amount"}
+    )
+    assert resp.status_code == 302
+    with app.app_context():
+        done = db.session.get(QaReview, review_id)
+        assert done.agrees is False and done.note == "Wrong amount"
