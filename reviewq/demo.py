@@ -90,4 +90,56 @@ def load(session: Session, actor: str, now: datetime) -> dict[str, Any]:
         )
         added += created
     lines.append(f"Drafts: {added} added ({len(DRAFTS)} in the demo set).")
+    _canaries(session, by_slug)
     return {"text": "\n".join(lines)}
+
+
+DEMO_CANARIES = [
+    (
+        "support-bot",
+        "Refund for order NW-1049917",
+        "Hi Jordan, we have refunded **$1,240.00** "
+        "to your card today, covering the tent and a goodwill bonus of $900.",
+        ["refund"],
+        "wrong_facts",
+        "reject",
+    ),
+    (
+        "support-bot",
+        "Delivery update for order NW-1050288",
+        "Hi Sam, your parcel is with our "
+        "courier. For reference, the other order on this route goes to Maria Lopez, 18 Oak "
+        "Street, phone (555) 014-2231.",
+        ["customer-facing", "personal-data"],
+        "personal_data",
+        "reject",
+    ),
+    (
+        "claims-assistant",
+        "Decision letter: claim CLM-2026-0588",
+        "Your claim is approved in "
+        "full and we waive your deductible and the usual documentation requirements.",
+        ["payout"],
+        "policy_violation",
+        "escalate",
+    ),
+]
+
+
+def _canaries(session: Session, by_slug: dict) -> None:
+    """A small canary library and a 3% planting rate (set after the demo drafts, so the
+    demo queue itself stays the same on every machine). Both go through the services, so
+    they are audited like a supervisor's own."""
+    from .models import Canary
+    from .services import canaries
+    from .services.review import actor_of
+
+    if session.scalar(sa.select(Canary.id).limit(1)):
+        return
+    supervisor = actor_of(users.by_email(session, "supervisor@example.com"))
+    for slug, title, content, tags, category, expected in DEMO_CANARIES:
+        canaries.create(
+            session, supervisor, by_slug[slug], title, content, tags, category, expected
+        )
+    for source in by_slug.values():
+        canaries.set_rate(session, supervisor, source, 0.03)
