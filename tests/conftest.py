@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import json
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -268,3 +269,27 @@ def make_app(app: Flask):
     for extra in made:
         with extra.app_context():
             db.engine.dispose()
+
+
+def csrf(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token a page carries (every page has it in a meta tag)."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def signed_in(app: Flask, email: str, role: str, level: int = 3) -> FlaskClient:
+    """Create a user and return a client signed in as them through the login form."""
+    with app.app_context():
+        users.create_user(
+            db.session, "test", email, email.split("@")[0], role, level, "long-enough-pw"
+        )
+        db.session.commit()
+    client = app.test_client()
+    response = client.post(
+        "/login",
+        data={"csrf_token": csrf(client), "email": email, "password": "long-enough-pw"},
+    )
+    assert response.status_code == 302, f"sign-in failed for {email}"
+    return client

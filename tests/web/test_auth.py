@@ -1,11 +1,10 @@
-import re
-
 import pytest
 import sqlalchemy as sa
 
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, LoginAttempt
 from reviewq.services import users
+from tests.conftest import csrf
 
 
 @pytest.fixture
@@ -15,11 +14,6 @@ def reviewer(ctx):
     )
     db.session.commit()
     return user
-
-
-def csrf(client, path="/login") -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
 
 
 def sign_in(client, email="rita@example.com", password="correct-horse-1"):

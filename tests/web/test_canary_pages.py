@@ -1,40 +1,14 @@
 """Canary library and blind second review through the pages."""
 
-import re
-
 import sqlalchemy as sa
 
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Canary, QaReview, Source
-from reviewq.services import users
-from tests.conftest import draft
-
-
-def csrf(client, path: str) -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
-
-
-def supervisor(app):
-    with app.app_context():
-        users.create_user(
-            db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-enough-pw"
-        )
-        db.session.commit()
-    client = app.test_client()
-    client.post(
-        "/login",
-        data={
-            "csrf_token": csrf(client, "/login"),
-            "email": "sue@example.com",
-            "password": "long-enough-pw",
-        },
-    )
-    return client
+from tests.conftest import csrf, draft, signed_in
 
 
 def test_a_supervisor_adds_a_canary_and_sets_the_rate(app, source) -> None:
-    sue = supervisor(app)
+    sue = signed_in(app, "sue@example.com", "supervisor", 5)
     token = csrf(sue, "/canaries")
     sue.post(
         "/canaries",
@@ -69,7 +43,7 @@ def test_the_blind_second_review_hides_the_first_decision(app, source) -> None:
         db.session.add(QaReview(item_id=item_id, created_at=sa.func.now()))
         db.session.commit()
         review_id = db.session.scalar(sa.select(QaReview.id))
-    sue = supervisor(app)
+    sue = signed_in(app, "sue@example.com", "supervisor", 5)
     page = sue.get(f"/qa/{review_id}").get_data(as_text=True)
     assert "Approved reply" in page and "Would approve as is" in page
     assert "approved by" not in page.lower() and "Earlier decisions" not in page

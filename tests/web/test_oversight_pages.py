@@ -13,14 +13,9 @@ from reviewq.models import AuditEvent, FlagNote, User
 from reviewq.services import intake, review, sources, users
 from reviewq.services.review import actor_of
 from reviewq.services.verdicts import Verdict
-from tests.conftest import draft
+from tests.conftest import csrf, draft
 
 LONG = " ".join(["word"] * 240)  # about a minute of careful reading
-
-
-def csrf(client, path: str) -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
 
 
 @pytest.fixture

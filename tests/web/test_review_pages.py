@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from reviewq.extensions import db
 from reviewq.models import Decision, Item
 from reviewq.services import users
-from tests.conftest import draft
+from tests.conftest import csrf, draft
 
 
 @pytest.fixture
@@ -25,11 +25,6 @@ def reviewer(app, source):
         data={"csrf_token": token, "email": "rita@example.com", "password": "correct-horse-1"},
     )
     return client
-
-
-def csrf(client, path: str) -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
 
 
 def review_next(client) -> tuple[int, str]:

@@ -1,43 +1,14 @@
 """Source controls and notifications over HTTP."""
 
-import re
-
-import pytest
 import sqlalchemy as sa
 
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Notification, Source
-from reviewq.services import users
-from tests.conftest import draft
+from tests.conftest import csrf, draft, signed_in
 
 
-def csrf(client, path: str) -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
-
-
-@pytest.fixture
-def signed_in(app):
-    def sign(email: str, role: str):
-        with app.app_context():
-            users.create_user(db.session, "test", email, email, role, 3, "long-enough-pw")
-            db.session.commit()
-        client = app.test_client()
-        client.post(
-            "/login",
-            data={
-                "csrf_token": csrf(client, "/login"),
-                "email": email,
-                "password": "long-enough-pw",
-            },
-        )
-        return client
-
-    return sign
-
-
-def test_a_manager_pauses_a_source_and_intake_answers_423(app, source, signed_in) -> None:
-    manager = signed_in("max@example.com", "manager")
+def test_a_manager_pauses_a_source_and_intake_answers_423(app, source) -> None:
+    manager = signed_in(app, "max@example.com", "manager")
     token = csrf(manager, "/sources")
     refused = manager.post(
         f"/sources/{source.slug}/status",
@@ -58,8 +29,8 @@ def test_a_manager_pauses_a_source_and_intake_answers_423(app, source, signed_in
         assert db.session.scalar(sa.select(Source.status)) == "active"
 
 
-def test_a_reviewer_who_does_not_own_the_source_cannot_pause_it(source, signed_in) -> None:
-    reviewer = signed_in("rex@example.com", "reviewer")
+def test_a_reviewer_who_does_not_own_the_source_cannot_pause_it(app, source) -> None:
+    reviewer = signed_in(app, "rex@example.com", "reviewer")
     token = csrf(reviewer, "/queue")
     resp = reviewer.post(
         f"/sources/{source.slug}/status",
@@ -69,8 +40,8 @@ def test_a_reviewer_who_does_not_own_the_source_cannot_pause_it(source, signed_i
     assert source.submit(draft()).status_code == 201
 
 
-def test_escalations_notify_supervisors_with_an_unread_count(app, source, signed_in) -> None:
-    supervisor = signed_in("sue@example.com", "supervisor")
+def test_escalations_notify_supervisors_with_an_unread_count(app, source) -> None:
+    supervisor = signed_in(app, "sue@example.com", "supervisor")
     from reviewq.domain.policy import Rule
     from reviewq.services import policy
 
