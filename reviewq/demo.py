@@ -82,7 +82,8 @@ def load(session: Session, actor: str, now: datetime) -> dict[str, Any]:
                 Item.source_id == source.id, Item.external_id == fields["external_id"]
             )
         )
-        received = now - timedelta(minutes=rng.randint(1, 300))
+        # Recent arrivals, so the SLA sweep does not escalate the demo queue at once.
+        received = now - timedelta(minutes=rng.randint(1, 45))
         if exists or source.status is not SourceStatus.ACTIVE:
             continue
         _, created = intake.submit(
