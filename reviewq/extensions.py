@@ -30,6 +30,6 @@ def redis_client(app: Flask) -> Redis | None:
         return None
     if "reviewq.redis" not in app.extensions:
         app.extensions["reviewq.redis"] = Redis.from_url(
-            url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+            url, socket_connect_timeout=2, socket_timeout=2, health_check_interval=30
         )
     return app.extensions["reviewq.redis"]
