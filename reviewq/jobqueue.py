@@ -93,6 +93,13 @@ class JobQueue:
             return
         self._executor().submit(self.run, job, *args)
 
+    def wait_idle(self) -> None:
+        """Embedded mode: let running jobs finish (for a graceful stop, and tests)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
     def run(self, job: str, *args: Any) -> Any:
         """Run a job in this process, in its own app context (embedded mode and tests)."""
         from . import jobs

@@ -267,6 +267,7 @@ def make_app(app: Flask):
 
     yield make
     for extra in made:
+        extra.extensions["reviewq.jobs"].wait_idle()  # no job may outlive its engine
         with extra.app_context():
             db.engine.dispose()
 

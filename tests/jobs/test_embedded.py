@@ -87,32 +87,24 @@ def test_a_failed_try_is_retried_in_process_after_its_delay(
 def test_an_admin_redelivers_a_failed_callback_from_the_page(
     embedded: Flask, kit: SourceKit, receiver: Receiver, reviewer
 ):
-    """A callback that gave up is listed with its last error; Redeliver sends it again,
-    with the same webhook-id."""
+    """A callback refused with 410 Gone is listed with its last error; Redeliver sends it
+    again, with the same webhook-id. (410 schedules no retry, so no timer outlives the test.)"""
     import re
 
-    import sqlalchemy as sa
-
     from reviewq.extensions import db
-    from reviewq.models import Delivery
     from reviewq.services import users
     from tests.conftest import csrf
 
-    receiver.answer(500)
+    receiver.answer(410)
     harness = Harness(embedded, None)
     item_id = submit(kit)
     harness.decide_next(reviewer)
     receiver.wait_for(1)
     first = eventually(
-        lambda: next((d for d in harness.deliveries(item_id) if d.attempts == 1), None),
-        what="first try recorded",
+        lambda: next((d for d in harness.deliveries(item_id) if d.status == "disabled"), None),
+        what="410 recorded",
     )
-    with embedded.app_context():  # the schedule ran out (driven: mark it failed)
-        db.session.execute(
-            sa.update(Delivery).values(
-                status="failed", next_attempt_at=utcnow() + timedelta(days=1)
-            )
-        )
+    with embedded.app_context():
         users.create_user(db.session, "t", "ada@example.com", "Ada", "admin", 1, "long-enough-pw")
         db.session.commit()
     admin = embedded.test_client()
@@ -121,7 +113,7 @@ def test_an_admin_redelivers_a_failed_callback_from_the_page(
         data={"csrf_token": csrf(admin), "email": "ada@example.com", "password": "long-enough-pw"},
     )
     page = admin.get("/admin/deliveries").get_data(as_text=True)
-    assert "HTTP 500" in page and "Redeliver" in page
+    assert "410 Gone" in page and "Redeliver" in page
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     admin.post(f"/admin/deliveries/{first.id}/redeliver", data={"csrf_token": token})
     hits = receiver.wait_for(2, timeout=10)
