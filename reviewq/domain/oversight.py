@@ -823,7 +823,6 @@ class _Profile:
     top_reason_count: int = 0
     # descriptive
     approvals: int = 0
-    approvals_rested: int = 0
     rejects: int = 0
     escalations: int = 0
     edited_all: int = 0
@@ -1024,7 +1023,6 @@ def _profile(
     canaries_unrested = _select(unrested, c)
     p.canaries_unrested = len(canaries_unrested)
     p.caught_unrested = p.canaries_unrested - sum(map(approved.__getitem__, canaries_unrested))
-    p.approvals_rested = sum(map(approved.__getitem__, rested))
     under_rested = _select(rested, under)
     p.under_rested = len(under_rested)
     p.under_examples = heapq.nsmallest(k_ex, under_rested, key=lambda i: dwell[i] / floors[i])
@@ -1909,9 +1907,3 @@ def _judge(
         "team": team_metrics,
     }
     return ReviewerResult(p.name, verdict, flagged, reasons, sig, metrics, evidence)
-
-
-def iter_errors_text(errors: Iterable[RecordError]) -> Iterator[str]:
-    """``line N: field X: problem`` for each error."""
-    for err in errors:
-        yield str(err)

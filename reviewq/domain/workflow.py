@@ -56,7 +56,6 @@ TRANSITIONS: dict[tuple[ItemStatus, Action], ItemStatus] = {
     (S.ESCALATED, A.WITHDRAW): S.WITHDRAWN,
 }
 
-OPEN_STATUSES = frozenset({S.QUEUED, S.IN_REVIEW, S.ESCALATED})
 FINAL_STATUSES = frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN})
 
 
