@@ -9,10 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .demo_drafts import DRAFTS
 from .domain.errors import NotFound
 from .domain.intake import parse_submission
 from .domain.policy import DEFAULT_TAG, Rule
-from .models import Item, SourceStatus
+from .models import Item, Source, SourceStatus
 from .services import intake, policy, sources, users
 
 DEMO_USERS = [
@@ -49,8 +50,6 @@ def load(session: Session, actor: str, now: datetime) -> dict[str, Any]:
     Returns:
         ``{"text": ...}``: a report with the sign-in details and new source secrets.
     """
-    from .demo_drafts import DRAFTS
-
     lines = ["Demo sign-ins (http://127.0.0.1:5000):"]
     for email, name, role, level, password in DEMO_USERS:
         if users.by_email(session, email) is None:
@@ -72,6 +71,10 @@ def load(session: Session, actor: str, now: datetime) -> dict[str, Any]:
             by_slug[slug] = new.source
             lines.append(f"Source {slug}: webhook secret {new.secret}  API token {new.token}")
 
+    # Last week's decisions first, so its reviewers only ever see last week's drafts.
+    history = _history(session, actor, by_slug["support-bot"], now)
+    if history:
+        lines.append(f"History: {history} decided drafts from last week, for the Oversight page.")
     rng = random.Random(42)  # the same ages on every machine
     added = 0
     for draft in DRAFTS:
@@ -144,3 +147,65 @@ def _canaries(session: Session, by_slug: dict) -> None:
         )
     for source in by_slug.values():
         canaries.set_rate(session, supervisor, source, 0.03)
+
+
+# Last week's review work, so the Oversight page has something to show: two people who
+# read, one who approves faster than anyone can read. (seconds per item, approval share)
+HISTORY_PEOPLE = [
+    ("lee@example.com", "Lee Careful", 75, 0.85),
+    ("kai@example.com", "Kai Careful", 60, 0.8),
+    ("max.fast@example.com", "Max Stamp", 2, 1.0),
+]
+HISTORY_ITEMS = 45  # per person
+
+
+def _history(session: Session, actor: str, source: Source, now: datetime) -> int:
+    """Past decisions through the real services (backdated), once; returns how many."""
+    from .domain.workflow import Action
+    from .services import review
+    from .services.review import actor_of
+    from .services.verdicts import Verdict
+
+    if users.by_email(session, HISTORY_PEOPLE[0][0]) is not None:
+        return 0
+    rng = random.Random(7)
+    people = [
+        (
+            actor_of(users.create_user(session, actor, email, name, "reviewer", 2, "demo-history")),
+            seconds,
+            approve_share,
+        )
+        for email, name, seconds, approve_share in HISTORY_PEOPLE
+    ]
+    at = now - timedelta(days=6)
+    body = "\n\n".join(d["content"] for d in DRAFTS[:2])
+    count = 0
+    for n in range(HISTORY_ITEMS * len(people)):
+        fields = {
+            "external_id": f"hist-{n}",
+            "title": f"Reply to ticket #{70000 + n}",
+            "content": body,
+            "content_type": "text/markdown",
+            "risk_tags": ["low-risk"],
+        }
+        intake.submit(session, source, f"demo-hist-{n}", parse_submission(fields), at)
+    for _ in range(HISTORY_ITEMS):
+        for person, seconds, approve_share in people:
+            item = review.claim_next(session, person, at)
+            if item is None:
+                continue
+            spent = max(1.0, rng.gauss(seconds, seconds * 0.2))
+            if rng.random() < approve_share:
+                verdict = Verdict(Action.APPROVE, item.version, active_seconds=spent)
+            else:
+                verdict = Verdict(
+                    Action.REJECT,
+                    item.version,
+                    reason_code="tone",
+                    reason="Tone not fit to send",
+                    active_seconds=spent,
+                )
+            review.decide(session, person, item, verdict, at + timedelta(seconds=spent))
+            count += 1
+        at += timedelta(seconds=90)
+    return count

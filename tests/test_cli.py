@@ -154,15 +154,19 @@ def test_audit_verify_reports_tampering(runner, source, ctx) -> None:
 def test_demo_is_idempotent(runner, ctx) -> None:
     first = run(runner, "demo").output
     assert "reviewer@example.com" in first and "Drafts: 50 added" in first
+    assert "History: 135 decided drafts" in first
     second = run(runner, "demo").output
     assert "Drafts: 0 added" in second and "webhook secret" not in second
-    assert db.session.scalar(sa.select(sa.func.count(Item.id))) == 50
+    assert "History" not in second
+    demo_drafts = sa.select(Item.status).where(~Item.external_id.startswith("hist-"))
+    assert len(db.session.scalars(demo_drafts).all()) == 50
     assert {u.role for u in db.session.scalars(sa.select(User))} == {
         "reviewer",
         "supervisor",
         "manager",
         "admin",
     }
-    statuses = set(db.session.scalars(sa.select(Item.status)))
-    assert statuses == {"queued", "escalated"}  # fraud drafts always escalate
+    assert set(db.session.scalars(demo_drafts)) == {"queued", "escalated"}  # fraud escalates
+    history = sa.select(Item.status).where(Item.external_id.startswith("hist-"))
+    assert set(db.session.scalars(history)) <= {"approved", "rejected"}
     assert run(runner, "audit", "verify").output.startswith("verified")
