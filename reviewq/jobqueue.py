@@ -54,6 +54,7 @@ class JobQueue:
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._sweeping = False
+        self._stop = threading.Event()
 
     def enqueue(self, job: str, *args: Any, at: datetime | None = None) -> bool:
         """Queue a job; returns False when Redis refused it (the sweep will retry)."""
@@ -94,7 +95,9 @@ class JobQueue:
         self._executor().submit(self.run, job, *args)
 
     def wait_idle(self) -> None:
-        """Embedded mode: let running jobs finish (for a graceful stop, and tests)."""
+        """Embedded mode: stop the sweep thread and let running jobs finish (for a graceful
+        stop, and tests)."""
+        self._stop.set()
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
@@ -120,11 +123,10 @@ class JobQueue:
             self._sweeping = True
 
         def loop() -> None:
-            while not stop.wait(SWEEP_EVERY):
+            while not self._stop.wait(SWEEP_EVERY):
                 with contextlib.suppress(Exception):  # logged by run(); keep sweeping
                     self.run("sweep")
 
-        stop = threading.Event()
         threading.Thread(target=loop, name="reviewq-sweep", daemon=True).start()
 
 

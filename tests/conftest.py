@@ -261,7 +261,9 @@ def make_app(app: Flask):
     made: list[Flask] = []
 
     def make(**config: Any) -> Flask:
-        extra = create_app(config)
+        # TESTING keeps the embedded sweep thread off: a stray sweep from one test would
+        # escalate another test's items.
+        extra = create_app({"TESTING": True, **config})
         made.append(extra)
         return extra
 
