@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 import random
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -13,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
@@ -24,6 +22,7 @@ from ..domain.errors import Conflict
 from ..jobqueue import after_commit
 from ..models import Decision, Delivery, DeliveryStatus, Item, User
 from . import audit
+from .sources import callback_target_problem
 
 LEASE = timedelta(seconds=callbacks.TIMEOUT_SECONDS + 15)
 _rng = random.SystemRandom()
@@ -109,22 +108,9 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
-def _target_problem(url: str) -> str | None:
-    """Why the URL may not be called (SSRF guard), or None."""
-    if current_app.config["ALLOW_PRIVATE_CALLBACKS"]:
-        return None
-    host = urlsplit(url).hostname or ""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except OSError as exc:
-        return f"cannot resolve {host}: {exc}"
-    private = [a for a in addresses if not callbacks.is_public_address(a)]
-    return f"refused: {host} resolves to a non-public address" if private else None
-
-
 def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
     """POST once: 15 s timeout, no redirects followed, never raises."""
-    problem = _target_problem(url)
+    problem = callback_target_problem(url, current_app.config["ALLOW_PRIVATE_CALLBACKS"])
     if problem:
         return Answer(0, error=problem)
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)
