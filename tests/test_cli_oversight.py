@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from reviewq.cli_oversight import oversight_cli
+from tests.domain.test_oversight_signals import line
 
 
 @pytest.fixture
@@ -25,21 +26,7 @@ def simulate(cli: FlaskCliRunner, out: Path, *extra: str):
     return result
 
 
-GOOD = {
-    "reviewer": "r17",
-    "item": "i-93",
-    "source": "support-bot",
-    "risk_tags": ["refund"],
-    "words": 184,
-    "action": "approve",
-    "edited": False,
-    "opened_at": "2026-11-02T09:14:03Z",
-    "decided_at": "2026-11-02T09:14:59Z",
-    "active_seconds": 50.2,
-    "canary": False,
-    "canary_expected": None,
-    "qa_agreed": None,
-}
+GOOD = json.loads(line())  # the DESIGN section 6 example, as the signal tests use it
 
 
 def test_simulate_then_analyze_json_matches_the_labels(cli, tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 supervisor claims and resolves an escalation. Nothing here is ever approved by a timer."""
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,16 +11,14 @@ from sqlalchemy.orm import Session
 from reviewq.domain import escalation as levels
 from reviewq.domain.authority import Role
 from reviewq.domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion, ValidationFailed
-from reviewq.domain.intake import parse_submission
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.domain.workflow import Action, ItemStatus
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Decision, Escalation, Item, Notification, User
 from reviewq.services import audit, escalations, intake, policy, review, sources, sweep, users
 from reviewq.services.review import Verdict, actor_of
-from tests.conftest import draft
+from tests.services.conftest import NOW
 
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
 LEGAL_SLA = 60  # minutes; the default rule's is 240
 
@@ -58,21 +56,6 @@ def people(ctx, owner):
     )
     db.session.commit()
     return made
-
-
-@pytest.fixture
-def submit(source, people):
-    src = sources.get(db.session, source.slug)
-    counter = iter(range(1, 1000))
-
-    def make(tags=(), at=NOW, **fields) -> Item:
-        n = next(counter)
-        body = draft(external_id=f"d-{n}", risk_tags=list(tags), **fields)
-        item, _ = intake.submit(db.session, src, f"m-{n}", parse_submission(body), at)
-        db.session.commit()
-        return item
-
-    return make
 
 
 def run_sweep(at):

@@ -1,6 +1,6 @@
 """The reviewer's actions, and every move the rules forbid."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,16 +12,13 @@ from reviewq.domain.errors import (
     TwoPersonRule,
     ValidationFailed,
 )
-from reviewq.domain.intake import parse_submission
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.domain.workflow import Action, ItemStatus
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Decision, Item
-from reviewq.services import audit, intake, policy, review, sources, users
+from reviewq.services import audit, policy, review, users
 from reviewq.services.review import QueueFilter, Verdict, actor_of
-from tests.conftest import draft
-
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+from tests.services.conftest import NOW
 
 
 @pytest.fixture
@@ -51,21 +48,6 @@ def people(ctx, owner):
     )
     db.session.commit()
     return made
-
-
-@pytest.fixture
-def submit(source, people):
-    src = sources.get(db.session, source.slug)
-    counter = iter(range(1, 1000))
-
-    def make(tags=(), at=NOW, **fields) -> Item:
-        n = next(counter)
-        body = draft(external_id=f"d-{n}", risk_tags=list(tags), **fields)
-        item, _ = intake.submit(db.session, src, f"m-{n}", parse_submission(body), at)
-        db.session.commit()
-        return item
-
-    return make
 
 
 ANY = QueueFilter()
