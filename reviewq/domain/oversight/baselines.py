@@ -1,0 +1,219 @@
+"""What is normal: per-stratum pace norms, and the team's robust baselines for each signal.
+
+Two kinds of comparison make the detector fair to every queue:
+
+* **Norms** (before profiling): how long the team takes on drafts of a stratum (source x
+  high-risk or not x length band), as a multiple of the word model. A templated source whose
+  long drafts are checked in under a minute, or a queue of one-line drafts, sets its own norm,
+  so floors and demand follow the source's own pace instead of a raw word count.
+* **Baselines** (after profiling): the team's rate for each signal, a trimmed median and MAD
+  over reviewers with enough data (see ``stats.trimmed_center``), with a beta-binomial spread
+  for tail tests. Trimming on the bad side keeps a baseline honest when up to 40% of the team
+  stamps.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import median
+from typing import TYPE_CHECKING, Any
+
+from .stats import MAD_SCALE, quantile, trimmed_center
+
+if TYPE_CHECKING:
+    from .collect import Columns
+    from .settings import OversightSettings
+
+
+def band_of(words: int, edges: Sequence[int]) -> int:
+    """The length band of a draft (0 for the shortest)."""
+    return bisect_right(edges, words)
+
+
+def stratum_key(source: int, high: bool, band: int, edges: int) -> int:
+    """One integer per (source, high-risk, length band)."""
+    return (source * 2 + high) * (edges + 1) + band
+
+
+def stratum_parts(key: int, edges: int) -> tuple[int, bool, int]:
+    """(source, high-risk, band) of a stratum key."""
+    rest, band = divmod(key, edges + 1)
+    source, high = divmod(rest, 2)
+    return source, bool(high), band
+
+
+@dataclass(frozen=True)
+class Norms:
+    """Careful time of a stratum as a multiple of the word model (1.0 = the word model)."""
+
+    by_key: dict[int, float]
+    by_source: dict[int, float]
+
+    def factor(self, key: int, source: int) -> float:
+        value = self.by_key.get(key)
+        if value is None:
+            value = self.by_source.get(source, 1.0)
+        return value
+
+
+def reviewer_ratios(
+    cols: Columns, s: OversightSettings, high_tagsets: frozenset[int], cutoff: float
+) -> tuple[dict[int, float], dict[int, float]]:
+    """One reviewer's median (dwell / word-model careful time) per stratum and per source,
+    where they have at least ``norm_min_decisions`` there (pass 1, no time order needed)."""
+    o, d, w = cols.o.tolist(), cols.d.tolist(), cols.w.tolist()
+    src, tag = cols.src.tolist(), cols.tag.tolist()
+    cb, cw = s.careful_base_seconds, 60.0 / s.careful_wpm
+    edges = s.length_edges
+    ne = len(edges)
+    groups: dict[int, list[float]] = {}
+    sources: dict[int, list[float]] = {}
+    for x, y, words, sid, tid in zip(o, d, w, src, tag, strict=True):
+        if y < cutoff:
+            continue
+        ratio = (y - x) / (cb + words * cw)
+        key = stratum_key(sid, tid in high_tagsets, bisect_right(edges, words), ne)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [ratio]
+        else:
+            group.append(ratio)
+        group = sources.get(sid)
+        if group is None:
+            sources[sid] = [ratio]
+        else:
+            group.append(ratio)
+    least = s.norm_min_decisions
+    return (
+        {k: median(v) for k, v in groups.items() if len(v) >= least},
+        {k: median(v) for k, v in sources.items() if len(v) >= 4 * least},
+    )
+
+
+def norms(
+    per_reviewer: list[tuple[dict[int, float], dict[int, float]]], s: OversightSettings
+) -> Norms:
+    """The team's norm per stratum and per source from each reviewer's medians."""
+    keys: dict[int, list[float]] = {}
+    sources: dict[int, list[float]] = {}
+    for by_key, by_source in per_reviewer:
+        for k, v in by_key.items():
+            keys.setdefault(k, []).append(v)
+        for k, v in by_source.items():
+            sources.setdefault(k, []).append(v)
+    return Norms(
+        {k: f for k, v in keys.items() if (f := _norm(v, s)) is not None},
+        {k: f for k, v in sources.items() if (f := _norm(v, s)) is not None},
+    )
+
+
+def _norm(values: list[float], s: OversightSettings) -> float | None:
+    """The careful reviewers' pace: an upper quantile of reviewers' medians, after leaving out
+    those far faster than the first median (who did not read)."""
+    if len(values) < s.norm_min_reviewers:
+        return None
+    first = median(values)
+    kept = [v for v in values if v >= s.norm_trim_ratio * first]
+    if len(kept) < s.norm_min_reviewers:
+        kept = values
+    value = quantile(kept, s.norm_quantile)
+    return value if value > 0 else None
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A team baseline: robust centre and spread, how many reviewers, and where it came from."""
+
+    median: float | None
+    mad: float | None
+    reviewers: int
+    source: str  # "team" | "prior" | "none"
+    kappa: float | None = None  # beta-binomial concentration (None: plain binomial)
+    kept: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "median": _round(self.median),
+            "mad": _round(self.mad),
+            "reviewers": self.reviewers,
+            "source": self.source,
+        }
+        if self.source == "team":
+            out["trimmed_to"] = self.kept
+        if self.kappa is not None:
+            out["dispersion_kappa"] = _round(self.kappa, 1)
+        return out
+
+    def rate(self, s: OversightSettings, fallback: float = 0.0) -> float:
+        """The centre as a tail-test mean, kept off 0 and 1."""
+        value = self.median if self.median is not None else fallback
+        return min(max(value, s.min_base_rate), 1 - s.min_base_rate)
+
+
+NO_BASELINE = Baseline(None, None, 0, "none")
+
+
+def rate_baseline(
+    pairs: list[tuple[int, int]],
+    s: OversightSettings,
+    *,
+    bad_high: bool,
+    prior: float | None = None,
+) -> Baseline:
+    """Trimmed median/MAD of the rates x/n of reviewers, and a beta-binomial spread."""
+    if len(pairs) < s.baseline_min_reviewers:
+        if prior is None:
+            return Baseline(None, None, len(pairs), "none")
+        return Baseline(prior, None, len(pairs), "prior")
+    rates = [x / n for x, n in pairs]
+    mid, mad, kept = trimmed_center(rates, bad_high)
+    m = min(max(mid, s.min_base_rate), 1 - s.min_base_rate)
+    sd = MAD_SCALE * mad
+    noise = median([m * (1 - m) / n for _, n in pairs])
+    var = sd * sd - noise
+    kappa = max(m * (1 - m) / var - 1.0, 2.0) if var > 1e-9 else None
+    return Baseline(mid, mad, len(pairs), "team", kappa, kept)
+
+
+def value_baseline(values: list[float], s: OversightSettings, *, bad_high: bool) -> Baseline:
+    """Trimmed median/MAD of a per-reviewer value (no binomial model)."""
+    if len(values) < s.baseline_min_reviewers:
+        return Baseline(None, None, len(values), "none")
+    mid, mad, kept = trimmed_center(values, bad_high)
+    return Baseline(mid, mad, len(values), "team", None, kept)
+
+
+def grouped_rates(
+    cells: list[dict[int, list[int]]], s: OversightSettings, min_n: int, *, bad_high: bool
+) -> dict[int, float]:
+    """Per group (a source or a stratum), the team's trimmed-median rate.
+
+    Each reviewer's rate in a group counts from ``min_n`` items; a group with too few such
+    reviewers uses the pooled rate of everyone in it.
+    """
+    per: dict[int, list[float]] = {}
+    pooled: dict[int, list[int]] = {}
+    for table in cells:
+        for key, (n, x) in table.items():
+            tot = pooled.setdefault(key, [0, 0])
+            tot[0] += n
+            tot[1] += x
+            if n >= min_n:
+                per.setdefault(key, []).append(x / n)
+    rates = {}
+    for key, (n, x) in pooled.items():
+        values = per.get(key, [])
+        if len(values) >= s.baseline_min_reviewers:
+            rates[key] = trimmed_center(values, bad_high)[0]
+        else:
+            rates[key] = x / n
+    return rates
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return round(value, digits)

@@ -1,0 +1,412 @@
+"""One reviewer's work, measured: sessions, floors, demand, strain, and the counts per part.
+
+The hot path of the detector (it touches every decision): each step is a list comprehension
+or a C-level ``compress``/``map`` over plain lists, and nothing per decision outlives the
+profile (only counts and a few example positions do).
+
+A reviewer's decisions are split into *parts*: all work, rested work (early in a session and
+outside high-demand stretches), late work from each fatigue cut-off, and high-demand work.
+Every signal reads a ``Part``; nothing reads the raw lists.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate, compress
+from operator import not_
+from statistics import median
+from typing import TYPE_CHECKING, Any
+
+from .baselines import Norms, band_of, stratum_key
+from .records import ACTIONS, APPROVE, REJECT, iso
+from .settings import OversightSettings
+
+if TYPE_CHECKING:
+    from .collect import Columns
+
+
+@dataclass
+class Part:
+    """Counts over one subset of a reviewer's decisions."""
+
+    n: int = 0
+    under: int = 0
+    burst: int = 0
+    approvals: int = 0
+    rejects: int = 0
+    real_edits: int = 0
+    interventions: int = 0
+    canaries: int = 0
+    caught: int = 0
+    qa: int = 0
+    qa_disagree: int = 0
+    qa_pairs: int = 0  # sampled approvals
+    escapes: int = 0  # sampled approvals the second reviewer changed
+    qa_first_approved: list[bool] = field(default_factory=list)
+    qa_agreed: list[bool] = field(default_factory=list)
+    hr_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, approved]
+    by_stratum: dict[int, list[int]] = field(default_factory=dict)  # key -> [n, real edits]
+    pace: list[float] = field(default_factory=list)
+    pace_median: float | None = None
+    examples: dict[str, list[int]] = field(default_factory=dict)  # signal -> positions
+
+    @property
+    def hr_items(self) -> int:
+        return sum(n for n, _ in self.hr_by_source.values())
+
+    @property
+    def hr_approved(self) -> int:
+        return sum(x for _, x in self.hr_by_source.values())
+
+
+@dataclass
+class Profile:
+    """Everything the signals need about one reviewer."""
+
+    name: str
+    n: int
+    scope: str  # "rested" or "all": where the individual signals are measured
+    all: Part
+    main: Part  # the scope's part
+    rested: Part
+    late: dict[float, Part]  # fatigue cut-off (minutes) -> late work outside high demand
+    high: Part  # high-demand work early in sessions
+    sessions: int
+    session_minutes: list[float]
+    worked_seconds: float
+    long_share: float  # decisions more than rested_session_minutes into a session
+    high_share: float  # decisions in high-demand stretches
+    demand_median: float | None
+    median_dwell: float
+    median_active: float | None
+    longest_plain_run: int
+    reasons: int
+    top_reason: str | None
+    top_reason_count: int
+    symbolic: int
+    components: list[int]
+    by_source: dict[int, list[int]]
+    by_tagset: dict[int, list[int]]
+    example_rows: dict[int, dict[str, Any]]  # position -> example fields
+
+
+def _select(indices: Sequence[int], flags: Sequence[Any]) -> list[int]:
+    """The indices whose flag is true (C speed)."""
+    return list(compress(indices, map(flags.__getitem__, indices)))
+
+
+def _count(indices: Sequence[int], flags: Sequence[Any]) -> int:
+    return sum(map(flags.__getitem__, indices))
+
+
+class _Work:
+    """One reviewer's decisions in time order, with the per-decision measures."""
+
+    def __init__(
+        self, cols: Columns, s: OversightSettings, norms: Norms, high_tagsets: frozenset[int],
+        cutoff: float,
+    ) -> None:  # fmt: skip
+        o_all = cols.o.tolist()
+        d_all = cols.d.tolist()
+        if cutoff > -math.inf and min(d_all, default=cutoff) < cutoff:
+            keep = [i for i, x in enumerate(d_all) if x >= cutoff]
+            order: Sequence[int] = sorted(keep, key=o_all.__getitem__)
+        elif sorted(o_all) == o_all:  # the usual case: a log in time order
+            order = range(len(o_all))
+        else:
+            order = sorted(range(len(o_all)), key=o_all.__getitem__)
+        self.order = order
+        if isinstance(order, range):
+            pick = list.copy
+            o, d = o_all, d_all
+        else:
+
+            def pick(values: list[Any]) -> list[Any]:
+                return list(map(values.__getitem__, order))
+
+            o, d = pick(o_all), pick(d_all)
+        self.o, self.d = o, d
+        self.w = w = pick(cols.w.tolist())
+        self.a = pick(cols.a.tolist())
+        self.e = pick(cols.e.tolist())
+        self.ec = pick(cols.ec.tolist())
+        self.c = pick(cols.c.tolist())
+        self.q = pick(cols.q.tolist())
+        self.src = src = pick(cols.src.tolist())
+        self.tag = pick(cols.tag.tolist())
+        self.act = pick(cols.act.tolist())
+        self.n = len(o)
+        high = self.high_risk = list(map(high_tagsets.__contains__, self.tag))
+        self.dwell = dwell = [y - x for x, y in zip(o, d, strict=True)]
+        cb, cw = s.careful_base_seconds, 60.0 / s.careful_wpm
+        fb, fw, share = s.floor_base_seconds, 60.0 / s.floor_wpm, s.floor_share_of_careful
+        edges = s.length_edges
+        self.key = keys = [
+            stratum_key(x, h, band_of(y, edges), len(edges))
+            for x, h, y in zip(src, high, w, strict=True)
+        ]
+        factor = norms.factor
+        self.careful = careful = [
+            (cb + y * cw) * factor(k, x) for y, k, x in zip(w, keys, src, strict=True)
+        ]
+        self.floor = floor = [
+            min(fb + y * fw, share * z) for y, z in zip(w, careful, strict=True)
+        ]
+        self.under = [x < y for x, y in zip(dwell, floor, strict=True)]
+        least = s.min_dwell_seconds
+        self.pace = [z / (x if x > least else least) for x, z in zip(dwell, careful, strict=True)]
+        self.approved = [x == APPROVE for x in self.a]
+        min_chars = s.real_edit_min_chars
+        self.real_edit = [
+            bool(x) and (y < 0 or y >= min_chars) for x, y in zip(self.e, self.ec, strict=True)
+        ]
+        self.intervention = [
+            not x or y for x, y in zip(self.approved, self.real_edit, strict=True)
+        ]
+        self.caught = [x and not y for x, y in zip(self.c, self.approved, strict=True)]
+        self.sampled = [x >= 0 for x in self.q]
+        self.disagree = [x == 0 for x in self.q]
+        self._sessions(s)
+
+    def _sessions(self, s: OversightSettings) -> None:
+        """Split sessions; mark bursts, demand and time into the session of each decision."""
+        o, d, n = self.o, self.d, self.n
+        gap = s.session_gap_seconds
+        starts: list[int] = []
+        ends: list[float] = []
+        last_end = -math.inf
+        for i in range(n):
+            if o[i] - last_end >= gap:
+                if starts:
+                    ends.append(last_end)
+                starts.append(i)
+                last_end = d[i]
+            elif d[i] > last_end:
+                last_end = d[i]
+        ends.append(last_end)
+        self.starts, self.ends = starts, ends
+        bounds = starts[1:] + [n]
+        self.offset: list[float] = []
+        self.demand: list[float] = []
+        self.busy: list[float] = []
+        self.in_burst = in_burst = [False] * n
+        half = s.demand_window_minutes * 30.0
+        min_worked = s.demand_min_worked_minutes * 60.0
+        k_run = s.s5_run
+        careful, floor = self.careful, self.floor
+        for start, stop, end in zip(starts, bounds, ends, strict=True):
+            t0 = o[start]
+            so = o[start:stop]
+            self.offset.extend([x - t0 for x in so])
+            prefix = list(accumulate(careful[start:stop], initial=0.0))
+            # idle before each decision (the pause since the previous one), as prefix sums
+            idle = list(accumulate(
+                (0.0, *(max(0.0, so[k] - last) for k, last in enumerate(
+                    accumulate(d[start : stop - 1], max), start=1))),
+                initial=0.0,
+            ))  # fmt: skip
+            m = stop - start
+            lo = hi = 0
+            demand, busy = self.demand, self.busy
+            for k in range(m):
+                ok = so[k]
+                lim = ok - half
+                while so[lo] < lim:
+                    lo += 1
+                top = ok + half
+                while hi < m and so[hi] <= top:
+                    hi += 1
+                worked = (end if end < top else top) - (t0 if t0 > lim else lim)
+                if worked < min_worked:
+                    worked = min_worked
+                demand.append((prefix[hi] - prefix[lo]) / worked)
+                busy.append(1.0 - (idle[hi] - idle[lo + 1]) / worked)
+            if m < k_run:
+                continue
+            floor_prefix = list(accumulate(floor[start:stop], initial=0.0))
+            cover_to = -1
+            dd = d[start:stop]
+            for k in range(m - k_run + 1):
+                j = k + k_run - 1
+                need = floor_prefix[j + 1] - floor_prefix[k]
+                if dd[j] - so[k] < need and max(dd[k : j + 1]) - so[k] < need:
+                    for x in range(max(k, cover_to + 1), j + 1):
+                        in_burst[start + x] = True
+                    cover_to = j
+
+    def part(self, idx: list[int], k_ex: int, with_pace: bool = True) -> Part:
+        """Counts over the decisions ``idx`` (positions in time order)."""
+        p = Part(n=len(idx))
+        if not idx:
+            return p
+        under = _select(idx, self.under)
+        p.under = len(under)
+        burst = _select(idx, self.in_burst)
+        p.burst = len(burst)
+        approved = _select(idx, self.approved)
+        p.approvals = len(approved)
+        p.rejects = sum(1 for i in idx if self.a[i] == REJECT)
+        edits = _select(idx, self.real_edit)
+        p.real_edits = len(edits)
+        p.interventions = _count(idx, self.intervention)
+        canaries = _select(idx, self.c)
+        p.canaries = len(canaries)
+        p.caught = _count(canaries, self.caught)
+        sampled = _select(idx, self.sampled)
+        p.qa = len(sampled)
+        disagree = _select(sampled, self.disagree)
+        p.qa_disagree = len(disagree)
+        pairs = _select(sampled, self.approved)
+        p.qa_pairs = len(pairs)
+        escapes = _select(pairs, self.disagree)
+        p.escapes = len(escapes)
+        p.qa_first_approved = list(map(self.approved.__getitem__, sampled))
+        p.qa_agreed = [self.q[i] == 1 for i in sampled]
+        hr = _select(idx, self.high_risk)
+        src, key = self.src, self.key
+        hr_total = Counter(map(src.__getitem__, hr))
+        hr_appr = Counter(map(src.__getitem__, _select(hr, self.approved)))
+        p.hr_by_source = {x: [n, hr_appr.get(x, 0)] for x, n in hr_total.items()}
+        totals = Counter(map(key.__getitem__, idx))
+        edited = Counter(map(key.__getitem__, edits))
+        p.by_stratum = {x: [n, edited.get(x, 0)] for x, n in totals.items()}
+        pace = list(map(self.pace.__getitem__, idx))
+        p.pace_median = median(pace)
+        if with_pace:
+            p.pace = pace
+        dwell, floor_, pace_all = self.dwell, self.floor, self.pace
+        p.examples = {
+            "S1": heapq.nsmallest(k_ex, under, key=lambda i: dwell[i] / floor_[i]),
+            "S2": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__),
+            "S3": heapq.nlargest(k_ex, _select(hr, self.approved), key=pace_all.__getitem__),
+            "S4": [i for i in approved if not self.real_edit[i]][-k_ex:],
+            "S5": burst[:k_ex],
+            "S8": [i for i in canaries if not self.caught[i]][:k_ex],
+            "S9": disagree[:k_ex],
+            "strain": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__),
+        }
+        return p
+
+
+def profile(
+    name: str,
+    cols: Columns,
+    s: OversightSettings,
+    norms: Norms,
+    high_tagsets: frozenset[int],
+    cutoff: float,
+) -> Profile | None:
+    """Measure one reviewer's work in the window (None when they have no decision in it)."""
+    work = _Work(cols, s, norms, high_tagsets, cutoff)
+    n = work.n
+    if n == 0:
+        return None
+    k_ex = s.examples_per_flag
+    everything = list(range(n))
+    # high demand: continuously busy, with more careful reading to do than time to do it
+    need, busy = s.demand_min, s.demand_min_busy
+    high = [x > need and y >= busy for x, y in zip(work.demand, work.busy, strict=True)]
+    rested_limit = s.rested_session_minutes * 60.0
+    late = [x > rested_limit for x in work.offset]
+    strained = [x or y for x, y in zip(late, high, strict=True)]
+    rested_idx = list(compress(everything, map(not_, strained)))
+    all_part = work.part(everything, k_ex, with_pace=False)
+    rested = work.part(rested_idx, k_ex)
+    late_parts = {}
+    offset = work.offset
+    for minutes in s.s6_late_minutes:
+        limit = minutes * 60.0
+        idx = [i for i in everything if offset[i] > limit and not high[i]]
+        late_parts[minutes] = work.part(idx, k_ex)
+    high_idx = [i for i in everything if high[i] and not late[i]]
+    high_part = work.part(high_idx, k_ex)
+    if rested.n >= s.rested_min_decisions:
+        scope, main = "rested", rested
+    else:
+        scope, main = "all", work.part(everything, k_ex)
+
+    symbolic = [
+        u or b or x for u, b, x in zip(work.under, work.in_burst, strained, strict=True)
+    ]
+    by_source: dict[int, list[int]] = {}
+    by_tagset: dict[int, list[int]] = {}
+    for (src_id, tag_id, sym), count in Counter(zip(work.src, work.tag, symbolic, strict=True)).items():
+        for table, key in ((by_source, src_id), (by_tagset, tag_id)):
+            cell = table.setdefault(key, [0, 0])
+            cell[0] += count
+            cell[1] += count if sym else 0
+    plain = bytes(
+        x and not y for x, y in zip(work.approved, work.real_edit, strict=True)
+    )
+    session_minutes = [
+        (end - work.o[start]) / 60.0 for start, end in zip(work.starts, work.ends, strict=True)
+    ]
+    actives = [x for x in work.act if x == x]
+    reasons, top_reason, top_count = _reasons(cols, work.order)
+    positions = set()
+    for part in (all_part, main, high_part, *late_parts.values()):
+        for ex in part.examples.values():
+            positions.update(ex)
+    return Profile(
+        name=name,
+        n=n,
+        scope=scope,
+        all=all_part,
+        main=main,
+        rested=rested,
+        late=late_parts,
+        high=high_part,
+        sessions=len(work.starts),
+        session_minutes=session_minutes,
+        worked_seconds=sum(session_minutes) * 60.0,
+        long_share=sum(late) / n,
+        high_share=sum(high) / n,
+        demand_median=median(work.demand),
+        median_dwell=median(work.dwell),
+        median_active=median(actives) if actives else None,
+        longest_plain_run=max(len(run) for run in plain.split(b"\x00")),
+        reasons=reasons,
+        top_reason=top_reason,
+        top_reason_count=top_count,
+        symbolic=sum(symbolic),
+        components=[sum(work.under), sum(work.in_burst), sum(high), sum(late)],
+        by_source=by_source,
+        by_tagset=by_tagset,
+        example_rows={i: _example(cols, work, i) for i in positions},
+    )
+
+
+def _reasons(cols: Columns, order: Sequence[int]) -> tuple[int, str | None, int]:
+    """(reasons given, the most common text, how often), over the window's decisions."""
+    if not cols.why:
+        return 0, None, 0
+    keep = None if isinstance(order, range) else set(order)
+    texts = [
+        " ".join(t.lower().split()) for pos, t in cols.why if keep is None or pos in keep
+    ]
+    texts = [t for t in texts if t]
+    if not texts:
+        return 0, None, 0
+    top, count = Counter(texts).most_common(1)[0]
+    return len(texts), top, count
+
+
+def _example(cols: Columns, work: _Work, i: int) -> dict[str, Any]:
+    pos = work.order[i]
+    item, rid, link = cols.items[pos], cols.ids[pos], cols.links.get(pos)
+    out: dict[str, Any] = {"id": rid if rid is not None else item, "item": item}
+    if link is not None:
+        out["link"] = link
+    if cols.lines[pos]:
+        out["line"] = cols.lines[pos]
+    out["opened_at"] = iso(work.o[i])
+    out["words"] = work.w[i]
+    out["dwell_seconds"] = round(work.dwell[i], 1)
+    out["floor_seconds"] = round(work.floor[i], 1)
+    out["action"] = ACTIONS[work.a[i]] + (" (edited)" if work.e[i] else "")
+    out["canary"] = bool(work.c[i])
+    return out

@@ -1,0 +1,365 @@
+"""The individual signals (S1-S5, S8-S10): one function each, over a reviewer's scope part.
+
+Each returns a frozen ``Signal`` whose ``to_dict()`` is the JSON of the report. *Hard*
+signals (S1 reading floor, S5 bursts, S8 canaries, and S9 when strong) are absolute evidence
+and decide an *individual* verdict alone; *soft* ones (S2, S3, S4, S9) need a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .baselines import NO_BASELINE, Baseline
+from .profile import Profile
+from .settings import OversightSettings
+from .stats import (
+    MAD_SCALE,
+    beta_binomial_tail,
+    binomial_tail,
+    canary_miss_posterior,
+    cohen_kappa_binary,
+    wilson_interval,
+)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One signal's measurement for one reviewer."""
+
+    id: str
+    name: str
+    kind: str  # hard | soft | conditions | risk | supporting
+    scope: str
+    n: int
+    minimum: int
+    threshold: str
+    baseline: Baseline | None = None
+    value: float | None = None
+    fired: bool = False
+    details: dict[str, Any] = field(default_factory=dict)
+    summary: str = ""
+    examples: tuple[int, ...] = ()
+    evaluable: bool = True  # False: no baseline to compare with
+
+    @property
+    def status(self) -> str:
+        if self.n == 0:
+            return "no data"
+        if self.n < self.minimum:
+            return "insufficient"
+        if not self.evaluable:
+            return "no baseline"
+        if self.fired:
+            return "present" if self.kind == "risk" else "fired"
+        return "ok"
+
+    @property
+    def strong(self) -> bool:
+        return bool(self.details.get("strong"))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "scope": self.scope,
+            "status": self.status,
+            "fired": self.fired,
+            "value": _round(self.value),
+            "n": self.n,
+            "minimum": self.minimum,
+            "threshold": self.threshold,
+            "baseline": self.baseline.to_dict() if self.baseline is not None else None,
+            "details": self.details,
+        }
+
+
+@dataclass(frozen=True)
+class TeamBaselines:
+    """Everything an individual signal compares with."""
+
+    s1: Baseline = NO_BASELINE
+    s2: Baseline = NO_BASELINE
+    s3_rates: dict[int, float] = field(default_factory=dict)  # source -> high-risk approval
+    s3: Baseline = NO_BASELINE
+    s4_rates: dict[int, float] = field(default_factory=dict)  # stratum -> real-edit rate
+    s4: Baseline = NO_BASELINE
+    s5: Baseline = NO_BASELINE
+    s8: Baseline = NO_BASELINE
+    s9: Baseline = NO_BASELINE
+    s10: Baseline = NO_BASELINE
+
+
+def pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None or value != value else round(value, digits)
+
+
+def _ready(n: int, minimum: int, baseline: Baseline | None = None) -> bool:
+    return n >= minimum and (baseline is None or baseline.source != "none")
+
+
+def s1_under_floor(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    part = p.main
+    base = b.s1
+    sig = dict(
+        id="S1", name="under the reading floor", kind="hard", scope=p.scope, n=part.n,
+        minimum=s.s1_min_decisions, baseline=base,
+        threshold=f"95% lower bound > {pct(s.s1_wilson_lower)} and team tail p < {s.s1_p:g} "
+        f"(floor: {s.floor_base_seconds:g} s + words at {s.floor_wpm:g} wpm, or "
+        f"{pct(s.floor_share_of_careful)} of the source's careful time if lower)",
+    )  # fmt: skip
+    if not part.n:
+        return Signal(**sig)  # type: ignore[arg-type]
+    lo, hi = wilson_interval(part.under, part.n, s.wilson_z)
+    share = part.under / part.n
+    details: dict[str, Any] = {"under_floor": part.under, "wilson": [_round(lo), _round(hi)]}
+    fired = False
+    if _ready(part.n, s.s1_min_decisions, base):
+        pv = beta_binomial_tail(part.under, part.n, base.rate(s), base.kappa, upper=True)
+        details["p"] = _round(pv, 8)
+        fired = lo > s.s1_wilson_lower and pv < s.s1_p
+    return Signal(
+        **sig,  # type: ignore[arg-type]
+        value=share,
+        fired=fired,
+        details=details,
+        summary=f"{part.under} of {part.n} {p.scope} decisions ({pct(share)}, 95% lower bound "
+        f"{pct(lo)}) were made faster than the text can be read; team {pct(base.median)}",
+        examples=tuple(part.examples["S1"]),
+    )
+
+
+def s2_skimming(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    part = p.main
+    base = b.s2
+    sig = dict(
+        id="S2", name="skimming", kind="soft", scope=p.scope, n=part.n,
+        minimum=s.s2_min_items, baseline=base,
+        threshold=f"median pace > {s.s2_pace:g}x the source's careful time and robust z > "
+        f"{s.s2_z:g}",
+    )  # fmt: skip
+    if part.pace_median is None:
+        return Signal(**sig)  # type: ignore[arg-type]
+    centre = base.median if base.median is not None else 1.0
+    sd = max(MAD_SCALE * (base.mad or 0.0), s.s2_min_sd)
+    z = (part.pace_median - centre) / sd
+    fired = (
+        _ready(part.n, s.s2_min_items, base) and part.pace_median > s.s2_pace and z > s.s2_z
+    )
+    return Signal(
+        **sig,  # type: ignore[arg-type]
+        value=part.pace_median,
+        fired=fired,
+        details={"robust_z": _round(z, 2), "robust_sd": _round(sd, 3)},
+        summary=f"median pace {part.pace_median:.2f}x the careful time of the same kind of "
+        f"draft over {part.n} {p.scope} decisions (team {centre:.2f}x, z = {z:.1f})",
+        examples=tuple(part.examples["S2"]),
+    )
+
+
+def s3_approval_excess(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    part = p.main
+    n, approved = part.hr_items, part.hr_approved
+    sig = dict(
+        id="S3", name="high-risk approval excess", kind="soft", scope=p.scope, n=n,
+        minimum=s.s3_min_items, baseline=b.s3,
+        threshold=f"approvals of high-risk items above the team's for the same sources: "
+        f"beta-binomial p < {s.s3_alert_p:g} (alarm < {s.s3_alarm_p:g}) and "
+        f"+{pct(s.s3_min_excess)}",
+    )  # fmt: skip
+    if not n:
+        return Signal(**sig)  # type: ignore[arg-type]
+    expected = sum(cnt * b.s3_rates.get(src, 0.0) for src, (cnt, _) in part.hr_by_source.items())
+    mean = min(max(expected / n, s.min_base_rate), 1 - s.min_base_rate)
+    share = approved / n
+    details: dict[str, Any] = {"approved": approved, "expected": _round(expected, 1)}
+    fired = False
+    if _ready(n, s.s3_min_items, b.s3):
+        pv = beta_binomial_tail(approved, n, mean, b.s3.kappa, upper=True)
+        details["p"] = _round(pv, 8)
+        fired = pv < s.s3_alert_p and share - mean >= s.s3_min_excess
+        if fired:
+            details["level"] = "alarm" if pv < s.s3_alarm_p else "alert"
+    return Signal(
+        **sig,  # type: ignore[arg-type]
+        value=share,
+        fired=fired,
+        details=details,
+        summary=f"approved {approved} of {n} high-risk items ({pct(share)}) where the team's "
+        f"rates for the same sources predict {pct(mean)}",
+        examples=tuple(part.examples["S3"]),
+    )
+
+
+def s4_never_edits(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    part = p.main
+    sig = dict(
+        id="S4", name="never edits", kind="soft", scope=p.scope, n=part.n,
+        minimum=s.s4_min_decisions, baseline=b.s4,
+        threshold=f"real edits (>= {s.real_edit_min_chars} characters changed) below "
+        f"{pct(s.s4_max_ratio)} of what the team's rates for the same source, risk and length "
+        f"predict, lower tail p < {s.s4_p:g}",
+    )  # fmt: skip
+    if not part.n:
+        return Signal(**sig)  # type: ignore[arg-type]
+    expected = sum(cnt * b.s4_rates.get(key, 0.0) for key, (cnt, _) in part.by_stratum.items())
+    details: dict[str, Any] = {"real_edits": part.real_edits, "expected": _round(expected, 1)}
+    fired = False
+    evaluable = expected >= s.s4_min_expected
+    if evaluable and _ready(part.n, s.s4_min_decisions, b.s4):
+        mean = min(max(expected / part.n, s.min_base_rate), 1 - s.min_base_rate)
+        pv = beta_binomial_tail(part.real_edits, part.n, mean, b.s4.kappa, upper=False)
+        details["p"] = _round(pv, 8)
+        fired = pv < s.s4_p and part.real_edits <= s.s4_max_ratio * expected
+    return Signal(
+        **sig,  # type: ignore[arg-type]
+        value=part.real_edits / part.n,
+        fired=fired,
+        evaluable=evaluable,
+        details=details,
+        summary=f"{part.real_edits} real edits in {part.n} {p.scope} decisions where the "
+        f"team's rates for the same kind of draft predict {expected:.1f}",
+        examples=tuple(part.examples["S4"]),
+    )
+
+
+def s5_bursts(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    part = p.main
+    base = b.s5
+    sig = dict(
+        id="S5", name="bursts", kind="hard", scope=p.scope, n=part.n,
+        minimum=s.s5_min_decisions, baseline=base,
+        threshold=f"runs of {s.s5_run} decisions faster than the sum of their floors: > "
+        f"{pct(s.s5_share)} of decisions and team tail p < {s.s5_p:g}",
+    )  # fmt: skip
+    if not part.n:
+        return Signal(**sig)  # type: ignore[arg-type]
+    share = part.burst / part.n
+    details: dict[str, Any] = {"in_bursts": part.burst}
+    fired = False
+    if _ready(part.n, s.s5_min_decisions, base):
+        pv = beta_binomial_tail(part.burst, part.n, base.rate(s), base.kappa, upper=True)
+        details["p"] = _round(pv, 8)
+        fired = share > s.s5_share and pv < s.s5_p
+    return Signal(
+        **sig,  # type: ignore[arg-type]
+        value=share,
+        fired=fired,
+        details=details,
+        summary=f"{part.burst} of {part.n} {p.scope} decisions ({pct(share)}) sit in runs of "
+        f"{s.s5_run} made faster than the texts can be read; team {pct(base.median)}",
+        examples=tuple(part.examples["S5"]),
+    )
+
+
+def s8_canaries(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    part = p.main
+    ref = s.s8_reference_catch
+    if b.s8.median is not None:
+        ref = min(ref, 0.8 * b.s8.median)
+    sig = dict(
+        id="S8", name="misses canaries", kind="soft", scope=p.scope, n=part.canaries,
+        minimum=s.s8_min_canaries, baseline=b.s8,
+        threshold=f"binomial tail P(caught <= c | catch rate {pct(ref)}) < {s.s8_p:g} "
+        f"(< {s.s8_soft_p:g}: soft, needs a second signal)",
+    )  # fmt: skip
+    if not part.canaries:
+        return Signal(**sig)  # type: ignore[arg-type]
+    pv = binomial_tail(part.caught, part.canaries, ref, upper=False)
+    post = canary_miss_posterior(part.caught, part.canaries, s.s8_catch_rate)
+    fired = part.canaries >= s.s8_min_canaries and pv < s.s8_soft_p
+    return Signal(
+        **sig,  # type: ignore[arg-type]
+        value=part.caught / part.canaries,
+        fired=fired,
+        details={
+            "caught": part.caught,
+            "planted": part.canaries,
+            "reference": _round(ref),
+            "p": _round(pv, 8),
+            "posterior_below_half": _round(post),
+            "strong": fired and pv < s.s8_p,
+        },
+        summary=f"caught {part.caught} of {part.canaries} planted known-bad drafts "
+        f"(an honest reviewer catches {pct(ref)} or more; p = {pv:.2g}); team "
+        f"{pct(b.s8.median)}",
+        examples=tuple(part.examples["S8"]),
+    )
+
+
+def s9_second_review(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    part = p.main
+    base = b.s9
+    sig = dict(
+        id="S9", name="second-review disagreement", kind="soft", scope=p.scope, n=part.qa,
+        minimum=s.s9_min_pairs, baseline=base,
+        threshold=f"blind second reviewers disagree more than with the team: p < {s.s9_p:g} "
+        f"and +{pct(s.s9_min_excess)} (carries the verdict alone at p < {s.s9_hard_p:g}); "
+        f"kappa < {s.s9_kappa:g} is a concern",
+    )  # fmt: skip
+    if not part.qa:
+        return Signal(**sig)  # type: ignore[arg-type]
+    share = part.qa_disagree / part.qa
+    kappa = cohen_kappa_binary(part.qa_first_approved, part.qa_agreed)
+    details: dict[str, Any] = {
+        "disagreed": part.qa_disagree,
+        "escapes": part.escapes,
+        "sampled_approvals": part.qa_pairs,
+        "kappa": _round(kappa, 3),
+        "kappa_concern": kappa is not None and kappa < s.s9_kappa and part.qa >= s.s9_min_pairs,
+    }
+    fired = False
+    if _ready(part.qa, s.s9_min_pairs, base):
+        mean = base.rate(s)
+        pv = beta_binomial_tail(part.qa_disagree, part.qa, mean, base.kappa, upper=True)
+        details["p"] = _round(pv, 8)
+        fired = pv < s.s9_p and share - mean >= s.s9_min_excess
+        details["strong"] = fired and pv < s.s9_hard_p
+    return Signal(
+        **sig,  # type: ignore[arg-type]
+        value=share,
+        fired=fired,
+        details=details,
+        summary=f"blind second reviewers disagreed with {part.qa_disagree} of {part.qa} "
+        f"sampled decisions ({pct(share)}; team {pct(base.median)})",
+        examples=tuple(part.examples["S9"]),
+    )
+
+
+def s10_reasons(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    sig = dict(
+        id="S10", name="boilerplate reasons", kind="supporting", scope="all", n=p.reasons,
+        minimum=s.s10_min_reasons, baseline=b.s10,
+        threshold=f"share of identical reason texts > {pct(s.s10_share)} (supporting only)",
+    )  # fmt: skip
+    if not p.reasons:
+        return Signal(**sig)  # type: ignore[arg-type]
+    share = p.top_reason_count / p.reasons
+    return Signal(
+        **sig,  # type: ignore[arg-type]
+        value=share,
+        fired=p.reasons >= s.s10_min_reasons and share > s.s10_share,
+        details={"top_reason": p.top_reason, "count": p.top_reason_count},
+        summary=f"{pct(share)} of {p.reasons} reasons are the same text: {p.top_reason!r}",
+    )
+
+
+INDIVIDUAL = (
+    s1_under_floor,
+    s2_skimming,
+    s3_approval_excess,
+    s4_never_edits,
+    s5_bursts,
+    s8_canaries,
+    s9_second_review,
+    s10_reasons,
+)
+
+
+def team_pairs(profiles: list[Profile], attr: str, minimum: int) -> list[tuple[int, int]]:
+    """(count, n) of ``attr`` in each reviewer's scope part, from ``minimum`` decisions."""
+    return [(getattr(p.main, attr), p.main.n) for p in profiles if p.main.n >= minimum]
