@@ -6,19 +6,21 @@ DESIGN section 6 format, without a database. A bad line is reported on stderr as
 one line was usable (a summary of skipped lines goes to stderr), 2 when none was.
 
 ``simulate`` writes a synthetic log of archetypal reviewers and, beside it,
-``<stem>.labels.jsonl`` with each reviewer's archetype and expected verdict.
+``<stem>.labels.jsonl`` with each reviewer's archetype and expected verdict; ``evaluate``
+scores the detector on any such labelled log.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from .domain.oversight import OversightAnalyzer, Report
-from .domain.oversight_settings import DEFAULT_SETTINGS
+from .domain.oversight import DEFAULT_SETTINGS, OversightAnalyzer, Report
+from .domain.oversight.evaluate import LabelError, read_labels, render, score
 from .domain.simulate import write_simulation
 
 oversight_cli = AppGroup("oversight", help="Find symbolic review in decision logs.")
@@ -80,7 +82,7 @@ def analyze_command(
 
 
 def render_text(report: Report) -> str:
-    """The report as a table a person can read: reviewer, verdict, main reasons."""
+    """The report as a table a person can read: reviewer, verdict, reasons, risk factors."""
     team = report.team
     window = team["window"]
     scope = (
@@ -94,31 +96,66 @@ def render_text(report: Report) -> str:
     lines = [
         f"oversight: {team['reviewers']} reviewers, {team['decisions']:,} decisions ({scope})",
         f"verdicts: ok {verdicts['ok']}, individual {verdicts['individual']}, "
-        f"conditions {verdicts['conditions']}",
+        f"conditions {verdicts['conditions']}, not enough data yet {verdicts['insufficient']}",
         f"symbolic oversight index: {100 * (index['value'] or 0):.1f}% of decisions "
         f"(under the reading floor {comps['under_floor']:,}, in bursts {comps['in_burst']:,}, "
-        f"overloaded {comps['overloaded']:,}, late in long sessions "
+        f"high demand {comps['high_demand']:,}, late in long sessions "
         f"{comps['late_in_long_session']:,})",
         "",
     ]
     width = max([len("reviewer")] + [len(r.reviewer) for r in report.reviewers])
-    lines.append(f"{'reviewer':<{width}}  {'verdict':<10}  {'decisions':>9}  signals fired")
+    lines.append(f"{'reviewer':<{width}}  {'verdict':<12}  {'decisions':>9}  signals fired")
     for r in report.reviewers:
-        fired = ", ".join(k for k, v in r.signals.items() if v["fired"]) or "-"
+        fired = ", ".join(k for k, v in r.signals.items() if v["status"] == "fired") or "-"
         lines.append(
-            f"{r.reviewer:<{width}}  {r.verdict:<10}  {r.metrics['decisions']:>9,}  {fired}"
+            f"{r.reviewer:<{width}}  {r.verdict:<12}  {r.metrics['decisions']:>9,}  {fired}"
         )
         for reason in r.reasons:
             lines.append(f"{'':<{width}}    - {reason}")
+        for risk in r.risk_factors:
+            if risk["present"]:
+                lines.append(f"{'':<{width}}    ~ risk factor, {risk['name']}: {risk['summary']}")
     conditions = team["conditions"]["reviewers"]
     if conditions:
         lines += [
             "",
             f"workload (a staffing signal, not a person to blame): {len(conditions)} "
-            f"reviewer(s); {team['conditions']['overloaded_hours']} of "
-            f"{team['conditions']['active_hours']} active hours overloaded",
+            "reviewer(s) whose strained work is worse than their rested work",
         ]
     return "\n".join(lines)
+
+
+@oversight_cli.command("evaluate")
+@click.argument("log", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Figures and a confusion table per archetype, or the same as JSON.",
+)
+def evaluate_command(log: Path, labels: Path, fmt: str) -> None:
+    """Score the detector on a labelled log: precision, recall, honest reviewers flagged,
+    verdict kind, and a confusion table per archetype."""
+    try:
+        expected = read_labels(labels.read_text(encoding="utf-8").splitlines())
+    except (LabelError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{labels}: {exc}") from None
+    analyzer = OversightAnalyzer()
+    with log.open("rb") as fh:
+        analyzer.add_lines(fh)
+    report = analyzer.report()
+    if analyzer.records == 0:
+        raise click.ClickException(f"no usable decision in {log}")
+    if analyzer.error_count:
+        click.echo(f"skipped {analyzer.error_count} bad lines of {log}", err=True)
+    result = score(report, expected)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(render(result))
 
 
 @oversight_cli.command("simulate")
@@ -138,7 +175,6 @@ def simulate_command(out: Path, seed: int, reviewers: int, days: int) -> None:
 @click.option("--days", default=14, show_default=True, help="How far back to export.")
 def export_command(out: Path, days: int) -> None:
     """Write the live decisions of the last DAYS days as a decision log (DESIGN section 6)."""
-    import json
     from datetime import UTC, datetime, timedelta
 
     from .extensions import db

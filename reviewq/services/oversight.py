@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..domain.authority import Actor, Permission, can
 from ..domain.errors import NotAllowed, ValidationFailed
 from ..domain.oversight import DecisionRecord, RecordError, Report, analyze
-from ..domain.oversight_settings import DEFAULT_SETTINGS, OversightSettings
+from ..domain.oversight import DEFAULT_SETTINGS, OversightSettings
 from ..models import Canary, Decision, FlagNote, Item, QaReview, Source, User
 from . import audit
 

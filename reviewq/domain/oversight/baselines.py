@@ -15,9 +15,12 @@ Two kinds of comparison make the detector fair to every queue:
 from __future__ import annotations
 
 import math
+from array import array
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
+from itertools import compress
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
@@ -28,64 +31,55 @@ if TYPE_CHECKING:
     from .settings import OversightSettings
 
 
-def band_of(words: int, edges: Sequence[int]) -> int:
-    """The length band of a draft (0 for the shortest)."""
-    return bisect_right(edges, words)
-
-
-def stratum_key(source: int, high: bool, band: int, edges: int) -> int:
-    """One integer per (source, high-risk, length band)."""
-    return (source * 2 + high) * (edges + 1) + band
-
-
-def stratum_parts(key: int, edges: int) -> tuple[int, bool, int]:
-    """(source, high-risk, band) of a stratum key."""
-    rest, band = divmod(key, edges + 1)
-    source, high = divmod(rest, 2)
-    return source, bool(high), band
-
-
 @dataclass(frozen=True)
 class Norms:
-    """Careful time of a stratum as a multiple of the word model (1.0 = the word model)."""
+    """Careful time of a stratum as a multiple of the word model (1.0 = the word model).
+
+    A stratum key is ``(source * 2 + high_risk) * bands + band`` (``stratum_keys``).
+    """
 
     by_key: dict[int, float]
     by_source: dict[int, float]
 
-    def factor(self, key: int, source: int) -> float:
+    def factor(self, key: int, width: int) -> float:
+        """The norm of stratum ``key`` (its source's when the stratum has too few reviewers)."""
         value = self.by_key.get(key)
         if value is None:
-            value = self.by_source.get(source, 1.0)
+            value = self.by_source.get(key // (2 * width), 1.0)
         return value
 
 
+def stratum_keys(cols: Columns, s: OversightSettings, high_tagsets: frozenset[int]) -> array:
+    """The stratum key of each of a reviewer's decisions (in collection order)."""
+    edges = s.length_edges
+    width = len(edges) + 1
+    bands = map(partial(bisect_right, edges), cols.w)
+    highs = map(high_tagsets.__contains__, cols.tag)
+    return array(
+        "l", [(x * 2 + h) * width + b for x, h, b in zip(cols.src, highs, bands, strict=True)]
+    )
+
+
 def reviewer_ratios(
-    cols: Columns, s: OversightSettings, high_tagsets: frozenset[int], cutoff: float
+    cols: Columns, keys: array, s: OversightSettings, cutoff: float
 ) -> tuple[dict[int, float], dict[int, float]]:
     """One reviewer's median (dwell / word-model careful time) per stratum and per source,
     where they have at least ``norm_min_decisions`` there (pass 1, no time order needed)."""
-    o, d, w = cols.o.tolist(), cols.d.tolist(), cols.w.tolist()
-    src, tag = cols.src.tolist(), cols.tag.tolist()
     cb, cw = s.careful_base_seconds, 60.0 / s.careful_wpm
-    edges = s.length_edges
-    ne = len(edges)
-    groups: dict[int, list[float]] = {}
-    sources: dict[int, list[float]] = {}
-    for x, y, words, sid, tid in zip(o, d, w, src, tag, strict=True):
-        if y < cutoff:
-            continue
-        ratio = (y - x) / (cb + words * cw)
-        key = stratum_key(sid, tid in high_tagsets, bisect_right(edges, words), ne)
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [ratio]
-        else:
-            group.append(ratio)
-        group = sources.get(sid)
-        if group is None:
-            sources[sid] = [ratio]
-        else:
-            group.append(ratio)
+    o, d = cols.o, cols.d
+    ratios = [(y - x) / (cb + w * cw) for x, y, w in zip(o, d, cols.w, strict=True)]
+    key_list, src_list = keys.tolist(), cols.src.tolist()
+    if cutoff > -math.inf and min(d, default=cutoff) < cutoff:
+        inside = [y >= cutoff for y in d]
+        ratios = list(compress(ratios, inside))
+        key_list = list(compress(key_list, inside))
+        src_list = list(compress(src_list, inside))
+    groups: defaultdict[int, list[float]] = defaultdict(list)
+    for k, r in zip(key_list, ratios, strict=True):
+        groups[k].append(r)
+    sources: defaultdict[int, list[float]] = defaultdict(list)
+    for k, r in zip(src_list, ratios, strict=True):
+        sources[k].append(r)
     least = s.norm_min_decisions
     return (
         {k: median(v) for k, v in groups.items() if len(v) >= least},

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
 from operator import not_
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from .baselines import Norms, band_of, stratum_key
+from .baselines import Norms
 from .records import ACTIONS, APPROVE, REJECT, iso
 from .settings import OversightSettings
 
@@ -107,8 +109,8 @@ class _Work:
     """One reviewer's decisions in time order, with the per-decision measures."""
 
     def __init__(
-        self, cols: Columns, s: OversightSettings, norms: Norms, high_tagsets: frozenset[int],
-        cutoff: float,
+        self, cols: Columns, keys: array, s: OversightSettings, norms: Norms,
+        high_tagsets: frozenset[int], cutoff: float,
     ) -> None:  # fmt: skip
         o_all = cols.o.tolist()
         d_all = cols.d.tolist()
@@ -136,22 +138,19 @@ class _Work:
         self.ec = pick(cols.ec.tolist())
         self.c = pick(cols.c.tolist())
         self.q = pick(cols.q.tolist())
-        self.src = src = pick(cols.src.tolist())
+        self.src = pick(cols.src.tolist())
         self.tag = pick(cols.tag.tolist())
         self.act = pick(cols.act.tolist())
         self.n = len(o)
-        high = self.high_risk = list(map(high_tagsets.__contains__, self.tag))
+        self.high_risk = list(map(high_tagsets.__contains__, self.tag))
         self.dwell = dwell = [y - x for x, y in zip(o, d, strict=True)]
         cb, cw = s.careful_base_seconds, 60.0 / s.careful_wpm
         fb, fw, share = s.floor_base_seconds, 60.0 / s.floor_wpm, s.floor_share_of_careful
-        edges = s.length_edges
-        self.key = keys = [
-            stratum_key(x, h, band_of(y, edges), len(edges))
-            for x, h, y in zip(src, high, w, strict=True)
-        ]
-        factor = norms.factor
+        self.key = key_list = pick(keys.tolist())
+        width = len(s.length_edges) + 1
+        factors = {k: norms.factor(k, width) for k in set(key_list)}
         self.careful = careful = [
-            (cb + y * cw) * factor(k, x) for y, k, x in zip(w, keys, src, strict=True)
+            (cb + y * cw) * f for y, f in zip(w, map(factors.__getitem__, key_list), strict=True)
         ]
         self.floor = floor = [
             min(fb + y * fw, share * z) for y, z in zip(w, careful, strict=True)
@@ -201,45 +200,50 @@ class _Work:
         for start, stop, end in zip(starts, bounds, ends, strict=True):
             t0 = o[start]
             so = o[start:stop]
+            dd = d[start:stop]
             self.offset.extend([x - t0 for x in so])
+            # demand and busy share over the +-half window around each decision (C-level
+            # bisect over the session's opening times; prefix sums of careful time and idle)
             prefix = list(accumulate(careful[start:stop], initial=0.0))
-            # idle before each decision (the pause since the previous one), as prefix sums
             idle = list(accumulate(
-                (0.0, *(max(0.0, so[k] - last) for k, last in enumerate(
-                    accumulate(d[start : stop - 1], max), start=1))),
+                [0.0, *(x - y if x > y else 0.0 for x, y in zip(so[1:], accumulate(dd, max)))],
                 initial=0.0,
             ))  # fmt: skip
+            lows = [x - half for x in so]
+            highs = [x + half for x in so]
+            los = list(map(bisect_left, repeat(so), lows))
+            his = list(map(bisect_right, repeat(so), highs))
+            worked = [
+                max((end if end < b else b) - (t0 if t0 > a else a), min_worked)
+                for a, b in zip(lows, highs, strict=True)
+            ]
+            self.demand.extend(
+                [(prefix[h] - prefix[lo]) / w for lo, h, w in zip(los, his, worked, strict=True)]
+            )
+            self.busy.extend(
+                [1.0 - (idle[h] - idle[lo + 1]) / w for lo, h, w in zip(los, his, worked, strict=True)]
+            )
             m = stop - start
-            lo = hi = 0
-            demand, busy = self.demand, self.busy
-            for k in range(m):
-                ok = so[k]
-                lim = ok - half
-                while so[lo] < lim:
-                    lo += 1
-                top = ok + half
-                while hi < m and so[hi] <= top:
-                    hi += 1
-                worked = (end if end < top else top) - (t0 if t0 > lim else lim)
-                if worked < min_worked:
-                    worked = min_worked
-                demand.append((prefix[hi] - prefix[lo]) / worked)
-                busy.append(1.0 - (idle[hi] - idle[lo + 1]) / worked)
             if m < k_run:
                 continue
-            floor_prefix = list(accumulate(floor[start:stop], initial=0.0))
+            # bursts: k_run decisions in a row whose elapsed span is below their floors' sum
+            fp = list(accumulate(floor[start:stop], initial=0.0))
+            need = [b - a for a, b in zip(fp, fp[k_run:])]
             cover_to = -1
-            dd = d[start:stop]
-            for k in range(m - k_run + 1):
+            for k in [
+                k for k, (y, x, z) in enumerate(zip(dd[k_run - 1 :], so, need)) if y - x < z
+            ]:
                 j = k + k_run - 1
-                need = floor_prefix[j + 1] - floor_prefix[k]
-                if dd[j] - so[k] < need and max(dd[k : j + 1]) - so[k] < need:
+                if max(dd[k : j + 1]) - so[k] < need[k]:
                     for x in range(max(k, cover_to + 1), j + 1):
                         in_burst[start + x] = True
                     cover_to = j
 
-    def part(self, idx: list[int], k_ex: int, with_pace: bool = True) -> Part:
-        """Counts over the decisions ``idx`` (positions in time order)."""
+    def part(
+        self, idx: list[int], k_ex: int, with_pace: bool = True, examples: bool = True
+    ) -> Part:
+        """Counts over the decisions ``idx`` (positions in time order), with the pace list
+        and example positions per signal when asked (only the strain examples otherwise)."""
         p = Part(n=len(idx))
         if not idx:
             return p
@@ -279,6 +283,9 @@ class _Work:
         if with_pace:
             p.pace = pace
         dwell, floor_, pace_all = self.dwell, self.floor, self.pace
+        if not examples:
+            p.examples = {"strain": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__)}
+            return p
         p.examples = {
             "S1": heapq.nsmallest(k_ex, under, key=lambda i: dwell[i] / floor_[i]),
             "S2": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__),
@@ -295,13 +302,14 @@ class _Work:
 def profile(
     name: str,
     cols: Columns,
+    keys: array,
     s: OversightSettings,
     norms: Norms,
     high_tagsets: frozenset[int],
     cutoff: float,
 ) -> Profile | None:
     """Measure one reviewer's work in the window (None when they have no decision in it)."""
-    work = _Work(cols, s, norms, high_tagsets, cutoff)
+    work = _Work(cols, keys, s, norms, high_tagsets, cutoff)
     n = work.n
     if n == 0:
         return None
@@ -314,20 +322,21 @@ def profile(
     late = [x > rested_limit for x in work.offset]
     strained = [x or y for x, y in zip(late, high, strict=True)]
     rested_idx = list(compress(everything, map(not_, strained)))
-    all_part = work.part(everything, k_ex, with_pace=False)
     rested = work.part(rested_idx, k_ex)
+    if rested.n >= s.rested_min_decisions:
+        scope, main = "rested", rested
+        all_part = work.part(everything, k_ex, with_pace=False, examples=False)
+    else:
+        scope = "all"
+        main = all_part = work.part(everything, k_ex)
     late_parts = {}
     offset = work.offset
     for minutes in s.s6_late_minutes:
         limit = minutes * 60.0
         idx = [i for i in everything if offset[i] > limit and not high[i]]
-        late_parts[minutes] = work.part(idx, k_ex)
+        late_parts[minutes] = work.part(idx, k_ex, examples=False)
     high_idx = [i for i in everything if high[i] and not late[i]]
-    high_part = work.part(high_idx, k_ex)
-    if rested.n >= s.rested_min_decisions:
-        scope, main = "rested", rested
-    else:
-        scope, main = "all", work.part(everything, k_ex)
+    high_part = work.part(high_idx, k_ex, examples=False)
 
     symbolic = [
         u or b or x for u, b, x in zip(work.under, work.in_burst, strained, strict=True)

@@ -17,6 +17,7 @@ from .baselines import (
     norms,
     rate_baseline,
     reviewer_ratios,
+    stratum_keys,
     value_baseline,
 )
 from .profile import Profile, profile
@@ -213,11 +214,13 @@ def build_report(an: OversightAnalyzer) -> Report:
             window["days"] = an.window_days
             window["start"] = iso(cutoff)
     people = sorted(an._by_reviewer.items())
-    team_norms = norms([reviewer_ratios(c, s, high_tagsets, cutoff) for _, c in people], s)
+    keys = {name: stratum_keys(cols, s, high_tagsets) for name, cols in people}
+    team_norms = norms([reviewer_ratios(c, keys[name], s, cutoff) for name, c in people], s)
     profiles = [
         p
         for name, cols in people
-        if (p := profile(name, cols, s, team_norms, high_tagsets, cutoff)) is not None
+        if (p := profile(name, cols, keys.pop(name), s, team_norms, high_tagsets, cutoff))
+        is not None
     ]
     baselines = team_baselines(profiles, s)
     results = [judge(p, baselines, s) for p in profiles]
