@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from reviewq.cli_oversight import oversight_cli
-from tests.domain.test_oversight_signals import line
+from tests.domain.test_oversight_records import line
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_simulate_then_analyze_json_matches_the_labels(cli, tmp_path: Path) -> N
     verdicts = {r["reviewer"]: r["verdict"] for r in data["reviewers"]}
     assert verdicts == truth
     for r in data["reviewers"]:
-        assert r["flagged"] == (r["verdict"] != "ok")
+        assert r["flagged"] == (r["verdict"] in ("individual", "conditions"))
         for ev in r["evidence"]:
             assert {"summary", "value", "baseline", "threshold", "examples"} <= set(ev)
     assert data["team"]["decisions"] == len(out.read_text().splitlines())
@@ -61,7 +61,7 @@ def test_analyze_text_is_a_table(cli, tmp_path: Path) -> None:
     text = result.stdout
     assert text.startswith("oversight: 6 reviewers, ")
     assert "symbolic oversight index: " in text
-    assert "reviewer  verdict     decisions  signals fired" in text
+    assert "reviewer  verdict       decisions  signals fired" in text
     for verdict in ("individual", "conditions", "ok"):
         assert f"  {verdict} " in text
     assert "workload (a staffing signal, not a person to blame)" in text
@@ -126,3 +126,67 @@ def test_window_days_and_high_risk_tags(cli, tmp_path: Path) -> None:
     assert data["reviewers"][0]["signals"]["S3"]["status"] == "no data"
     bad = cli.invoke(args=["oversight", "analyze", str(log), "--window-days", "0"])
     assert bad.exit_code == 2 and "--window-days" in bad.output
+
+
+def test_evaluate_scores_a_labelled_log(cli, tmp_path: Path) -> None:
+    out = tmp_path / "run.jsonl"
+    simulate(cli, out, "--reviewers", "12", "--days", "6")
+    labels = tmp_path / "run.labels.jsonl"
+    text = cli.invoke(args=["oversight", "evaluate", str(out), str(labels)])
+    assert text.exit_code == 0, text.output
+    assert "precision: " in text.stdout and "honest flagged: " in text.stdout
+    assert "archetype" in text.stdout and "insufficient" in text.stdout
+    result = cli.invoke(args=["oversight", "evaluate", str(out), str(labels), "--format", "json"])
+    data = json.loads(result.stdout)
+    assert {"precision", "recall", "honest_flagged", "kind_accuracy", "confusion"} <= set(data)
+    rows = [json.loads(x) for x in labels.read_text().splitlines()]
+    assert data["reviewers"] == len(rows)
+    for arch, row in data["confusion"].items():
+        assert sum(row[v] for v in ("ok", "individual", "conditions", "insufficient")) == sum(
+            1 for x in rows if x["archetype"] == arch
+        )
+
+
+def test_evaluate_counts_honest_flagged_and_wrong_kinds(cli, tmp_path: Path) -> None:
+    """A labels file that calls everyone honest: every flag is an honest reviewer flagged."""
+    out = tmp_path / "run.jsonl"
+    simulate(cli, out, "--reviewers", "12", "--days", "6")
+    analysed = json.loads(
+        cli.invoke(args=["oversight", "analyze", str(out), "--format", "json"]).stdout
+    )
+    flagged = sorted(r["reviewer"] for r in analysed["reviewers"] if r["flagged"])
+    assert flagged
+    labels = tmp_path / "all-ok.labels.jsonl"
+    labels.write_text(
+        "\n".join(
+            json.dumps({"reviewer": r["reviewer"], "archetype": "x", "expected_verdict": "ok"})
+            for r in analysed["reviewers"]
+        )
+        + "\n"
+    )
+    data = json.loads(
+        cli.invoke(args=["oversight", "evaluate", str(out), str(labels), "--format", "json"]).stdout
+    )
+    assert data["honest_flagged"] == len(flagged)
+    assert data["honest_flagged_reviewers"] == flagged
+    assert data["precision"] == 0.0 and data["recall"] is None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json\n", "line 1: not valid JSON"),
+        ('{"reviewer": "r1", "expected_verdict": "maybe"}\n', "field expected_verdict"),
+        ('[1, 2]\n', "expected a JSON object"),
+    ],
+)
+def test_evaluate_bad_labels_give_a_clear_error(
+    cli, tmp_path: Path, content: str, message: str
+) -> None:
+    out = tmp_path / "run.jsonl"
+    out.write_text(line() + "\n")
+    labels = tmp_path / "bad.labels.jsonl"
+    labels.write_text(content)
+    result = cli.invoke(args=["oversight", "evaluate", str(out), str(labels)])
+    assert result.exit_code == 1
+    assert message in result.output

@@ -159,7 +159,10 @@ def qa_review(review_id: int) -> Response | str | tuple[str, int]:
 
 
 SORTS = {
-    "verdict": lambda r: ({"individual": 0, "conditions": 1, "ok": 2}[r.verdict], r.reviewer),
+    "verdict": lambda r: (
+        {"individual": 0, "conditions": 1, "insufficient": 2, "ok": 3}[r.verdict],
+        r.reviewer,
+    ),
     "decisions": lambda r: -(r.metrics.get("decisions") or 0),
     "speed": lambda r: -(r.metrics.get("items_per_hour") or 0),
     "dwell": lambda r: r.metrics.get("median_dwell_seconds") or 0,

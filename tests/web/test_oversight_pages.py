@@ -20,7 +20,7 @@ LONG = " ".join(["word"] * 240)  # about a minute of careful reading
 
 @pytest.fixture
 def history(app, source):
-    """Two reviewers: one reads (90 s an item), one stamps (2 s an item), 40 items each."""
+    """Two reviewers: one reads (90 s an item), one stamps (2 s an item), 60 items each."""
     now = datetime.now(UTC) - timedelta(days=1)
     with app.app_context():
         src = sources.get(db.session, source.slug)
@@ -35,7 +35,7 @@ def history(app, source):
         )
         db.session.commit()
         at = now
-        for n in range(80):
+        for n in range(120):
             intake.submit(
                 db.session,
                 src,
@@ -44,7 +44,7 @@ def history(app, source):
                 at,
             )
         db.session.commit()
-        for _ in range(40):
+        for _ in range(60):
             for actor, seconds in people.values():
                 item = review.claim_next(db.session, actor, at)
                 review.decide(
@@ -130,7 +130,7 @@ def test_the_offline_command_gives_the_same_verdicts_on_an_exported_log(
     log = tmp_path / "decisions.jsonl"
     result = runner.invoke(args=["oversight", "export", "--out", str(log)])
     assert result.exit_code == 0, result.output
-    assert "wrote 80 decisions" in result.output
+    assert "wrote 120 decisions" in result.output
     db.session.remove()  # the command ran in this test's app context: end its read
     analyzed = runner.invoke(args=["oversight", "analyze", str(log), "--format", "json"])
     assert analyzed.exit_code == 0, analyzed.output
