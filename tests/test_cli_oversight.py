@@ -177,7 +177,7 @@ def test_evaluate_counts_honest_flagged_and_wrong_kinds(cli, tmp_path: Path) -> 
     [
         ("not json\n", "line 1: not valid JSON"),
         ('{"reviewer": "r1", "expected_verdict": "maybe"}\n', "field expected_verdict"),
-        ('[1, 2]\n', "expected a JSON object"),
+        ("[1, 2]\n", "expected a JSON object"),
     ],
 )
 def test_evaluate_bad_labels_give_a_clear_error(

@@ -11,8 +11,14 @@ from sqlalchemy.orm import Session
 
 from ..domain.authority import Actor, Permission, can
 from ..domain.errors import NotAllowed, ValidationFailed
-from ..domain.oversight import DecisionRecord, RecordError, Report, analyze
-from ..domain.oversight import DEFAULT_SETTINGS, OversightSettings
+from ..domain.oversight import (
+    DEFAULT_SETTINGS,
+    DecisionRecord,
+    OversightSettings,
+    RecordError,
+    Report,
+    analyze,
+)
 from ..models import Canary, Decision, FlagNote, Item, QaReview, Source, User
 from . import audit
 

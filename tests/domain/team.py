@@ -99,7 +99,12 @@ def decisions(person: Person, seed: int) -> Iterator[DecisionRecord]:
                         action = "reject"
                 elif bad and rng.random() < detect:
                     action, edited = rng.choice(
-                        [("reject", False), ("reject", False), ("approve", True), ("escalate", False)]
+                        [
+                            ("reject", False),
+                            ("reject", False),
+                            ("approve", True),
+                            ("escalate", False),
+                        ]
                     )
                     if edited:
                         chars = rng.randint(10, 300)
@@ -135,8 +140,10 @@ def decisions(person: Person, seed: int) -> Iterator[DecisionRecord]:
                     reason="wrong" if action != "approve" else None,
                     edit_chars=chars,
                 )
-                pause = rng.uniform(0.3, 2.0) if surge or person.pause == 0 else (
-                    rng.expovariate(1.0 / person.pause)
+                pause = (
+                    rng.uniform(0.3, 2.0)
+                    if surge or person.pause == 0
+                    else (rng.expovariate(1.0 / person.pause))
                 )
                 t += dwell + min(pause, 500.0)
 
@@ -152,6 +159,4 @@ def team(*people: Person, seed: int = 1) -> list[DecisionRecord]:
 def honest(prefix: str, count: int, rng_seed: int = 7, **over: object) -> list[Person]:
     """``count`` honest reviewers with reading speeds spread over 175-300 wpm."""
     rng = random.Random(rng_seed)
-    return [
-        Person(f"{prefix}{k}", wpm=rng.uniform(175, 300)).but(**over) for k in range(count)
-    ]
+    return [Person(f"{prefix}{k}", wpm=rng.uniform(175, 300)).but(**over) for k in range(count)]

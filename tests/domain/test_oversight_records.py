@@ -10,7 +10,6 @@ import pytest
 
 from reviewq.domain.oversight import (
     DecisionRecord,
-    OversightAnalyzer,
     RecordError,
     analyze,
     analyze_lines,
@@ -22,7 +21,6 @@ from reviewq.domain.oversight import (
     robust_center,
     wilson_interval,
 )
-from reviewq.domain.oversight import DEFAULT_SETTINGS
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -266,7 +264,6 @@ def test_no_data() -> None:
         "conditions": 0,
         "insufficient": 0,
     }
-
 
 
 def test_sessions_split_on_a_ten_minute_gap() -> None:

@@ -169,7 +169,10 @@ def render(s: Score) -> str:
         if names:
             lines.append(f"{title}: {', '.join(names)}")
     width = max([len("archetype")] + [len(a) for a in s.table])
-    lines += ["", f"{'archetype':<{width}}  {'expected':<12}" + "".join(f"{v:>14}" for v in VERDICTS)]
+    lines += [
+        "",
+        f"{'archetype':<{width}}  {'expected':<12}" + "".join(f"{v:>14}" for v in VERDICTS),
+    ]
     for arch, row in sorted(s.table.items()):
         lines.append(
             f"{arch:<{width}}  {s.expected[arch]:<12}"

@@ -122,15 +122,12 @@ class _Work:
         else:
             order = sorted(range(len(o_all)), key=o_all.__getitem__)
         self.order = order
-        if isinstance(order, range):
-            pick = list.copy
-            o, d = o_all, d_all
-        else:
+        identity = isinstance(order, range)
 
-            def pick(values: list[Any]) -> list[Any]:
-                return list(map(values.__getitem__, order))
+        def pick(values: list[Any]) -> list[Any]:
+            return values if identity else list(map(values.__getitem__, order))
 
-            o, d = pick(o_all), pick(d_all)
+        o, d = pick(o_all), pick(d_all)
         self.o, self.d = o, d
         self.w = w = pick(cols.w.tolist())
         self.a = pick(cols.a.tolist())
@@ -152,9 +149,7 @@ class _Work:
         self.careful = careful = [
             (cb + y * cw) * f for y, f in zip(w, map(factors.__getitem__, key_list), strict=True)
         ]
-        self.floor = floor = [
-            min(fb + y * fw, share * z) for y, z in zip(w, careful, strict=True)
-        ]
+        self.floor = floor = [min(fb + y * fw, share * z) for y, z in zip(w, careful, strict=True)]
         self.under = [x < y for x, y in zip(dwell, floor, strict=True)]
         least = s.min_dwell_seconds
         self.pace = [z / (x if x > least else least) for x, z in zip(dwell, careful, strict=True)]
@@ -163,9 +158,7 @@ class _Work:
         self.real_edit = [
             bool(x) and (y < 0 or y >= min_chars) for x, y in zip(self.e, self.ec, strict=True)
         ]
-        self.intervention = [
-            not x or y for x, y in zip(self.approved, self.real_edit, strict=True)
-        ]
+        self.intervention = [not x or y for x, y in zip(self.approved, self.real_edit, strict=True)]
         self.caught = [x and not y for x, y in zip(self.c, self.approved, strict=True)]
         self.sampled = [x >= 0 for x in self.q]
         self.disagree = [x == 0 for x in self.q]
@@ -205,10 +198,9 @@ class _Work:
             # demand and busy share over the +-half window around each decision (C-level
             # bisect over the session's opening times; prefix sums of careful time and idle)
             prefix = list(accumulate(careful[start:stop], initial=0.0))
-            idle = list(accumulate(
-                [0.0, *(x - y if x > y else 0.0 for x, y in zip(so[1:], accumulate(dd, max)))],
-                initial=0.0,
-            ))  # fmt: skip
+            running = accumulate(dd[:-1], max)  # latest decision before each next one
+            pauses = [x - y if x > y else 0.0 for x, y in zip(so[1:], running, strict=True)]
+            idle = list(accumulate([0.0, *pauses], initial=0.0))
             lows = [x - half for x in so]
             highs = [x + half for x in so]
             los = list(map(bisect_left, repeat(so), lows))
@@ -221,18 +213,20 @@ class _Work:
                 [(prefix[h] - prefix[lo]) / w for lo, h, w in zip(los, his, worked, strict=True)]
             )
             self.busy.extend(
-                [1.0 - (idle[h] - idle[lo + 1]) / w for lo, h, w in zip(los, his, worked, strict=True)]
+                [
+                    1.0 - (idle[h] - idle[lo + 1]) / w
+                    for lo, h, w in zip(los, his, worked, strict=True)
+                ]
             )
             m = stop - start
             if m < k_run:
                 continue
             # bursts: k_run decisions in a row whose elapsed span is below their floors' sum
             fp = list(accumulate(floor[start:stop], initial=0.0))
-            need = [b - a for a, b in zip(fp, fp[k_run:])]
+            need = [b - a for a, b in zip(fp[: m - k_run + 1], fp[k_run:], strict=True)]
+            ends_of_runs = zip(dd[k_run - 1 :], so[: m - k_run + 1], need, strict=True)
             cover_to = -1
-            for k in [
-                k for k, (y, x, z) in enumerate(zip(dd[k_run - 1 :], so, need)) if y - x < z
-            ]:
+            for k in [k for k, (y, x, z) in enumerate(ends_of_runs) if y - x < z]:
                 j = k + k_run - 1
                 if max(dd[k : j + 1]) - so[k] < need[k]:
                     for x in range(max(k, cover_to + 1), j + 1):
@@ -338,19 +332,17 @@ def profile(
     high_idx = [i for i in everything if high[i] and not late[i]]
     high_part = work.part(high_idx, k_ex, examples=False)
 
-    symbolic = [
-        u or b or x for u, b, x in zip(work.under, work.in_burst, strained, strict=True)
-    ]
+    symbolic = [u or b or x for u, b, x in zip(work.under, work.in_burst, strained, strict=True)]
     by_source: dict[int, list[int]] = {}
     by_tagset: dict[int, list[int]] = {}
-    for (src_id, tag_id, sym), count in Counter(zip(work.src, work.tag, symbolic, strict=True)).items():
+    for (src_id, tag_id, sym), count in Counter(
+        zip(work.src, work.tag, symbolic, strict=True)
+    ).items():
         for table, key in ((by_source, src_id), (by_tagset, tag_id)):
             cell = table.setdefault(key, [0, 0])
             cell[0] += count
             cell[1] += count if sym else 0
-    plain = bytes(
-        x and not y for x, y in zip(work.approved, work.real_edit, strict=True)
-    )
+    plain = bytes(x and not y for x, y in zip(work.approved, work.real_edit, strict=True))
     session_minutes = [
         (end - work.o[start]) / 60.0 for start, end in zip(work.starts, work.ends, strict=True)
     ]
@@ -394,9 +386,7 @@ def _reasons(cols: Columns, order: Sequence[int]) -> tuple[int, str | None, int]
     if not cols.why:
         return 0, None, 0
     keep = None if isinstance(order, range) else set(order)
-    texts = [
-        " ".join(t.lower().split()) for pos, t in cols.why if keep is None or pos in keep
-    ]
+    texts = [" ".join(t.lower().split()) for pos, t in cols.why if keep is None or pos in keep]
     texts = [t for t in texts if t]
     if not texts:
         return 0, None, 0

@@ -281,7 +281,8 @@ def _team(
         },
         "norms": {
             "by_source": {
-                source_names[k] or "(none)": r4(v, 3) for k, v in sorted(team_norms.by_source.items())
+                source_names[k] or "(none)": r4(v, 3)
+                for k, v in sorted(team_norms.by_source.items())
             },
             "strata": len(team_norms.by_key),
             "note": "careful time as a multiple of 4 s + words at 238 wpm, from how long the "
@@ -305,7 +306,10 @@ def _team(
         "conditions": {
             "note": "workload: a staffing matter for the manager, not a person to blame",
             "reviewers": [
-                {"reviewer": r.reviewer, "signals": [k for k in ("S6", "S7w") if r.signals[k]["fired"]]}
+                {
+                    "reviewer": r.reviewer,
+                    "signals": [k for k in ("S6", "S7w") if r.signals[k]["fired"]],
+                }
                 for r in results
                 if r.verdict == "conditions"
             ],
@@ -337,4 +341,3 @@ def _shares(cells: dict[str, list[int]]) -> dict[str, Any]:
         k: {"decisions": n, "symbolic": x, "index": r4(x / n if n else 0.0)}
         for k, (n, x) in sorted(cells.items())
     }
-

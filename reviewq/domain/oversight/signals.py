@@ -147,9 +147,7 @@ def s2_skimming(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
     centre = base.median if base.median is not None else 1.0
     sd = max(MAD_SCALE * (base.mad or 0.0), s.s2_min_sd)
     z = (part.pace_median - centre) / sd
-    fired = (
-        _ready(part.n, s.s2_min_items, base) and part.pace_median > s.s2_pace and z > s.s2_z
-    )
+    fired = _ready(part.n, s.s2_min_items, base) and part.pace_median > s.s2_pace and z > s.s2_z
     return Signal(
         **sig,  # type: ignore[arg-type]
         value=part.pace_median,

@@ -174,13 +174,7 @@ def fisher_greater(x1: int, n1: int, x2: int, n2: int) -> float:
     const = lg(hits + 1) + lg(total - hits + 1) - lg(total + 1) + lg(n1 + 1) + lg(n2 + 1)
 
     def logpmf(k: int) -> float:
-        return (
-            const
-            - lg(k + 1)
-            - lg(hits - k + 1)
-            - lg(n1 - k + 1)
-            - lg(total - hits - n1 + k + 1)
-        )
+        return const - lg(k + 1) - lg(hits - k + 1) - lg(n1 - k + 1) - lg(total - hits - n1 + k + 1)
 
     top = min(n1, hits)
     if x1 > top:
@@ -199,7 +193,9 @@ def quantile(values: Sequence[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
-def trimmed_center(values: Sequence[float], bad_high: bool, cut: float = 3.0) -> tuple[float, float, int]:
+def trimmed_center(
+    values: Sequence[float], bad_high: bool, cut: float = 3.0
+) -> tuple[float, float, int]:
     """(median, MAD, kept) after dropping, up to three times, the values more than ``cut``
     robust SDs from the median on the *bad* side.
 
