@@ -51,6 +51,8 @@ class Part:
     qa_first_approved: list[bool] = field(default_factory=list)
     qa_agreed: list[bool] = field(default_factory=list)
     hr_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, approved]
+    canaries_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, caught]
+    qa_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, disagreed]
     by_stratum: dict[int, list[int]] = field(default_factory=dict)  # key -> [n, real edits]
     pace: list[float] = field(default_factory=list)
     pace_median: float | None = None
@@ -99,6 +101,13 @@ class Profile:
 def _select(indices: Sequence[int], flags: Sequence[Any]) -> list[int]:
     """The indices whose flag is true (C speed)."""
     return list(compress(indices, map(flags.__getitem__, indices)))
+
+
+def _by_source(src: list[int], indices: list[int], flags: Sequence[Any]) -> dict[int, list[int]]:
+    """Per source: [how many of ``indices``, how many of them flagged]."""
+    total = Counter(map(src.__getitem__, indices))
+    hits = Counter(map(src.__getitem__, _select(indices, flags)))
+    return {x: [n, hits.get(x, 0)] for x, n in total.items()}
 
 
 def _count(indices: Sequence[int], flags: Sequence[Any]) -> int:
@@ -269,6 +278,8 @@ class _Work:
         hr_total = Counter(map(src.__getitem__, hr))
         hr_appr = Counter(map(src.__getitem__, _select(hr, self.approved)))
         p.hr_by_source = {x: [n, hr_appr.get(x, 0)] for x, n in hr_total.items()}
+        p.canaries_by_source = _by_source(src, canaries, self.caught)
+        p.qa_by_source = _by_source(src, sampled, self.disagree)
         totals = Counter(map(key.__getitem__, idx))
         edited = Counter(map(key.__getitem__, edits))
         p.by_stratum = {x: [n, edited.get(x, 0)] for x, n in totals.items()}

@@ -65,7 +65,8 @@ class OversightSettings:
     """Word-count bands of a stratum: <30, 30-79, 80-199, 200-499, 500+ words."""
     norm_min_decisions: int = 5
     """A reviewer's median enters a stratum's norm from this many decisions there."""
-    norm_min_reviewers: int = 3
+    norm_min_reviewers: int = 2
+    """A queue worked by two reviewers already sets its own norm (with one, the word model)."""
     norm_trim_ratio: float = 0.5
     """Reviewer medians below this share of the first median are left out of the norm."""
     norm_quantile: float = 0.75
@@ -168,6 +169,9 @@ class OversightSettings:
     """Hard evidence (an individual verdict alone) below this p..."""
     s8_soft_p: float = 0.01
     """...soft evidence (needs a second signal) below this one."""
+    s8_team_share: float = 0.8
+    """Where the team catches less of a source's canaries, the reference is this share of the
+    team's rate there (harder canaries lower the bar for everyone)."""
     s8_catch_rate: float = 0.5
     """Shown beside the test: P(true catch rate < 0.5 | caught of planted)."""
 

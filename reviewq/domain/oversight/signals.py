@@ -85,7 +85,9 @@ class TeamBaselines:
     s4_rates: dict[int, float] = field(default_factory=dict)  # stratum -> real-edit rate
     s4: Baseline = NO_BASELINE
     s5: Baseline = NO_BASELINE
+    s8_rates: dict[int, float] = field(default_factory=dict)  # source -> catch rate
     s8: Baseline = NO_BASELINE
+    s9_rates: dict[int, float] = field(default_factory=dict)  # source -> disagreement
     s9: Baseline = NO_BASELINE
     s10: Baseline = NO_BASELINE
 
@@ -256,9 +258,15 @@ def s5_bursts(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
 
 def s8_canaries(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
     part = p.main
-    ref = s.s8_reference_catch
+    top = s.s8_reference_catch
     if b.s8.median is not None:
-        ref = min(ref, 0.8 * b.s8.median)
+        top = min(top, s.s8_team_share * b.s8.median)
+    # what an honest reviewer catches of these canaries: harder sources lower the bar
+    expected = sum(
+        n * min(top, s.s8_team_share * b.s8_rates.get(src, 1.0))
+        for src, (n, _) in part.canaries_by_source.items()
+    )
+    ref = expected / part.canaries if part.canaries else top
     sig = dict(
         id="S8", name="misses canaries", kind="soft", scope=p.scope, n=part.canaries,
         minimum=s.s8_min_canaries, baseline=b.s8,
@@ -303,6 +311,7 @@ def s9_second_review(p: Profile, b: TeamBaselines, s: OversightSettings) -> Sign
         return Signal(**sig)  # type: ignore[arg-type]
     share = part.qa_disagree / part.qa
     kappa = cohen_kappa_binary(part.qa_first_approved, part.qa_agreed)
+    team_rate = None
     details: dict[str, Any] = {
         "disagreed": part.qa_disagree,
         "escapes": part.escapes,
@@ -312,7 +321,11 @@ def s9_second_review(p: Profile, b: TeamBaselines, s: OversightSettings) -> Sign
     }
     fired = False
     if _ready(part.qa, s.s9_min_pairs, base):
-        mean = base.rate(s)
+        # the team's disagreement on the same sources (some sources are harder to agree on)
+        expected = sum(n * b.s9_rates.get(src, 0.0) for src, (n, _) in part.qa_by_source.items())
+        mean = min(max(expected / part.qa, s.min_base_rate), 1 - s.min_base_rate)
+        details["expected"] = _round(expected, 1)
+        team_rate = expected / part.qa
         pv = beta_binomial_tail(part.qa_disagree, part.qa, mean, base.kappa, upper=True)
         details["p"] = _round(pv, 8)
         fired = pv < s.s9_p and share - mean >= s.s9_min_excess
@@ -323,7 +336,7 @@ def s9_second_review(p: Profile, b: TeamBaselines, s: OversightSettings) -> Sign
         fired=fired,
         details=details,
         summary=f"blind second reviewers disagreed with {part.qa_disagree} of {part.qa} "
-        f"sampled decisions ({pct(share)}; team {pct(base.median)})",
+        f"sampled decisions ({pct(share)}; the team on the same sources {pct(team_rate)})",
         examples=tuple(part.examples["S9"]),
     )
 
