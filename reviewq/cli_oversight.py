@@ -5,8 +5,9 @@ DESIGN section 6 format, without a database. A bad line is reported on stderr as
 ``line N: field X: problem`` and skipped; the rest is analysed. Exit status: 0 when at least
 one line was usable (a summary of skipped lines goes to stderr), 2 when none was.
 
-``simulate`` writes a synthetic log of archetypal reviewers and, beside it,
-``<stem>.labels.jsonl`` with each reviewer's archetype and expected verdict; ``evaluate``
+``simulate`` writes a synthetic log of a realistic team (reviewq/domain/simulate.py: honest,
+symbolic and overloaded or tired archetypes over several queues and time zones) and, beside
+it, ``<stem>.labels.jsonl`` with each reviewer's archetype and expected verdict; ``evaluate``
 scores the detector on any such labelled log.
 """
 
@@ -21,7 +22,7 @@ from flask.cli import AppGroup
 
 from .domain.oversight import DEFAULT_SETTINGS, OversightAnalyzer, Report
 from .domain.oversight.evaluate import LabelError, read_labels, render, score
-from .domain.simulate import write_simulation
+from .domain.simulate import COMPOSITIONS, RANGES, write_simulation
 
 oversight_cli = AppGroup("oversight", help="Find symbolic review in decision logs.")
 
@@ -161,12 +162,42 @@ def evaluate_command(log: Path, labels: Path, fmt: str) -> None:
 @oversight_cli.command("simulate")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--seed", required=True, type=int)
-@click.option("--reviewers", default=24, show_default=True, type=click.IntRange(min=1))
-@click.option("--days", default=14, show_default=True, type=click.IntRange(min=1))
-def simulate_command(out: Path, seed: int, reviewers: int, days: int) -> None:
-    """Write a synthetic decision log of archetypal reviewers, and their labels beside it."""
-    labels, count = write_simulation(out, seed, reviewers=reviewers, days=days)
-    click.echo(f"wrote {count:,} decisions from {reviewers} reviewers to {out}")
+@click.option(
+    "--composition",
+    type=click.Choice(COMPOSITIONS),
+    default="typical",
+    show_default=True,
+    help="typical: about 25% of the team symbolic; compromised: about 40%.",
+)
+@click.option(
+    "--ranges",
+    "ranges",
+    type=click.Choice(sorted(RANGES)),
+    default="tuning",
+    show_default=True,
+    help="Parameter ranges: tuning, or the wider heldout set for proving a detector.",
+)
+@click.option(
+    "--reviewers",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Team size [default: drawn from the ranges, 60-80 tuning, 50-90 heldout].",
+)
+@click.option(
+    "--days",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Working days [default: drawn from the ranges, 10 tuning, 8-14 heldout].",
+)
+def simulate_command(
+    out: Path, seed: int, composition: str, ranges: str, reviewers: int | None, days: int | None
+) -> None:
+    """Write a synthetic decision log of a realistic review team, and the true labels beside it."""
+    labels, count = write_simulation(
+        out, seed, composition=composition, ranges=ranges, reviewers=reviewers, days=days
+    )
+    team = len(labels.read_text(encoding="utf-8").splitlines())
+    click.echo(f"wrote {count:,} decisions from {team} reviewers to {out}")
     click.echo(f"true labels (archetype, expected verdict): {labels}")
 
 

@@ -77,8 +77,9 @@ class Profile:
     all: Part
     main: Part  # the scope's part
     rested: Part
-    late: dict[float, Part]  # fatigue cut-off (minutes) -> late work outside high demand
-    high: Part  # high-demand work early in sessions
+    late: dict[float, tuple[Part, Part]]  # cut-off (minutes) -> (late work, same sessions'
+    #   rested work): late work outside high demand against rested work of the same sessions
+    high: tuple[Part, Part]  # (high-demand work early in sessions, same days' rested work)
     sessions: int
     session_minutes: list[float]
     worked_seconds: float
@@ -190,41 +191,58 @@ class _Work:
                 last_end = d[i]
         ends.append(last_end)
         self.starts, self.ends = starts, ends
+        # working days: sessions less than ``day_gap_hours`` apart belong to the same day
+        day_gap = s.day_gap_hours * 3600.0
+        self.session_of, self.day_of = [], []
+        day = 0
+        for k, (start, stop) in enumerate(zip(starts, starts[1:] + [n], strict=True)):
+            if k and o[start] - ends[k - 1] >= day_gap:
+                day += 1
+            self.session_of.extend([k] * (stop - start))
+            self.day_of.extend([day] * (stop - start))
         bounds = starts[1:] + [n]
         self.offset: list[float] = []
         self.demand: list[float] = []
         self.busy: list[float] = []
         self.in_burst = in_burst = [False] * n
+        careful, floor = self.careful, self.floor
         half = s.demand_window_minutes * 30.0
         min_worked = s.demand_min_worked_minutes * 60.0
+        grace = s.demand_pause_grace_seconds
+        cap_k, cap_s = s.engaged_cap_careful, s.engaged_cap_seconds
+        engaged = [
+            min(x, y if y == y else x, cap_k * z + cap_s)
+            for x, y, z in zip(self.dwell, self.act, careful, strict=True)
+        ]
         k_run = s.s5_run
-        careful, floor = self.careful, self.floor
-        for start, stop, end in zip(starts, bounds, ends, strict=True):
+        for start, stop in zip(starts, bounds, strict=True):
             t0 = o[start]
             so = o[start:stop]
             dd = d[start:stop]
             self.offset.extend([x - t0 for x in so])
-            # demand and busy share over the +-half window around each decision (C-level
-            # bisect over the session's opening times; prefix sums of careful time and idle)
+            # demand and busy share over the +-half window around each decision: careful time
+            # wanted, time engaged (active time, or a dwell without its interruptions) and
+            # pauses between drafts, as prefix sums over the window's decisions (C-level bisect)
             prefix = list(accumulate(careful[start:stop], initial=0.0))
+            used = list(accumulate(engaged[start:stop], initial=0.0))
             running = accumulate(dd[:-1], max)  # latest decision before each next one
             pauses = [x - y if x > y else 0.0 for x, y in zip(so[1:], running, strict=True)]
-            idle = list(accumulate([0.0, *pauses], initial=0.0))
-            lows = [x - half for x in so]
-            highs = [x + half for x in so]
-            los = list(map(bisect_left, repeat(so), lows))
-            his = list(map(bisect_right, repeat(so), highs))
-            worked = [
-                max((end if end < b else b) - (t0 if t0 > a else a), min_worked)
-                for a, b in zip(lows, highs, strict=True)
+            gaps = list(accumulate([0.0, *pauses], initial=0.0))
+            idle = list(accumulate([0.0, *(x - grace if x > grace else 0.0 for x in pauses)],
+                                   initial=0.0))  # fmt: skip
+            los = list(map(bisect_left, repeat(so), [x - half for x in so]))
+            his = list(map(bisect_right, repeat(so), [x + half for x in so]))
+            spent = [
+                max(used[h] - used[lo] + gaps[h] - gaps[lo + 1], min_worked)
+                for lo, h in zip(los, his, strict=True)
             ]
             self.demand.extend(
-                [(prefix[h] - prefix[lo]) / w for lo, h, w in zip(los, his, worked, strict=True)]
+                [(prefix[h] - prefix[lo]) / w for lo, h, w in zip(los, his, spent, strict=True)]
             )
             self.busy.extend(
                 [
                     1.0 - (idle[h] - idle[lo + 1]) / w
-                    for lo, h, w in zip(los, his, worked, strict=True)
+                    for lo, h, w in zip(los, his, spent, strict=True)
                 ]
             )
             m = stop - start
@@ -320,9 +338,9 @@ def profile(
         return None
     k_ex = s.examples_per_flag
     everything = list(range(n))
-    # high demand: continuously busy, with more careful reading to do than time to do it
-    need, busy = s.demand_min, s.demand_min_busy
-    high = [x > need and y >= busy for x, y in zip(work.demand, work.busy, strict=True)]
+    # high demand: the queue kept the reviewer busy, the next draft always waiting
+    busy = s.demand_min_busy
+    high = [x >= busy for x in work.busy]
     rested_limit = s.rested_session_minutes * 60.0
     late = [x > rested_limit for x in work.offset]
     strained = [x or y for x, y in zip(late, high, strict=True)]
@@ -334,14 +352,26 @@ def profile(
     else:
         scope = "all"
         main = all_part = work.part(everything, k_ex)
+    # strained work is compared with rested work of the same sessions (fatigue) or the same
+    # working days (demand), so that a fast or slow day is never mistaken for strain
+    session, day = work.session_of, work.day_of
     late_parts = {}
     offset = work.offset
     for minutes in s.s6_late_minutes:
         limit = minutes * 60.0
         idx = [i for i in everything if offset[i] > limit and not high[i]]
-        late_parts[minutes] = work.part(idx, k_ex, examples=False)
+        sessions = set(map(session.__getitem__, idx))
+        ref = [i for i in rested_idx if session[i] in sessions]
+        late_parts[minutes] = (
+            work.part(idx, k_ex, examples=False),
+            work.part(ref, k_ex, examples=False),
+        )
     high_idx = [i for i in everything if high[i] and not late[i]]
-    high_part = work.part(high_idx, k_ex, examples=False)
+    days = set(map(day.__getitem__, high_idx))
+    ref = [i for i in rested_idx if day[i] in days]
+    if len(ref) < s.strain_min_decisions:  # whole days under demand: the other days, then
+        ref = rested_idx
+    high_part = (work.part(high_idx, k_ex, examples=False), work.part(ref, k_ex, examples=False))
 
     symbolic = [u or b or x for u, b, x in zip(work.under, work.in_burst, strained, strict=True)]
     by_source: dict[int, list[int]] = {}
@@ -360,7 +390,7 @@ def profile(
     actives = [x for x in work.act if x == x]
     reasons, top_reason, top_count = _reasons(cols, work.order)
     positions = set()
-    for part in (all_part, main, high_part, *late_parts.values()):
+    for part in (all_part, main, high_part[0], *(x for x, _ in late_parts.values())):
         for ex in part.examples.values():
             positions.update(ex)
     return Profile(

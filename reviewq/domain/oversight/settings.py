@@ -23,10 +23,12 @@ Conventions:
   then 1, when the stratum has too few reviewers); its *floor* is the lower of the absolute
   floor and ``floor_share_of_careful`` of its careful time;
 * *demand* around a decision is the careful time of the decisions opened within
-  +-30 minutes of it in its session, per minute worked there; a *high-demand* stretch is one
-  where demand exceeds 1 (more careful reading than time) while the reviewer was busy
-  without pauses between drafts (the queue kept them busy). A reviewer who races through
-  drafts and then waits for the next is not under demand: that speed is their own;
+  +-15 minutes of it in its session, per minute spent there (time engaged on drafts plus the
+  pauses between them). A *high-demand* stretch is one where the queue kept the reviewer
+  busy: the pauses between drafts (beyond a few seconds to open the next) add up to less than
+  15% of the time. Demand per minute is shown as context but does not mark a stretch, because
+  in a backlog it only measures the reviewer's own pace; a reviewer who races through drafts
+  and then waits for the next is not under demand: that speed is their own;
 * *rested work* is a reviewer's decisions at most ``rested_session_minutes`` into a session
   and outside high-demand stretches. Individual signals are measured on rested work (on all
   work when rested work is below ``rested_min_decisions``);
@@ -80,13 +82,18 @@ class OversightSettings:
     # -- rested work and demand ----------------------------------------------------------------
     rested_session_minutes: float = 90.0
     rested_min_decisions: int = 50
-    demand_window_minutes: float = 60.0
-    demand_min_worked_minutes: float = 10.0
-    demand_min: float = 1.0
-    """Careful minutes demanded per minute worked above which a stretch is high-demand..."""
+    demand_window_minutes: float = 30.0
+    demand_min_worked_minutes: float = 5.0
+    day_gap_hours: float = 6.0
+    """Sessions less than this apart are one working day (strain is compared within days)."""
     demand_min_busy: float = 0.85
-    """...when the reviewer was also busy (not pausing between drafts) at least this share of
-    the stretch: a queue that keeps them busy, not a person who races and then waits."""
+    """A stretch is high-demand when the reviewer was busy at least this share of it."""
+    demand_pause_grace_seconds: float = 3.0
+    """A pause up to this long is moving to the next draft, not idle time."""
+    engaged_cap_careful: float = 3.0
+    engaged_cap_seconds: float = 30.0
+    """Without active time, a dwell counts as engaged up to 3 x careful time + 30 s (a draft
+    left open through an interruption is not work)."""
 
     # -- statistics shared by several signals -------------------------------------------------
     wilson_z: float = 1.959964
@@ -145,9 +152,9 @@ class OversightSettings:
     s6_p: float = 0.001
 
     # -- worse under strain (conditions; late in sessions or high demand vs rested) ----------
-    strain_min_decisions: int = 30
-    strain_p: float = 0.001
-    strain_floor_rise: float = 0.10
+    strain_min_decisions: int = 50
+    strain_p: float = 0.0001
+    strain_floor_rise: float = 0.05
     """Under-floor share at least this much higher under strain than rested."""
     strain_intervention_ratio: float = 0.6
     """Interventions (real edits, rejects, escalations) at most this share of the rested rate."""

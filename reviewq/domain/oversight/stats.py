@@ -218,3 +218,19 @@ def trimmed_center(
         kept = nxt
         mid, mad = robust_center(kept)
     return (mid, mad, len(kept))
+
+
+def fisher_combined(p_values: Sequence[float]) -> float:
+    """Fisher's method: one p from independent one-sided tests (1 when there are none).
+
+    -2 sum(ln p) follows chi-square with 2k degrees of freedom; for even degrees of freedom
+    its survival function is exp(-x/2) * sum_{i<k} (x/2)^i / i!.
+    """
+    if not p_values:
+        return 1.0
+    half = -sum(math.log(max(p, 1e-300)) for p in p_values)
+    term, total = 1.0, 1.0
+    for i in range(1, len(p_values)):
+        term *= half / i
+        total += term
+    return min(1.0, math.exp(-half) * total)
