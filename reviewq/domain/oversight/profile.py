@@ -37,6 +37,7 @@ class Part:
 
     n: int = 0
     under: int = 0
+    deep: int = 0  # under half the floor: not read at all
     burst: int = 0
     approvals: int = 0
     rejects: int = 0
@@ -50,7 +51,9 @@ class Part:
     escapes: int = 0  # sampled approvals the second reviewer changed
     qa_first_approved: list[bool] = field(default_factory=list)
     qa_agreed: list[bool] = field(default_factory=list)
-    hr_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, approved]
+    hr_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, as is]
+    hr_canaries_by_source: dict[int, list[int]] = field(default_factory=dict)  # [n, caught]
+    hr_qa_by_source: dict[int, list[int]] = field(default_factory=dict)  # [n, disagreed]
     canaries_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, caught]
     qa_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, disagreed]
     by_stratum: dict[int, list[int]] = field(default_factory=dict)  # key -> [n, real edits]
@@ -160,14 +163,19 @@ class _Work:
             (cb + y * cw) * f for y, f in zip(w, map(factors.__getitem__, key_list), strict=True)
         ]
         self.floor = floor = [min(fb + y * fw, share * z) for y, z in zip(w, careful, strict=True)]
-        self.under = [x < y for x, y in zip(dwell, floor, strict=True)]
+        # time spent reading: the active time when the log has it (NaN compares false)
+        self.spent = spent = [z if z < x else x for x, z in zip(dwell, self.act, strict=True)]
+        self.under = [x < y for x, y in zip(spent, floor, strict=True)]
+        half = s.s1_deep_share_of_floor
+        self.deep = [x < half * y for x, y in zip(spent, floor, strict=True)]
         least = s.min_dwell_seconds
-        self.pace = [z / (x if x > least else least) for x, z in zip(dwell, careful, strict=True)]
+        self.pace = [z / (x if x > least else least) for x, z in zip(spent, careful, strict=True)]
         self.approved = [x == APPROVE for x in self.a]
         min_chars = s.real_edit_min_chars
         self.real_edit = [
             bool(x) and (y < 0 or y >= min_chars) for x, y in zip(self.e, self.ec, strict=True)
         ]
+        self.as_is = [x and not y for x, y in zip(self.approved, self.real_edit, strict=True)]
         self.intervention = [not x or y for x, y in zip(self.approved, self.real_edit, strict=True)]
         self.caught = [x and not y for x, y in zip(self.c, self.approved, strict=True)]
         self.sampled = [x >= 0 for x in self.q]
@@ -268,8 +276,9 @@ class _Work:
         p = Part(n=len(idx))
         if not idx:
             return p
-        under = _select(idx, self.under)
-        p.under = len(under)
+        p.under = _count(idx, self.under)
+        deep = _select(idx, self.deep)
+        p.deep = len(deep)
         burst = _select(idx, self.in_burst)
         p.burst = len(burst)
         approved = _select(idx, self.approved)
@@ -293,9 +302,10 @@ class _Work:
         p.qa_agreed = [self.q[i] == 1 for i in sampled]
         hr = _select(idx, self.high_risk)
         src, key = self.src, self.key
-        hr_total = Counter(map(src.__getitem__, hr))
-        hr_appr = Counter(map(src.__getitem__, _select(hr, self.approved)))
-        p.hr_by_source = {x: [n, hr_appr.get(x, 0)] for x, n in hr_total.items()}
+        hr_drafts = [i for i in hr if not self.c[i]]
+        p.hr_by_source = _by_source(src, hr_drafts, self.as_is)
+        p.hr_canaries_by_source = _by_source(src, _select(hr, self.c), self.caught)
+        p.hr_qa_by_source = _by_source(src, _select(hr, self.sampled), self.disagree)
         p.canaries_by_source = _by_source(src, canaries, self.caught)
         p.qa_by_source = _by_source(src, sampled, self.disagree)
         totals = Counter(map(key.__getitem__, idx))
@@ -305,14 +315,14 @@ class _Work:
         p.pace_median = median(pace)
         if with_pace:
             p.pace = pace
-        dwell, floor_, pace_all = self.dwell, self.floor, self.pace
+        spent, floor_, pace_all = self.spent, self.floor, self.pace
         if not examples:
             p.examples = {"strain": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__)}
             return p
         p.examples = {
-            "S1": heapq.nsmallest(k_ex, under, key=lambda i: dwell[i] / floor_[i]),
+            "S1": heapq.nsmallest(k_ex, deep, key=lambda i: spent[i] / floor_[i]),
             "S2": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__),
-            "S3": heapq.nlargest(k_ex, _select(hr, self.approved), key=pace_all.__getitem__),
+            "S3": heapq.nlargest(k_ex, _select(hr, self.as_is), key=pace_all.__getitem__),
             "S4": [i for i in approved if not self.real_edit[i]][-k_ex:],
             "S5": burst[:k_ex],
             "S8": [i for i in canaries if not self.caught[i]][:k_ex],
@@ -446,6 +456,8 @@ def _example(cols: Columns, work: _Work, i: int) -> dict[str, Any]:
     out["opened_at"] = iso(work.o[i])
     out["words"] = work.w[i]
     out["dwell_seconds"] = round(work.dwell[i], 1)
+    if work.act[i] == work.act[i]:
+        out["active_seconds"] = round(work.act[i], 1)
     out["floor_seconds"] = round(work.floor[i], 1)
     out["action"] = ACTIONS[work.a[i]] + (" (edited)" if work.e[i] else "")
     out["canary"] = bool(work.c[i])

@@ -16,6 +16,7 @@ from .baselines import (
     grouped_rates,
     norms,
     rate_baseline,
+    ratio_baseline,
     reviewer_ratios,
     stratum_keys,
     value_baseline,
@@ -84,26 +85,43 @@ def r4(value: float | None, digits: int = 4) -> float | None:
     return round(value, digits)
 
 
+def _expected(cells: dict[int, list[int]], rates: dict[int, float]) -> float:
+    return sum(n * rates.get(key, 0.0) for key, (n, _) in cells.items())
+
+
+def _total(cells: dict[int, list[int]]) -> tuple[int, int]:
+    return sum(n for n, _ in cells.values()), sum(x for _, x in cells.values())
+
+
 def team_baselines(profiles: list[Profile], s: OversightSettings) -> TeamBaselines:
     """The team's robust baselines over each reviewer's scope part."""
     mains = [p.main for p in profiles]
+    s3_rates = grouped_rates([m.hr_by_source for m in mains], s, 10, bad_high=True)
+    s4_rates = grouped_rates([m.by_stratum for m in mains], s, 10, bad_high=False)
     return TeamBaselines(
         s1=rate_baseline(
-            team_pairs(profiles, "under", s.s1_min_decisions), s,
+            team_pairs(profiles, "deep", s.s1_min_decisions), s,
             bad_high=True, prior=s.prior_s1_share,
         ),
         s2=value_baseline(
             [m.pace_median for m in mains if m.n >= s.s2_min_items and m.pace_median], s,
             bad_high=True,
         ),
-        s3_rates=grouped_rates([m.hr_by_source for m in mains], s, 10, bad_high=True),
-        s3=rate_baseline(
-            [(m.hr_approved, m.hr_items) for m in mains if m.hr_items >= s.s3_min_items], s,
-            bad_high=True,
+        s3_rates=s3_rates,
+        s3_canary_rates=grouped_rates(
+            [m.hr_canaries_by_source for m in mains], s, 3, bad_high=False
         ),
-        s4_rates=grouped_rates([m.by_stratum for m in mains], s, 10, bad_high=False),
-        s4=rate_baseline(
-            team_pairs(profiles, "real_edits", s.s4_min_decisions), s, bad_high=False
+        s3_qa_rates=grouped_rates([m.hr_qa_by_source for m in mains], s, 5, bad_high=True),
+        s3=ratio_baseline(
+            [(x, n, _expected(m.hr_by_source, s3_rates)) for m in mains
+             for n, x in [_total(m.hr_by_source)] if n >= s.s3_min_items],
+            s, bad_high=True,
+        ),
+        s4_rates=s4_rates,
+        s4=ratio_baseline(
+            [(m.real_edits, m.n, _expected(m.by_stratum, s4_rates)) for m in mains
+             if m.n >= s.s4_min_decisions],
+            s, bad_high=False,
         ),
         s5=rate_baseline(
             team_pairs(profiles, "burst", s.s5_min_decisions), s,

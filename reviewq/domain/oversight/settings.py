@@ -109,7 +109,9 @@ class OversightSettings:
 
     # -- S1 under the reading floor (hard) ------------------------------------------------------
     s1_min_decisions: int = 30
-    s1_wilson_lower: float = 0.10
+    s1_deep_share_of_floor: float = 0.5
+    """S1 counts decisions in under half the floor (honest fast readers dip just under it)."""
+    s1_wilson_lower: float = 0.05
     s1_p: float = 0.0001
     prior_s1_share: float = 0.01
 
@@ -124,8 +126,6 @@ class OversightSettings:
     s3_min_items: int = 30
     s3_alert_p: float = 0.001
     s3_alarm_p: float = 0.00001
-    s3_min_excess: float = 0.05
-    """Approval share at least this much above the source-adjusted team expectation."""
 
     # -- S4 never edits: real edits against the team by stratum (soft) --------------------------
     s4_min_decisions: int = 50
@@ -188,6 +188,10 @@ class OversightSettings:
     s9_hard_p: float = 0.00001
     s9_min_excess: float = 0.05
     s9_kappa: float = 0.2
+
+    absolute_combined_p: float = 0.00001
+    """S8 and S9 (canaries, blind second review) combined by Fisher's method below this p
+    carry an individual verdict even when neither is strong alone."""
 
     # -- S10 boilerplate reasons (supporting only) ---------------------------------------------
     s10_min_reasons: int = 20

@@ -19,6 +19,7 @@ from .stats import (
     binomial_tail,
     canary_miss_posterior,
     cohen_kappa_binary,
+    fisher_combined,
     wilson_interval,
 )
 
@@ -80,7 +81,9 @@ class TeamBaselines:
 
     s1: Baseline = NO_BASELINE
     s2: Baseline = NO_BASELINE
-    s3_rates: dict[int, float] = field(default_factory=dict)  # source -> high-risk approval
+    s3_rates: dict[int, float] = field(default_factory=dict)  # source -> as-is approvals
+    s3_canary_rates: dict[int, float] = field(default_factory=dict)  # source -> caught
+    s3_qa_rates: dict[int, float] = field(default_factory=dict)  # source -> disagreement
     s3: Baseline = NO_BASELINE
     s4_rates: dict[int, float] = field(default_factory=dict)  # stratum -> real-edit rate
     s4: Baseline = NO_BASELINE
@@ -105,23 +108,34 @@ def _ready(n: int, minimum: int, baseline: Baseline | None = None) -> bool:
 
 
 def s1_under_floor(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    """Decisions made in under half the reading floor: the text cannot have been read.
+
+    Half the floor, because honest fast readers with noisy timing dip just under the floor
+    now and then; nobody who reads lands far under it often.
+    """
     part = p.main
     base = b.s1
     sig = dict(
         id="S1", name="under the reading floor", kind="hard", scope=p.scope, n=part.n,
         minimum=s.s1_min_decisions, baseline=base,
-        threshold=f"95% lower bound > {pct(s.s1_wilson_lower)} and team tail p < {s.s1_p:g} "
-        f"(floor: {s.floor_base_seconds:g} s + words at {s.floor_wpm:g} wpm, or "
-        f"{pct(s.floor_share_of_careful)} of the source's careful time if lower)",
+        threshold=f"share of decisions under {s.s1_deep_share_of_floor:g} x the floor: 95% "
+        f"lower bound > {pct(s.s1_wilson_lower)} and team tail p < {s.s1_p:g} (floor: "
+        f"{s.floor_base_seconds:g} s + words at {s.floor_wpm:g} wpm, or "
+        f"{pct(s.floor_share_of_careful)} of the source's careful time if lower; time is "
+        "active time when known)",
     )  # fmt: skip
     if not part.n:
         return Signal(**sig)  # type: ignore[arg-type]
-    lo, hi = wilson_interval(part.under, part.n, s.wilson_z)
-    share = part.under / part.n
-    details: dict[str, Any] = {"under_floor": part.under, "wilson": [_round(lo), _round(hi)]}
+    lo, hi = wilson_interval(part.deep, part.n, s.wilson_z)
+    share = part.deep / part.n
+    details: dict[str, Any] = {
+        "under_half_floor": part.deep,
+        "under_floor": part.under,
+        "wilson": [_round(lo), _round(hi)],
+    }
     fired = False
     if _ready(part.n, s.s1_min_decisions, base):
-        pv = beta_binomial_tail(part.under, part.n, base.rate(s), base.kappa, upper=True)
+        pv = beta_binomial_tail(part.deep, part.n, base.rate(s), base.kappa, upper=True)
         details["p"] = _round(pv, 8)
         fired = lo > s.s1_wilson_lower and pv < s.s1_p
     return Signal(
@@ -129,8 +143,9 @@ def s1_under_floor(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal
         value=share,
         fired=fired,
         details=details,
-        summary=f"{part.under} of {part.n} {p.scope} decisions ({pct(share)}, 95% lower bound "
-        f"{pct(lo)}) were made faster than the text can be read; team {pct(base.median)}",
+        summary=f"{part.deep} of {part.n} {p.scope} decisions ({pct(share)}, 95% lower bound "
+        f"{pct(lo)}) took less than half the time the text needs even at skimming speed; team "
+        f"{pct(base.median)}",
         examples=tuple(part.examples["S1"]),
     )
 
@@ -161,36 +176,79 @@ def s2_skimming(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
     )
 
 
+def _expected(cells: dict[int, list[int]], rates: dict[int, float], default: float) -> float:
+    """The count a reviewer would show at the team's rate for each source or stratum."""
+    return sum(n * rates.get(key, default) for key, (n, _) in cells.items())
+
+
+def _total(cells: dict[int, list[int]]) -> tuple[int, int]:
+    return sum(n for n, _ in cells.values()), sum(x for _, x in cells.values())
+
+
 def s3_approval_excess(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    """High-risk drafts waved through: approved as they are more than the team does on the
+    same sources, high-risk canaries missed, high-risk decisions the second reviewer changed;
+    the three tail tests combined (Fisher's method)."""
     part = p.main
-    n, approved = part.hr_items, part.hr_approved
+    n, plain = _total(part.hr_by_source)
     sig = dict(
         id="S3", name="high-risk approval excess", kind="soft", scope=p.scope, n=n,
         minimum=s.s3_min_items, baseline=b.s3,
-        threshold=f"approvals of high-risk items above the team's for the same sources: "
-        f"beta-binomial p < {s.s3_alert_p:g} (alarm < {s.s3_alarm_p:g}) and "
-        f"+{pct(s.s3_min_excess)}",
+        threshold="high-risk drafts approved as they are, high-risk canaries missed and "
+        "high-risk second-review disagreement against the team on the same sources, combined "
+        f"p < {s.s3_alert_p:g} (alarm, carries the verdict alone: < {s.s3_alarm_p:g})",
     )  # fmt: skip
     if not n:
         return Signal(**sig)  # type: ignore[arg-type]
-    expected = sum(cnt * b.s3_rates.get(src, 0.0) for src, (cnt, _) in part.hr_by_source.items())
+    expected = _expected(part.hr_by_source, b.s3_rates, 0.0)
     mean = min(max(expected / n, s.min_base_rate), 1 - s.min_base_rate)
-    share = approved / n
-    details: dict[str, Any] = {"approved": approved, "expected": _round(expected, 1)}
-    fired = False
+    share = plain / n
+    details: dict[str, Any] = {"approved_as_is": plain, "expected": _round(expected, 1)}
+    fired = strong = False
     if _ready(n, s.s3_min_items, b.s3):
-        pv = beta_binomial_tail(approved, n, mean, b.s3.kappa, upper=True)
+        tests = [beta_binomial_tail(plain, n, mean, b.s3.kappa_at(mean), upper=True)]
+        planted, caught = _total(part.hr_canaries_by_source)
+        if planted:
+            ref = _expected(
+                {k: [c, 0] for k, (c, _) in part.hr_canaries_by_source.items()},
+                {k: min(s.s8_reference_catch, s.s8_team_share * v)
+                 for k, v in b.s3_canary_rates.items()},
+                s.s8_reference_catch,
+            ) / planted  # fmt: skip
+            tests.append(binomial_tail(caught, planted, ref, upper=False))
+            details["canaries"] = {"caught": caught, "planted": planted, "reference": _round(ref)}
+        sampled, changed = _total(part.hr_qa_by_source)
+        if sampled:
+            rate = _expected(part.hr_qa_by_source, b.s3_qa_rates, 0.0) / sampled
+            rate = min(max(rate, s.min_base_rate), 1 - s.min_base_rate)
+            tests.append(binomial_tail(changed, sampled, rate, upper=True))
+            details["second_review"] = {
+                "changed": changed,
+                "sampled": sampled,
+                "team": _round(rate),
+            }
+        pv = fisher_combined(tests)
         details["p"] = _round(pv, 8)
-        fired = pv < s.s3_alert_p and share - mean >= s.s3_min_excess
+        details["parts_p"] = [_round(x, 6) for x in tests]
+        fired = pv < s.s3_alert_p and share >= mean
+        # alone it carries a verdict only when two of its three measures agree
+        strong = fired and pv < s.s3_alarm_p and sum(x < 0.01 for x in tests) >= 2
+        details["strong"] = strong
         if fired:
-            details["level"] = "alarm" if pv < s.s3_alarm_p else "alert"
+            details["level"] = "alarm" if strong else "alert"
     return Signal(
         **sig,  # type: ignore[arg-type]
         value=share,
         fired=fired,
         details=details,
-        summary=f"approved {approved} of {n} high-risk items ({pct(share)}) where the team's "
-        f"rates for the same sources predict {pct(mean)}",
+        summary=f"approved {plain} of {n} high-risk drafts as they were ({pct(share)}) where the "
+        f"team's rates for the same sources predict {pct(mean)}"
+        + (
+            f"; caught {details['canaries']['caught']} of {details['canaries']['planted']} "
+            "high-risk canaries"
+            if "canaries" in details
+            else ""
+        ),
         examples=tuple(part.examples["S3"]),
     )
 
@@ -206,13 +264,13 @@ def s4_never_edits(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal
     )  # fmt: skip
     if not part.n:
         return Signal(**sig)  # type: ignore[arg-type]
-    expected = sum(cnt * b.s4_rates.get(key, 0.0) for key, (cnt, _) in part.by_stratum.items())
+    expected = _expected(part.by_stratum, b.s4_rates, 0.0)
     details: dict[str, Any] = {"real_edits": part.real_edits, "expected": _round(expected, 1)}
     fired = False
     evaluable = expected >= s.s4_min_expected
     if evaluable and _ready(part.n, s.s4_min_decisions, b.s4):
         mean = min(max(expected / part.n, s.min_base_rate), 1 - s.min_base_rate)
-        pv = beta_binomial_tail(part.real_edits, part.n, mean, b.s4.kappa, upper=False)
+        pv = beta_binomial_tail(part.real_edits, part.n, mean, b.s4.kappa_at(mean), upper=False)
         details["p"] = _round(pv, 8)
         fired = pv < s.s4_p and part.real_edits <= s.s4_max_ratio * expected
     return Signal(

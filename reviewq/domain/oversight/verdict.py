@@ -16,9 +16,11 @@ from typing import Any
 
 from .settings import OversightSettings
 from .signals import Signal, pct
+from .stats import fisher_combined
 
 HARD = ("S1", "S5")
-GRADED = ("S8", "S9")  # hard when strong, soft otherwise
+GRADED = ("S3", "S8", "S9")  # hard when strong, soft otherwise
+ABSOLUTE = ("S8", "S9")  # canaries and blind second review: combined, they carry a verdict
 SOFT = ("S2", "S3", "S4", "S8", "S9")
 CONDITIONS = ("S6", "S7w")
 RISKS = ("S6b", "S7")
@@ -36,6 +38,13 @@ def decide(signals: dict[str, Signal], n: int, s: OversightSettings) -> Decision
     """The verdict from a reviewer's signals and decision count."""
     hard = [k for k in HARD if signals[k].fired]
     hard += [k for k in GRADED if signals[k].strong]
+    both = [signals[k].details.get("p") for k in ABSOLUTE]
+    if (
+        not hard
+        and all(p is not None for p in both)
+        and fisher_combined(both) < s.absolute_combined_p  # type: ignore[arg-type]
+    ):
+        hard.append("S8+S9")
     soft = [k for k in SOFT if signals[k].fired and k not in hard]
     cond = [k for k in CONDITIONS if signals[k].fired]
     if hard or len(soft) >= 2:
@@ -116,7 +125,13 @@ def evidence(
 def reasons(signals: dict[str, Signal], d: Decision, rested_summary: str) -> list[str]:
     """One line per reason for the verdict, most telling first."""
     if d.verdict == "individual":
-        lines = [f"{k}: {signals[k].summary}" for k in d.hard + d.soft]
+        lines = [
+            "S8+S9: canaries and blind second review together, "
+            f"p = {fisher_combined([signals['S8'].details['p'], signals['S9'].details['p']]):.2g}"
+            if k == "S8+S9"
+            else f"{k}: {signals[k].summary}"
+            for k in d.hard + d.soft
+        ]
         lines += [f"also {k} (workload): {signals[k].summary}" for k in d.conditions]
         return lines
     if d.verdict == "conditions":
