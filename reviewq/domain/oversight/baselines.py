@@ -18,13 +18,14 @@ import math
 from array import array
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from itertools import compress
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from .stats import MAD_SCALE, quantile, trimmed_center
+from .stats import MAD_SCALE, normal_cdf, quantile, trimmed_center
 
 if TYPE_CHECKING:
     from .collect import Columns
@@ -201,6 +202,35 @@ def ratio_baseline(
     return Baseline(mid, mad, len(usable), "team", None, kept, cv)
 
 
+def log_ratio_baseline(
+    pairs: list[tuple[int, float]], s: OversightSettings, *, bad_high: bool
+) -> Baseline:
+    """Observed against expected counts (expected from the team's rates for the same sources
+    or strata), on the log scale: honest reviewers differ by a *factor* (one edits twice as
+    often as another), so the spread is a spread of log ratios. ``median`` is the centre of
+    ln((x + 0.5) / (expected + 0.5)), ``cv`` the between-reviewer SD once counting noise
+    (about 1 / (x + 0.5) on that scale) is taken out."""
+    usable = [(x, e) for x, e in pairs if e >= 5.0]
+    if len(usable) < s.baseline_min_reviewers:
+        return Baseline(None, None, len(usable), "none")
+    logs = [math.log((x + 0.5) / (e + 0.5)) for x, e in usable]
+    mid, mad, kept = trimmed_center(logs, bad_high)
+    noise = median([1.0 / (x + 0.5) for x, _ in usable])
+    spread = math.sqrt(max((MAD_SCALE * mad) ** 2 - noise, 0.0))
+    return Baseline(mid, mad, len(usable), "team", None, kept, max(spread, s.min_log_spread))
+
+
+def log_ratio_p(base: Baseline, x: int, expected: float, *, lower: bool) -> float:
+    """One-sided p that a reviewer's count ``x`` (team expectation ``expected``) is as far
+    below (``lower``) or above the team as it is, on the log scale of ``log_ratio_baseline``."""
+    if base.median is None or base.cv is None:
+        return 1.0
+    z = (math.log((x + 0.5) / (expected + 0.5)) - base.median) / math.sqrt(
+        base.cv**2 + 1.0 / (x + 0.5)
+    )
+    return normal_cdf(z) if lower else normal_cdf(-z)
+
+
 def value_baseline(values: list[float], s: OversightSettings, *, bad_high: bool) -> Baseline:
     """Trimmed median/MAD of a per-reviewer value (no binomial model)."""
     if len(values) < s.baseline_min_reviewers:
@@ -210,30 +240,61 @@ def value_baseline(values: list[float], s: OversightSettings, *, bad_high: bool)
 
 
 def grouped_rates(
-    cells: list[dict[int, list[int]]], s: OversightSettings, min_n: int, *, bad_high: bool
+    cells: list[dict[int, list[int]]],
+    s: OversightSettings,
+    min_n: int,
+    *,
+    bad_high: bool,
+    parent: Callable[[int], int] | None = None,
 ) -> dict[int, float]:
     """Per group (a source or a stratum), the team's trimmed-median rate.
 
-    Each reviewer's rate in a group counts from ``min_n`` items; a group with too few such
-    reviewers uses the pooled rate of everyone in it.
+    Each reviewer's rate in a group counts from ``min_n`` items. A group with fewer than
+    ``baseline_min_reviewers`` such reviewers takes its parent group's rate (a stratum its
+    source's), then the whole team's: never the pooled rate of the few people in it, which
+    one stamper would pull.
     """
+    rates = _robust_rates(cells, s, min_n, bad_high)
+    overall = _robust_rates(
+        [{0: [sum(n for n, _ in t.values()), sum(x for _, x in t.values())]} for t in cells],
+        s, min_n, bad_high,
+    ).get(0)  # fmt: skip
+    parents: dict[int, float] = {}
+    if parent is not None:
+        lifted: list[dict[int, list[int]]] = []
+        for table in cells:
+            up: dict[int, list[int]] = {}
+            for key, (n, x) in table.items():
+                cell = up.setdefault(parent(key), [0, 0])
+                cell[0] += n
+                cell[1] += x
+            lifted.append(up)
+        parents = _robust_rates(lifted, s, min_n, bad_high)
+    out = {}
+    for table in cells:
+        for key in table:
+            if key in out:
+                continue
+            value = rates.get(key)
+            if value is None and parent is not None:
+                value = parents.get(parent(key))
+            out[key] = value if value is not None else (overall or 0.0)
+    return out
+
+
+def _robust_rates(
+    cells: list[dict[int, list[int]]], s: OversightSettings, min_n: int, bad_high: bool
+) -> dict[int, float]:
     per: dict[int, list[float]] = {}
-    pooled: dict[int, list[int]] = {}
     for table in cells:
         for key, (n, x) in table.items():
-            tot = pooled.setdefault(key, [0, 0])
-            tot[0] += n
-            tot[1] += x
             if n >= min_n:
                 per.setdefault(key, []).append(x / n)
-    rates = {}
-    for key, (n, x) in pooled.items():
-        values = per.get(key, [])
-        if len(values) >= s.baseline_min_reviewers:
-            rates[key] = trimmed_center(values, bad_high)[0]
-        else:
-            rates[key] = x / n
-    return rates
+    return {
+        key: trimmed_center(values, bad_high)[0]
+        for key, values in per.items()
+        if len(values) >= s.baseline_min_reviewers
+    }
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:

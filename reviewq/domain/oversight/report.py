@@ -14,9 +14,9 @@ from . import verdict as rules
 from .baselines import (
     Norms,
     grouped_rates,
+    log_ratio_baseline,
     norms,
     rate_baseline,
-    ratio_baseline,
     reviewer_ratios,
     stratum_keys,
     value_baseline,
@@ -97,7 +97,10 @@ def team_baselines(profiles: list[Profile], s: OversightSettings) -> TeamBaselin
     """The team's robust baselines over each reviewer's scope part."""
     mains = [p.main for p in profiles]
     s3_rates = grouped_rates([m.hr_by_source for m in mains], s, 10, bad_high=True)
-    s4_rates = grouped_rates([m.by_stratum for m in mains], s, 10, bad_high=False)
+    width = 2 * (len(s.length_edges) + 1)
+    s4_rates = grouped_rates(
+        [m.by_stratum for m in mains], s, 10, bad_high=False, parent=lambda k: k // width
+    )
     return TeamBaselines(
         s1=rate_baseline(
             team_pairs(profiles, "deep", s.s1_min_decisions), s,
@@ -112,14 +115,14 @@ def team_baselines(profiles: list[Profile], s: OversightSettings) -> TeamBaselin
             [m.hr_canaries_by_source for m in mains], s, 3, bad_high=False
         ),
         s3_qa_rates=grouped_rates([m.hr_qa_by_source for m in mains], s, 5, bad_high=True),
-        s3=ratio_baseline(
-            [(x, n, _expected(m.hr_by_source, s3_rates)) for m in mains
+        s3=log_ratio_baseline(
+            [(n - x, n - _expected(m.hr_by_source, s3_rates)) for m in mains
              for n, x in [_total(m.hr_by_source)] if n >= s.s3_min_items],
-            s, bad_high=True,
+            s, bad_high=False,
         ),
         s4_rates=s4_rates,
-        s4=ratio_baseline(
-            [(m.real_edits, m.n, _expected(m.by_stratum, s4_rates)) for m in mains
+        s4=log_ratio_baseline(
+            [(m.real_edits, _expected(m.by_stratum, s4_rates)) for m in mains
              if m.n >= s.s4_min_decisions],
             s, bad_high=False,
         ),

@@ -137,6 +137,10 @@ class OversightSettings:
     """An edit that changed fewer characters (whitespace-only changes count 0) is not an
     edit: it is an approval with cosmetics."""
 
+    min_log_spread: float = 0.15
+    """Least between-reviewer spread (log scale) assumed for outcome counts: honest people
+    differ by at least some 15% even on an identical queue."""
+
     # -- S5 bursts (hard) ----------------------------------------------------------------------
     s5_min_decisions: int = 50
     s5_run: int = 5

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .baselines import NO_BASELINE, Baseline
+from .baselines import NO_BASELINE, Baseline, log_ratio_p
 from .profile import Profile
 from .settings import OversightSettings
 from .stats import (
@@ -20,6 +20,7 @@ from .stats import (
     canary_miss_posterior,
     cohen_kappa_binary,
     fisher_combined,
+    fisher_greater,
     wilson_interval,
 )
 
@@ -206,7 +207,8 @@ def s3_approval_excess(p: Profile, b: TeamBaselines, s: OversightSettings) -> Si
     details: dict[str, Any] = {"approved_as_is": plain, "expected": _round(expected, 1)}
     fired = strong = False
     if _ready(n, s.s3_min_items, b.s3):
-        tests = [beta_binomial_tail(plain, n, mean, b.s3.kappa_at(mean), upper=True)]
+        # fewer interventions (edits, rejections, escalations) on high-risk drafts than the team
+        tests = [log_ratio_p(b.s3, n - plain, n - expected, lower=True)]
         planted, caught = _total(part.hr_canaries_by_source)
         if planted:
             ref = _expected(
@@ -215,8 +217,16 @@ def s3_approval_excess(p: Profile, b: TeamBaselines, s: OversightSettings) -> Si
                  for k, v in b.s3_canary_rates.items()},
                 s.s8_reference_catch,
             ) / planted  # fmt: skip
-            tests.append(binomial_tail(caught, planted, ref, upper=False))
-            details["canaries"] = {"caught": caught, "planted": planted, "reference": _round(ref)}
+            # high-risk canaries missed: against an honest catch rate, and against the
+            # reviewer's own catch rate on the other canaries (Bonferroni over the two)
+            low_n, low_caught = part.canaries - planted, part.caught - caught
+            against_self = fisher_greater(low_caught, low_n, caught, planted)
+            against_ref = binomial_tail(caught, planted, ref, upper=False)
+            tests.append(min(1.0, 2 * min(against_ref, against_self)))
+            details["canaries"] = {
+                "caught": caught, "planted": planted, "reference": _round(ref),
+                "other_caught": low_caught, "other_planted": low_n,
+            }  # fmt: skip
         sampled, changed = _total(part.hr_qa_by_source)
         if sampled:
             rate = _expected(part.hr_qa_by_source, b.s3_qa_rates, 0.0) / sampled
@@ -269,8 +279,7 @@ def s4_never_edits(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal
     fired = False
     evaluable = expected >= s.s4_min_expected
     if evaluable and _ready(part.n, s.s4_min_decisions, b.s4):
-        mean = min(max(expected / part.n, s.min_base_rate), 1 - s.min_base_rate)
-        pv = beta_binomial_tail(part.real_edits, part.n, mean, b.s4.kappa_at(mean), upper=False)
+        pv = log_ratio_p(b.s4, part.real_edits, expected, lower=True)
         details["p"] = _round(pv, 8)
         fired = pv < s.s4_p and part.real_edits <= s.s4_max_ratio * expected
     return Signal(

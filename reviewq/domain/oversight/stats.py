@@ -85,6 +85,11 @@ def _normal_sf(z: float) -> float:
     return 0.5 * math.erfc(z / _SQRT2)
 
 
+def normal_cdf(z: float) -> float:
+    """P(Z <= z) for a standard normal Z."""
+    return 0.5 * math.erfc(-z / _SQRT2)
+
+
 def mann_whitney_greater(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
     """One-sided Mann-Whitney U test that ``xs`` tend to be larger than ``ys``.
 
