@@ -293,6 +293,7 @@ class DecisionRecord:
     reason: str | None = None
     id: str | None = None
     link: str | None = None
+    edit_chars: int | None = None  # characters an edit changed, whitespace aside (None: unknown)
 
     def __post_init__(self) -> None:
         if not self.reviewer:
@@ -337,6 +338,7 @@ class DecisionRecord:
             reason=f[12],
             id=f[13],
             link=f[14],
+            edit_chars=obj.get("edit_chars"),
         )
 
 

@@ -1,5 +1,6 @@
 """The reviewer's actions, and every move the rules forbid."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -12,11 +13,12 @@ from reviewq.domain.errors import (
     TwoPersonRule,
     ValidationFailed,
 )
+from reviewq.domain.oversight import DecisionRecord
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.domain.workflow import Action, ItemStatus
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Decision, Item
-from reviewq.services import audit, deliveries, policy, review, users
+from reviewq.services import audit, deliveries, oversight, policy, review, users
 from reviewq.services.review import QueueFilter, Verdict, actor_of
 from tests.services.conftest import NOW
 
@@ -300,6 +302,28 @@ def test_an_edit_back_to_the_ai_draft_leaves_the_item_unedited(people, submit) -
     )
     assert back.action is Action.EDIT and back.edit_chars > 0  # a change from what cy saw
     assert not legal.edited and legal.final_content == TEXT
+
+
+def test_the_decision_log_carries_the_edit_size(people, submit) -> None:
+    decisions = [
+        ("approve", {}),
+        ("edit", {"content": TEXT.replace("$42.00", "$24.00")}),
+        ("edit", {"content": TEXT.replace("\n", "\r\n")}),  # unchanged: an approval
+        ("reject", {"reason_code": "tone", "reason": "Too curt"}),
+    ]
+    for n, (action, fields) in enumerate(decisions):
+        submit(content=TEXT)
+        at = NOW + timedelta(seconds=30 + n)  # the log is in decision order
+        decide(people["ben"], claim(people["ben"]), action, at=at, **fields)
+    lines = [oversight.log_line(r) for r in oversight.records(db.session, NOW)]
+    assert [(line["action"], line["edited"], line["edit_chars"]) for line in lines] == [
+        ("approve", False, 0),
+        ("approve", True, 2),
+        ("approve", False, 0),
+        ("reject", False, None),
+    ]
+    read_back = [DecisionRecord.from_dict(json.loads(json.dumps(line))) for line in lines]
+    assert [r.edit_chars for r in read_back] == [0, 2, 0, None]
 
 
 def test_a_stale_version_changes_nothing(people, submit) -> None:
