@@ -30,6 +30,7 @@ lint: $(BIN)/.installed
 bench: $(BIN)/.installed  ## speed targets, each printed as a ratio against a same-run baseline
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/oversight.py
+	$(BIN)/python bench/edits.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

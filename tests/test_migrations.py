@@ -1,3 +1,5 @@
+import flask_migrate
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -11,28 +13,30 @@ def test_models_and_migrations_agree(app) -> None:
         assert compare_metadata(context, db.metadata) == []
 
 
+def _owner_and_source(conn) -> None:
+    """User 1 and source 1, as every revision since 0001 stores them."""
+    conn.execute(
+        sa.text(
+            "INSERT INTO users (id, email, name, role, level, password_hash, active,"
+            " created_at)"
+            " VALUES (1, 'o@example.com', 'O', 'admin', 1, 'x', true, CURRENT_TIMESTAMP)"
+        )
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO sources (id, slug, name, owner_id, status, secret, created_at)"
+            " VALUES (1, 'bot', 'Bot', 1, 'active', 'whsec_x', CURRENT_TIMESTAMP)"
+        )
+    )
+
+
 def test_upgrade_from_0001_backfills_queue_priority(make_app, fresh_database_url) -> None:
     """Items stored before the workspace migration get the priority their rules imply."""
-    import flask_migrate
-    import sqlalchemy as sa
-
     app = make_app(SQLALCHEMY_DATABASE_URI=fresh_database_url)
     with app.app_context():
         flask_migrate.upgrade(revision="0001")
         with db.engine.begin() as conn:
-            conn.execute(
-                sa.text(
-                    "INSERT INTO users (id, email, name, role, level, password_hash, active,"
-                    " created_at)"
-                    " VALUES (1, 'o@example.com', 'O', 'admin', 1, 'x', true, CURRENT_TIMESTAMP)"
-                )
-            )
-            conn.execute(
-                sa.text(
-                    "INSERT INTO sources (id, slug, name, owner_id, status, secret, created_at)"
-                    " VALUES (1, 'bot', 'Bot', 1, 'active', 'whsec_x', CURRENT_TIMESTAMP)"
-                )
-            )
+            _owner_and_source(conn)
             for n, (level, approvals, escalate) in enumerate(
                 [(1, 1, False), (2, 1, False), (3, 1, False), (1, 2, False), (1, 1, True)]
             ):
@@ -53,4 +57,50 @@ def test_upgrade_from_0001_backfills_queue_priority(make_app, fresh_database_url
         with db.engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT priority FROM items ORDER BY external_id"))
             assert [r[0] for r in rows] == [3, 2, 1, 1, 1]
+        flask_migrate.downgrade(revision="base")
+
+
+def test_upgrade_from_0005_measures_earlier_decisions(make_app, fresh_database_url) -> None:
+    """Decisions stored before edit sizes existed get them: 0 for approvals, the measured
+    size for edits (0 for one that changed only line endings), none for the rest."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=fresh_database_url)
+    with app.app_context():
+        flask_migrate.upgrade(revision="0005")
+        with db.engine.begin() as conn:
+            _owner_and_source(conn)
+            conn.execute(
+                sa.text(
+                    "INSERT INTO items (id, source_id, external_id, webhook_id, title, content,"
+                    " content_type, context, metadata, risk_tags, unknown_tags, min_level,"
+                    " approvals_required, sla_minutes, always_escalate, qa_rate, priority,"
+                    " routing_reason, due_at, status, approvals_count, version, edited,"
+                    " created_at, updated_at)"
+                    " VALUES (1, 1, 'e', 'e', 't', 'Refund: $42.00', 'text/plain', '{}', '{}',"
+                    " '[]', '[]', 1, 1, 60, false, 0.05, 3, '[]', CURRENT_TIMESTAMP,"
+                    " 'approved', 1, 3, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            for action, before, after in [
+                ("approve", None, None),
+                ("edit", "Refund: $42.00", "Refund: $24.00"),
+                ("edit", "Line one\nline two", "Line one\r\nline two"),
+                ("reject", None, None),
+                ("escalate", None, None),
+            ]:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO decisions (item_id, user_id, action, item_version,"
+                        " content_before, content_after, opened_at, decided_at)"
+                        " VALUES (1, 1, :action, 1, :before, :after, CURRENT_TIMESTAMP,"
+                        " CURRENT_TIMESTAMP)"
+                    ),
+                    {"action": action, "before": before, "after": after},
+                )
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT edit_chars FROM decisions ORDER BY id"))
+            assert [r[0] for r in rows] == [0, 2, 0, None, None]
+        flask_migrate.downgrade(revision="0005")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM decisions")).scalar() == 5
         flask_migrate.downgrade(revision="base")

@@ -26,6 +26,10 @@ class Decision(db.Model):
     item_version: Mapped[int]
     content_before: Mapped[str | None] = mapped_column(sa.Text)
     content_after: Mapped[str | None] = mapped_column(sa.Text)
+    # Characters changed, whitespace aside (domain/edits.edit_size): 0 for a plain approval,
+    # the size for an edit (0 when only whitespace changed); None for reject, escalate and
+    # return, where no text is approved.
+    edit_chars: Mapped[int | None]
     reason_code: Mapped[str | None] = mapped_column(sa.String(40))
     reason: Mapped[str | None] = mapped_column(sa.Text)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)

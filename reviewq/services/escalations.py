@@ -126,6 +126,7 @@ def resolve(
     Returning gives the item a fresh SLA (counted from now): the next reviewer starts
     over, and the sweep does not escalate it again at once for the deadline that was
     already missed.
+    An edit that leaves the text unchanged (line endings aside) is an approval.
 
     Raises:
         NotAllowed: the actor is not (any more) a supervisor.
@@ -147,7 +148,8 @@ def resolve(
         raise StaleVersion("This item changed since you opened it. Nothing was changed.")
     if verdict.action not in (Action.APPROVE, Action.EDIT, Action.REJECT, Action.RETURN):
         raise Conflict(f"an escalation cannot be resolved by {verdict.action}")
-    errors = verdicts.validate(verdict, item.current_content)
+    verdict = verdicts.settle(verdict, item.current_content)  # an unchanged edit approves
+    errors = verdicts.validate(verdict)
     if errors:  # before the approvals are reset below: a refusal changes nothing
         raise ValidationFailed(errors)
     if verdict.action is Action.RETURN:  # the next reviewer starts over, with the guidance

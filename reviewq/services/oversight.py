@@ -30,7 +30,8 @@ def records(session: Session, since: datetime) -> Iterator[DecisionRecord]:
     """Every reviewer decision since ``since``, in the decision-log shape (DESIGN section 6).
 
     Supervisors' returns are not review decisions and are left out; blind second reviews
-    supply ``qa_agreed`` for the approvals they sampled; canaries carry their expected outcome.
+    supply ``qa_agreed`` for the approvals they sampled; canaries carry their expected outcome;
+    ``edit_chars`` is the decision's stored edit size (0 for a plain approval).
     """
     rows = session.execute(
         sa.select(Decision, Item, Source.slug, User.email, Canary.expected, QaReview.agrees)
@@ -63,6 +64,7 @@ def records(session: Session, since: datetime) -> Iterator[DecisionRecord]:
                 reason=decision.reason,
                 id=str(decision.id),
                 link=f"/items/{item.id}",
+                edit_chars=decision.edit_chars,
             )
         except RecordError as exc:  # e.g. a clock that ran backwards: skip it, keep the rest
             log.warning("decision %s left out of oversight: %s", decision.id, exc)
@@ -150,7 +152,8 @@ def flag_notes(session: Session, reviewer_id: int) -> dict[str, FlagNote]:
 
 
 def log_line(record: DecisionRecord) -> dict[str, object]:
-    """One decision in the DESIGN section 6 log format (what ``oversight analyze`` reads)."""
+    """One decision in the DESIGN section 6 log format (what ``oversight analyze`` reads),
+    with the optional ``edit_chars`` (null when unknown)."""
     return {
         "reviewer": record.reviewer,
         "item": record.item,
@@ -159,6 +162,7 @@ def log_line(record: DecisionRecord) -> dict[str, object]:
         "words": record.words,
         "action": record.action,
         "edited": record.edited,
+        "edit_chars": record.edit_chars,
         "opened_at": record.opened_at.isoformat(),
         "decided_at": record.decided_at.isoformat(),
         "active_seconds": record.active_seconds,

@@ -183,6 +183,7 @@ def decide(session: Session, actor: Actor, item: Item, verdict: Verdict, now: da
     Approve and edit count as approvals. An item needing two approvals goes back to the
     queue after the first; the same person can never give the second; an edit voids a
     standing first approval (the edited text needs a fresh second look).
+    An edit that leaves the text unchanged (line endings aside) is an approval.
 
     Args:
         session: the caller's session.

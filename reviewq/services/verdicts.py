@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from ..domain import edits
 from ..domain.authority import Actor
 from ..domain.errors import TwoPersonRule, ValidationFailed
 from ..domain.intake import MAX_CONTENT, text_problem
@@ -36,8 +37,34 @@ def actor_name(session: Session, actor: Actor) -> str:
     return f"user:{user.email}" if user else f"user:{actor.id}"
 
 
-def validate(verdict: Verdict, current: str) -> list[dict[str, str]]:
-    """Field problems of a verdict, empty when it is complete."""
+def settle(verdict: Verdict, shown: str) -> Verdict:
+    """The verdict as it is recorded: an edit's text gets ``\\n`` line endings, and an edit
+    that leaves the text shown unchanged (line endings aside) is an approval.
+
+    Args:
+        verdict: what the person submitted.
+        shown: the text they were shown (the item's current content).
+
+    Returns:
+        The verdict to validate and apply.
+    """
+    if verdict.action is not Action.EDIT or verdict.content is None:
+        return verdict
+    text = edits.normalise(verdict.content)
+    if not edits.is_change(shown, text):
+        return replace(verdict, action=Action.APPROVE, content=None)
+    return replace(verdict, content=text)
+
+
+def validate(verdict: Verdict) -> list[dict[str, str]]:
+    """Field problems of a (settled) verdict, empty when it is complete.
+
+    Args:
+        verdict: the verdict, after ``settle``.
+
+    Returns:
+        One ``{"field", "message"}`` per problem.
+    """
     errors = []
     if verdict.action is Action.EDIT:
         text = verdict.content or ""
@@ -47,8 +74,6 @@ def validate(verdict: Verdict, current: str) -> list[dict[str, str]]:
             errors.append({"field": "content", "message": f"At most {MAX_CONTENT} characters."})
         elif problem := text_problem(text):
             errors.append({"field": "content", "message": f"The edited text {problem}."})
-        elif text == current:
-            errors.append({"field": "content", "message": "Nothing was changed: use Approve."})
     if verdict.action is Action.REJECT and verdict.reason_code not in REJECT_REASONS:
         errors.append({"field": "reason_code", "message": "Choose why the draft is rejected."})
     needs_reason = (Action.REJECT, Action.ESCALATE, Action.RETURN)
@@ -72,7 +97,10 @@ def apply(
     Approve and edit count as approvals: an item needing two goes back to the queue after
     the first; the same person never gives the second; an edit voids a standing first
     approval. With ``final_say`` (a supervisor resolving an escalation) an approval
-    completes the item.
+    completes the item. An edit that changes nothing is stored as an approval (``settle``);
+    the decision stores its edit size (``edit_chars``: 0 for an approval, None for reject,
+    escalate and return), and the item counts as edited while its text differs from the AI
+    draft.
 
     Args:
         session: the caller's session.
@@ -94,13 +122,17 @@ def apply(
     if approving and item.first_approver_id == actor.id:
         raise TwoPersonRule("you gave this item's first approval; a second person must approve")
     before = item.current_content
-    errors = validate(verdict, before)
+    verdict = settle(verdict, before)
+    errors = validate(verdict)
     if errors:
         raise ValidationFailed(errors)
 
     previous = item.status
+    edit_chars = 0 if verdict.action is Action.APPROVE else None
     if verdict.action is Action.EDIT:
-        item.final_content, item.edited = verdict.content, True
+        text = verdict.content or ""  # validated: never empty here
+        edit_chars = edits.edit_size(before, text)
+        item.final_content, item.edited = text, edits.is_change(item.content, text)
         item.first_approver_id, item.approvals_count = None, 0  # an edit voids approvals
     if approving and not final_say and item.approvals_count + 1 < item.approvals_required:
         transition = Action.APPROVE_PARTIAL
@@ -130,6 +162,7 @@ def apply(
         item_version=verdict.version,
         content_before=before if verdict.action is Action.EDIT else None,
         content_after=verdict.content if verdict.action is Action.EDIT else None,
+        edit_chars=edit_chars,
         reason_code=verdict.reason_code if verdict.action is Action.REJECT else None,
         reason=reason,
         opened_at=opened,
@@ -149,6 +182,7 @@ def apply(
             "to": item.status,
             "approvals": f"{item.approvals_count}/{item.approvals_required}",
             "reason_code": decision.reason_code,
+            "edit_chars": edit_chars,
         },
         at=now,
     )

@@ -153,14 +153,15 @@ def decision_form(
     item_id: int,
     choices: dict[str, Action],
     prompt: str,
-    apply: Callable[[Verdict], object],
+    apply: Callable[[Verdict], Decision],
 ) -> Action | Response | tuple[str, int]:
     """Read the decision form, apply it with ``apply`` and commit; shared by reviewers and
     supervisors resolving escalations.
 
     Returns:
-        The action applied, or the response to send instead (the page again with field
-        messages, or a redirect with the reason nothing changed).
+        The action recorded (an edit that changed nothing is an approval), or the response
+        to send instead (the page again with field messages, or a redirect with the reason
+        nothing changed).
     """
     form = DecisionForm()
     action = choices.get(form.action.data or "")
@@ -177,7 +178,7 @@ def decision_form(
         active_seconds=form.active_seconds.data,
     )
     try:
-        apply(verdict)
+        recorded = apply(verdict).action
         db.session.commit()
     except ValidationFailed as exc:
         db.session.rollback()
@@ -189,7 +190,7 @@ def decision_form(
         stale = "Someone else changed this item at the same moment. Nothing was changed."
         flash(stale if isinstance(exc, StaleDataError) else str(exc), "error")
         return redirect(url_for("review.item", item_id=item_id))
-    return action
+    return recorded
 
 
 @bp.post("/items/<int:item_id>/decision")

@@ -66,6 +66,16 @@ CONTENT = draft()["content"]
 OUTCOMES = {
     "approve": (Action.APPROVE, {}, "item.approved", "approved", CONTENT, False, None),
     "edit": (Action.EDIT, {"content": EDITED}, "item.approved", "approved", EDITED, True, None),
+    # Saved without a change: an approval, and the source is told it was not edited.
+    "unchanged edit": (
+        Action.EDIT,
+        {"content": CONTENT},
+        "item.approved",
+        "approved",
+        CONTENT,
+        False,
+        None,
+    ),
     "reject": (
         Action.REJECT,
         {"reason_code": "tone", "reason": "Too curt"},

@@ -512,6 +512,29 @@ def test_one_supervisor_approval_completes_a_two_approval_item(people, submit, a
     assert db.session.scalar(sa.select(sa.func.count(Decision.id))) == 1
 
 
+@pytest.mark.parametrize("line_ending", ["\n", "\r\n"])
+def test_resolving_with_an_unchanged_edit_is_an_approve(people, submit, line_ending):
+    item = submit(["legal"], content="Dear customer,\nyour refund is on its way.")
+    run_sweep(NOW + (LEGAL_SLA + 1) * MIN)
+    escalations.claim(db.session, people["sue"], escalation_of(item), NOW + 70 * MIN)
+    unchanged = item.content.replace("\n", line_ending)
+    esc, decision = resolve(people, item, "edit", NOW + 71 * MIN, content=unchanged)
+    assert decision.action is Action.APPROVE and decision.edit_chars == 0
+    assert decision.content_after is None and not item.edited
+    assert item.status is ItemStatus.APPROVED and esc.outcome == "approved"
+    assert events("item.approve") and not events("item.edit")
+
+
+def test_resolving_with_a_real_edit_stores_its_size(people, submit):
+    item = submit(["legal"], content="Dear customer,\nyour refund is on its way.")
+    run_sweep(NOW + (LEGAL_SLA + 1) * MIN)
+    escalations.claim(db.session, people["sue"], escalation_of(item), NOW + 70 * MIN)
+    edited = "Dear customer,\r\nyour refund is not on its way."
+    _, decision = resolve(people, item, "edit", NOW + 71 * MIN, content=edited)
+    assert decision.action is Action.EDIT and decision.edit_chars == 4  # "not "
+    assert item.edited and item.final_content == edited.replace("\r\n", "\n")
+
+
 def test_a_returned_item_is_not_escalated_again_by_the_next_sweep(people, submit):
     item = submit(["legal"])
     breached_at = NOW + (LEGAL_SLA + 1) * MIN

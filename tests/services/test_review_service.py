@@ -1,5 +1,6 @@
 """The reviewer's actions, and every move the rules forbid."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -12,11 +13,12 @@ from reviewq.domain.errors import (
     TwoPersonRule,
     ValidationFailed,
 )
+from reviewq.domain.oversight import DecisionRecord
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.domain.workflow import Action, ItemStatus
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Decision, Item
-from reviewq.services import audit, policy, review, users
+from reviewq.services import audit, deliveries, oversight, policy, review, users
 from reviewq.services.review import QueueFilter, Verdict, actor_of
 from tests.services.conftest import NOW
 
@@ -229,13 +231,99 @@ def test_bad_edits_are_refused(people, submit, content, message) -> None:
         review.decide(db.session, people["ben"], item, verdict(item, "edit", content=content), NOW)
 
 
-def test_an_unchanged_edit_is_refused(people, submit) -> None:
+TEXT = "Dear customer,\n\nyour refund of $42.00 is on its way.\n"
+
+
+@pytest.mark.parametrize(
+    "resubmitted",
+    [TEXT, TEXT.replace("\n", "\r\n"), TEXT.replace("\n", "\r")],
+    ids=["same", "crlf", "cr"],
+)
+def test_an_unchanged_edit_is_an_approve(people, submit, resubmitted) -> None:
+    submit(content=TEXT)
+    item = claim(people["ben"])
+    decision = decide(people["ben"], item, "edit", content=resubmitted)
+    assert decision.action is Action.APPROVE and decision.edit_chars == 0
+    assert (decision.content_before, decision.content_after) == (None, None)
+    assert item.status is ItemStatus.APPROVED and not item.edited
+    assert item.final_content == item.content == TEXT
+    assert deliveries.payload(db.session, item, "approved", NOW)["data"]["edited"] is False
+    events = db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert "item.approve" in events and "item.edit" not in events
+
+
+def test_a_real_edit_stores_its_size_with_line_endings_normalised(people, submit) -> None:
+    submit(content=TEXT)
+    item = claim(people["ben"])
+    edited = TEXT.replace("$42.00", "$24.00").replace("\n", "\r\n")
+    decision = decide(people["ben"], item, "edit", content=edited)
+    assert decision.action is Action.EDIT and decision.edit_chars == 2
+    assert decision.content_after == item.final_content == TEXT.replace("$42.00", "$24.00")
+    assert item.edited and item.content == TEXT
+    assert deliveries.payload(db.session, item, "approved", NOW)["data"]["edited"] is True
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "item.edit"))
+    assert event.data["edit_chars"] == 2
+
+
+def test_a_whitespace_only_edit_is_stored_with_size_0(people, submit) -> None:
+    submit(content=TEXT)
+    item = claim(people["ben"])
+    decision = decide(
+        people["ben"], item, "edit", content="Dear customer,\nyour refund of  $42.00 is on its way."
+    )
+    assert decision.action is Action.EDIT and decision.edit_chars == 0
+    assert item.edited  # the text the source gets did change, if trivially
+
+
+@pytest.mark.parametrize(
+    ("action", "fields"),
+    [
+        ("approve", {}),
+        ("reject", {"reason_code": "tone", "reason": "Too curt"}),
+        ("escalate", {"reason": "Legal threat"}),
+    ],
+)
+def test_decisions_without_an_edit_store_its_size_as_0_or_none(people, submit, action, fields):
     submit()
     item = claim(people["ben"])
-    with pytest.raises(ValidationFailed, match="use Approve"):
-        review.decide(
-            db.session, people["ben"], item, verdict(item, "edit", content=item.content), NOW
-        )
+    decision = decide(people["ben"], item, action, **fields)
+    assert decision.edit_chars == (0 if action == "approve" else None)
+
+
+def test_an_edit_back_to_the_ai_draft_leaves_the_item_unedited(people, submit) -> None:
+    legal = submit(["legal"], content=TEXT)
+    ben, cy = people["ben"], people["cy"]
+    claim(ben)
+    decide(ben, legal, "edit", content="Rewritten.")
+    assert legal.edited and legal.status is ItemStatus.QUEUED
+    claim(cy, NOW + timedelta(minutes=1))
+    back = decide(
+        cy, legal, "edit", content=TEXT.replace("\n", "\r\n"), at=NOW + timedelta(minutes=2)
+    )
+    assert back.action is Action.EDIT and back.edit_chars > 0  # a change from what cy saw
+    assert not legal.edited and legal.final_content == TEXT
+
+
+def test_the_decision_log_carries_the_edit_size(people, submit) -> None:
+    decisions = [
+        ("approve", {}),
+        ("edit", {"content": TEXT.replace("$42.00", "$24.00")}),
+        ("edit", {"content": TEXT.replace("\n", "\r\n")}),  # unchanged: an approval
+        ("reject", {"reason_code": "tone", "reason": "Too curt"}),
+    ]
+    for n, (action, fields) in enumerate(decisions):
+        submit(content=TEXT)
+        at = NOW + timedelta(seconds=30 + n)  # the log is in decision order
+        decide(people["ben"], claim(people["ben"]), action, at=at, **fields)
+    lines = [oversight.log_line(r) for r in oversight.records(db.session, NOW)]
+    assert [(line["action"], line["edited"], line["edit_chars"]) for line in lines] == [
+        ("approve", False, 0),
+        ("approve", True, 2),
+        ("approve", False, 0),
+        ("reject", False, None),
+    ]
+    read_back = [DecisionRecord.from_dict(json.loads(json.dumps(line))) for line in lines]
+    assert [r.edit_chars for r in read_back] == [0, 2, 0, None]
 
 
 def test_a_stale_version_changes_nothing(people, submit) -> None:

@@ -1,5 +1,6 @@
 """The workspace over HTTP: the pipeline from form to stored decision, and its messages."""
 
+import random
 import re
 
 import pytest
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 from reviewq.extensions import db
 from reviewq.models import Decision, Item
 from reviewq.services import users
+from reviewq.web import render
 from tests.conftest import csrf, draft
 
 
@@ -115,6 +117,57 @@ def test_the_edit_diff_is_shown_on_the_item(reviewer, source, app) -> None:
     page = reviewer.get(f"/items/{item_id}").get_data(as_text=True)
     assert '<div class="diff-del">- Refund: $42.00</div>' in page
     assert '<div class="diff-ins">+ Refund: $24.00</div>' in page
+
+
+def test_the_diff_is_by_lines_and_stays_quick_on_a_long_rewrite() -> None:
+    assert str(render.diff_html("a\nb <i>\nc", "a\nB\nc\nd")) == (
+        '<div class="diff"><div class="diff-same">  a</div>'
+        '<div class="diff-del">- b &lt;i&gt;</div><div class="diff-ins">+ B</div>'
+        '<div class="diff-same">  c</div>'
+        '<div class="diff-ins">+ d</div></div>'
+    )
+    rng, words = random.Random(1), [f"w{i}" for i in range(200)]
+    before, after = (
+        "\n".join(" ".join(rng.choices(words, k=12)) for _ in range(200)) for _ in range(2)
+    )
+    html = str(render.diff_html(before, after))  # 10 KB rewritten: ndiff's hints took 17 s
+    assert html.count('class="diff-del"') == html.count('class="diff-ins"') == 200
+
+
+def test_saving_the_draft_unchanged_is_an_approve(reviewer, source, app) -> None:
+    created = source.submit(draft(content="Refund: $42.00\nThanks.")).get_json()
+    item_id, page = review_next(reviewer)
+    # Browsers send a textarea back with CRLF line endings.
+    resp = decide(reviewer, item_id, page, action="edit", content="Refund: $42.00\r\nThanks.")
+    assert resp.status_code == 302
+    message = reviewer.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "approved." in message and "with your edits" not in message
+    page = reviewer.get(f"/items/{item_id}").get_data(as_text=True)
+    assert "(edited)" not in page and "Changes from the AI draft" not in page
+    outcome = source.get(f"/api/v1/items/{created['id']}").get_json()["outcome"]
+    assert outcome["edited"] is False and outcome["final_content"] == "Refund: $42.00\nThanks."
+    with app.app_context():
+        decision = db.session.scalar(sa.select(Decision))
+        assert (decision.action, decision.edit_chars) == ("approve", 0)
+
+
+def test_a_real_edit_shows_as_edited_with_its_size(reviewer, source) -> None:
+    created = source.submit(draft(content="Refund: $42.00\nThanks.")).get_json()
+    item_id, page = review_next(reviewer)
+    decide(reviewer, item_id, page, action="edit", content="Refund: $24.00\r\nThanks.")
+    page = reviewer.get(f"/items/{item_id}").get_data(as_text=True)
+    assert "(edited)" in page and "Changes from the AI draft" in page
+    assert "2 characters changed" in page
+    outcome = source.get(f"/api/v1/items/{created['id']}").get_json()["outcome"]
+    assert outcome["edited"] is True and outcome["final_content"] == "Refund: $24.00\nThanks."
+
+
+def test_a_plain_approval_is_not_shown_as_edited(reviewer, source) -> None:
+    source.submit(draft())
+    item_id, page = review_next(reviewer)
+    decide(reviewer, item_id, page, action="approve")
+    page = reviewer.get(f"/items/{item_id}").get_data(as_text=True)
+    assert "(edited)" not in page and "Changes from the AI draft" not in page
 
 
 def test_renew_keeps_the_claim(reviewer, source) -> None:
