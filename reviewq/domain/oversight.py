@@ -1101,6 +1101,7 @@ def _example(p: _Profile, i: int) -> dict[str, Any]:
     out["words"] = cols.w[pos]
     out["dwell_seconds"] = round(cols.d[pos] - cols.o[pos], 1)
     out["action"] = ACTIONS[cols.a[pos]] + (" (edited)" if cols.e[pos] else "")
+    out["canary"] = bool(cols.c[pos])
     return out
 
 
@@ -1201,6 +1202,8 @@ class ReviewerResult:
     signals: dict[str, dict[str, Any]]
     metrics: dict[str, Any]
     evidence: list[dict[str, Any]]
+    risk_factors: list[dict[str, Any]] = field(default_factory=list)
+    insufficient: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -1211,6 +1214,8 @@ class ReviewerResult:
             "signals": self.signals,
             "metrics": self.metrics,
             "evidence": self.evidence,
+            "risk_factors": self.risk_factors,
+            "insufficient": self.insufficient,
         }
 
 
@@ -1410,7 +1415,9 @@ def _build_report(an: OversightAnalyzer) -> Report:
         "reviewers": len(results),
         "decisions": total,
         "window": window,
-        "verdicts": {v: verdicts.get(v, 0) for v in ("ok", "individual", "conditions")},
+        "verdicts": {
+            v: verdicts.get(v, 0) for v in ("ok", "individual", "conditions", "insufficient")
+        },
         "flagged": sum(r.flagged for r in results),
         "metrics": team_metrics,
         "baselines": {
@@ -1906,4 +1913,44 @@ def _judge(
         "symbolic_share": _r(p.symbolic / p.n),
         "team": team_metrics,
     }
-    return ReviewerResult(p.name, verdict, flagged, reasons, sig, metrics, evidence)
+    return _interim_contract(
+        ReviewerResult(p.name, verdict, flagged, reasons, sig, metrics, evidence), p, s
+    )
+
+
+def _interim_contract(r: ReviewerResult, p: _Profile, s: OversightSettings) -> ReviewerResult:
+    """Interim: the fields the rewritten engine provides (verdict "insufficient", risk
+    factors, why items per hour is missing), filled simply until it lands."""
+    r.metrics["items_per_hour_note"] = (
+        None
+        if r.metrics["items_per_hour"] is not None
+        else f"{p.sessions} session{'s' if p.sessions != 1 else ''} of "
+        f"{p.worked_seconds / 60:.0f} min in all: under 10 minutes of work"
+    )
+    r.risk_factors = [
+        {
+            "id": sid,
+            "name": name,
+            "present": r.signals[sid]["fired"],
+            "value": r.signals[sid]["value"],
+            "summary": next(
+                (e["summary"] for e in r.evidence if e["signal"] == sid),
+                f"{r.signals[sid]['status']} ({r.signals[sid]['n']} of "
+                f"{r.signals[sid]['minimum']} needed)"
+                if r.signals[sid]["status"] in ("insufficient", "no data")
+                else "not present",
+            ),
+        }
+        for sid, name in (("S6b", "long sessions"), ("S7", "high demand"))
+    ]
+    if r.verdict == "ok" and p.rested < s.s1_min_decisions:
+        need = s.s1_min_decisions
+        r.verdict = "insufficient"
+        r.insufficient = {
+            "have": p.rested,
+            "need": need,
+            "unit": "decisions",
+            "summary": f"not enough data yet: {p.rested} of {need} decisions, "
+            f"{need - p.rested} more needed",
+        }
+    return r
