@@ -1927,21 +1927,24 @@ def _interim_contract(r: ReviewerResult, p: _Profile, s: OversightSettings) -> R
         else f"{p.sessions} session{'s' if p.sessions != 1 else ''} of "
         f"{p.worked_seconds / 60:.0f} min in all: under 10 minutes of work"
     )
+    s6b, s7 = r.signals["S6b"], r.signals["S7"]
+    measured = {
+        "S6b": f"{_pct(s6b['value'])} of decisions more than {s.rested_session_minutes:g} min "
+        "into a session",
+        "S7": f"{s7['details']['overloaded_hours']} of {s7['details']['active_hours']} active "
+        "hours demanded more careful reading than the time worked",
+    }
     r.risk_factors = [
         {
             "id": sid,
             "name": name,
-            "present": r.signals[sid]["fired"],
-            "value": r.signals[sid]["value"],
-            "summary": next(
-                (e["summary"] for e in r.evidence if e["signal"] == sid),
-                f"{r.signals[sid]['status']} ({r.signals[sid]['n']} of "
-                f"{r.signals[sid]['minimum']} needed)"
-                if r.signals[sid]["status"] in ("insufficient", "no data")
-                else "not present",
-            ),
+            "present": sig["fired"],
+            "value": sig["value"],
+            "summary": measured[sid]
+            if sig["status"] not in ("insufficient", "no data")
+            else f"not enough data ({sig['n']} of {sig['minimum']} needed)",
         }
-        for sid, name in (("S6b", "long sessions"), ("S7", "high demand"))
+        for sid, name, sig in (("S6b", "long sessions", s6b), ("S7", "high demand", s7))
     ]
     if r.verdict == "ok" and p.rested < s.s1_min_decisions:
         need = s.s1_min_decisions
