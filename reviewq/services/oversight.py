@@ -18,7 +18,7 @@ from ..domain.errors import NotAllowed, ValidationFailed
 from ..domain.oversight import DecisionRecord, RecordError, Report, analyze
 from ..domain.oversight_settings import DEFAULT_SETTINGS, OversightSettings
 from ..models import Canary, Decision, FlagNote, Item, QaReview, Source, User
-from . import audit
+from . import audit, verdicts
 
 log = logging.getLogger(__name__)
 ACTIONS = {"approve": "approve", "edit": "approve", "reject": "reject", "escalate": "escalate"}
@@ -259,7 +259,7 @@ def set_flag(
     session.flush()
     audit.record(
         session,
-        f"user:{session.get(User, actor.id).email}",
+        verdicts.actor_name(session, actor),
         f"flag.{status}",
         f"user:{reviewer.id}",
         {"signal": signal, "note": note.strip()},

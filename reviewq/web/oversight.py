@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.wrappers import Response
 
-from ..domain.authority import Permission, can
+from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..extensions import db
 from ..models import Canary, Item, QaReview, Source, User
@@ -32,11 +33,24 @@ def _source(slug: str) -> Source:
     return source
 
 
+def _session() -> Session:
+    """The request's database session, typed as the services take it."""
+    return cast(Session, db.session)
+
+
+def _actor() -> Actor:
+    """The signed-in person (every view below runs behind ``require``)."""
+    actor = current_actor()
+    if actor is None:  # require() has already sent visitors to sign in
+        abort(401)
+    return actor
+
+
 @bp.get("/canaries")
 @require(Permission.SUPERVISE)
 def canary_library() -> str:
     """The canary library, planting rates per source, and catch rates per reviewer."""
-    rates = canaries.catch_rates(db.session)
+    rates = canaries.catch_rates(_session())
     names = dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(rates))).all())
     planted = dict(
         db.session.execute(
@@ -71,8 +85,8 @@ def add_canary() -> Response:
     tags = [t.strip() for t in form.get("risk_tags", "").split(",") if t.strip()]
     try:
         canaries.create(
-            db.session,
-            current_actor(),
+            _session(),
+            _actor(),
             _source(form.get("source", "")),
             form.get("title", ""),
             form.get("content", ""),
@@ -96,9 +110,7 @@ def set_rate() -> Response:
         abort(400)
     try:
         rate = float(request.form.get("rate", "")) / 100
-        canaries.set_rate(
-            db.session, current_actor(), _source(request.form.get("source", "")), rate
-        )
+        canaries.set_rate(_session(), _actor(), _source(request.form.get("source", "")), rate)
         db.session.commit()
         flash("Planting rate saved.", "info")
     except ValueError:
@@ -143,8 +155,8 @@ def qa_review(review_id: int) -> Response | str | tuple[str, int]:
             abort(400)
         try:
             canaries.answer(
-                db.session,
-                current_actor(),
+                _session(),
+                _actor(),
                 review,
                 request.form["verdict"] == "agree",
                 request.form.get("note", ""),
@@ -236,11 +248,11 @@ def overview() -> str:
     days = _days()
     sort = _choice("sort", SORTS, "verdict")
     now = utcnow()
-    win = oversight.window(db.session, now, days)
+    win = oversight.window(_session(), now, days)
     ranked = sorted(win.report.reviewers, key=SORTS[sort])
     page, pages = _page(len(ranked))
     shown = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
-    people = oversight.people(db.session, (r.reviewer for r in shown))
+    people = oversight.people(_session(), (r.reviewer for r in shown))
     by_source = win.report.team["symbolic_oversight_index"].get("by_source") or {}
     return render_template(
         "oversight.html",
@@ -258,8 +270,8 @@ def overview() -> str:
         sparkline=sparkline,
         index_bar=index_bar,
         people=people,
-        notes=oversight.latest_flag_notes(db.session, (u.id for u in people.values())),
-        source_names=oversight.source_names(db.session, by_source),
+        notes=oversight.latest_flag_notes(_session(), (u.id for u in people.values())),
+        source_names=oversight.source_names(_session(), by_source),
     )
 
 
@@ -269,14 +281,14 @@ def reviewer_detail(user_id: int) -> Response | str:
     """One reviewer: every signal with its numbers, baseline, threshold and example decisions."""
     days = _days()
     person = db.session.get(User, user_id) or abort(404)
-    actor = current_actor()
+    actor = _actor()
     own = person.id == actor.id
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
         try:
             oversight.set_flag(
-                db.session,
+                _session(),
                 actor,
                 person,
                 request.form.get("signal", ""),
@@ -298,12 +310,13 @@ def reviewer_detail(user_id: int) -> Response | str:
 def my_stats() -> str:
     """A reviewer's own signals: the same numbers supervisors see, first to the person."""
     days = _days()
-    return _stats_page(db.session.get(User, current_actor().id), days, own=True, can_note=False)
+    person = db.session.get(User, _actor().id) or abort(404)
+    return _stats_page(person, days, own=True, can_note=False)
 
 
 def _stats_page(person: User, days: int, own: bool, can_note: bool) -> str:
     now = utcnow()
-    win = oversight.window(db.session, now, days)
+    win = oversight.window(_session(), now, days)
     mine = next((r for r in win.report.reviewers if r.reviewer == person.email), None)
     return render_template(
         "reviewer_stats.html",
@@ -320,6 +333,6 @@ def _stats_page(person: User, days: int, own: bool, can_note: bool) -> str:
         trend=[{**week, "verdict": week["verdicts"].get(person.email)} for week in win.trend],
         sparkline=sparkline,
         can_note=can_note,
-        notes=oversight.flag_notes(db.session, person.id),
+        notes=oversight.flag_notes(_session(), person.id),
         form=ActionForm(),
     )

@@ -55,8 +55,8 @@ def work(
         intake.submit(
             db.session,
             src,
-            f"m{k}",
-            parse_submission(draft(external_id=f"d{k}", content=LONG, risk_tags=[])),
+            f"work-m{k}",
+            parse_submission(draft(external_id=f"work-d{k}", content=LONG, risk_tags=[])),
             start - timedelta(minutes=1),
             canary_id=canary.id if canary and n < canary_first else None,
         )
