@@ -315,6 +315,8 @@ def my_stats() -> str:
 
 
 def _stats_page(person: User, days: int, own: bool, can_note: bool) -> str:
+    """One person's stats page; ``own`` hides which items were canaries and titles it
+    "My review stats"."""
     now = utcnow()
     win = oversight.window(_session(), now, days)
     mine = next((r for r in win.report.reviewers if r.reviewer == person.email), None)
