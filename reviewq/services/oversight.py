@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -20,14 +24,18 @@ from ..domain.oversight import (
     analyze,
 )
 from ..models import Canary, Decision, FlagNote, Item, QaReview, Source, User
-from . import audit
+from . import audit, verdicts
 
 log = logging.getLogger(__name__)
 ACTIONS = {"approve": "approve", "edit": "approve", "reject": "reject", "escalate": "escalate"}
+WINDOWS = (7, 14, 28, 90)
+"""The windows, in days, a person may choose on the oversight pages."""
+DEFAULT_WINDOW = 14
 
 
 def records(session: Session, since: datetime) -> Iterator[DecisionRecord]:
-    """Every reviewer decision since ``since``, in the decision-log shape (DESIGN section 6).
+    """Every reviewer decision since ``since``, in the decision-log shape (DESIGN section 6),
+    in the order they were decided.
 
     Supervisors' returns are not review decisions and are left out; blind second reviews
     supply ``qa_agreed`` for the approvals they sampled; canaries carry their expected outcome;
@@ -80,6 +88,131 @@ def report(
     return analyze(rows, window_days=window_days, now=now), sparklines(rows)
 
 
+@dataclass(frozen=True)
+class Window:
+    """What the oversight pages show for one window of days."""
+
+    days: int
+    report: Report
+    lines: dict[str, list[float]]
+    """Each reviewer's sparkline (dwell / reading floor, last decisions)."""
+    trend: list[dict[str, Any]]
+    """One entry a whole week, oldest first (see ``weekly``)."""
+
+
+def window(session: Session, now: datetime, days: int = DEFAULT_WINDOW) -> Window:
+    """The report, sparklines and weekly trend of the last ``days`` days, from one read of
+    that window's decisions.
+
+    Args:
+        session: the database session.
+        now: the end of the window.
+        days: its length; one of ``WINDOWS``.
+
+    Returns:
+        The window; its trend covers the whole weeks in it (``days // 7``, at least one).
+
+    Raises:
+        ValueError: ``days`` is not one of ``WINDOWS``.
+    """
+    if days not in WINDOWS:
+        raise ValueError(f"days must be one of {', '.join(map(str, WINDOWS))}")
+    rows = list(records(session, now - timedelta(days=days)))
+    return Window(
+        days,
+        analyze(rows, window_days=days, now=now),
+        sparklines(rows),
+        weekly(rows, now, max(1, days // 7)),
+    )
+
+
+def trend(session: Session, now: datetime, weeks: int) -> list[dict[str, Any]]:
+    """The detector run on each of the last ``weeks`` whole weeks ending at ``now``.
+
+    Returns:
+        See ``weekly``.
+    """
+    return weekly(records(session, now - timedelta(weeks=weeks)), now, weeks)
+
+
+def weekly(rows: Iterable[DecisionRecord], now: datetime, weeks: int) -> list[dict[str, Any]]:
+    """Run the detector on each 7-day window ending at ``now``, oldest first.
+
+    Each week is judged on its own decisions against that week's team, so a verdict can
+    change from week to week; the symbolic oversight index is None for a week without
+    decisions.
+
+    Args:
+        rows: decision records; those before the first week are left out.
+        now: the end of the last week.
+        weeks: how many weeks.
+
+    Returns:
+        ``[{"week_start", "week_end", "decisions", "index", "verdicts": {reviewer: verdict}}]``.
+    """
+    ordered = sorted(rows, key=attrgetter("decided_at"))
+    decided = [r.decided_at for r in ordered]
+    out = []
+    for back in range(weeks, 0, -1):
+        start, end = now - timedelta(weeks=back), now - timedelta(weeks=back - 1)
+        first = bisect_left(decided, start)
+        last = len(ordered) if back == 1 else bisect_left(decided, end)
+        week = analyze(ordered[first:last], window_days=7, now=end)
+        index = week.team["symbolic_oversight_index"]
+        out.append(
+            {
+                "week_start": start,
+                "week_end": end,
+                "decisions": last - first,
+                "index": index["value"] if last > first else None,
+                "verdicts": {r.reviewer: r.verdict for r in week.reviewers},
+            }
+        )
+    return out
+
+
+def evidence_for(evidence: list[dict[str, Any]], own: bool) -> list[dict[str, Any]]:
+    """The evidence a page shows. On a person's own stats no example is a canary (they see
+    their catch rate, never which items were planted); supervisors and managers see all.
+
+    Args:
+        evidence: a ``ReviewerResult.evidence`` list.
+        own: the viewer is the reviewer.
+
+    Returns:
+        The evidence, with canary examples (and any example of S8) left out when ``own``.
+    """
+    if not own:
+        return evidence
+    return [
+        {
+            **e,
+            "examples": []
+            if e.get("signal") == "S8"
+            else [x for x in e.get("examples") or [] if not x.get("canary")],
+        }
+        for e in evidence
+    ]
+
+
+def people(session: Session, emails: Iterable[str]) -> dict[str, User]:
+    """The users with these emails (the detector names reviewers by email), by email."""
+    wanted = list(set(emails))
+    if not wanted:
+        return {}
+    return {u.email: u for u in session.scalars(sa.select(User).where(User.email.in_(wanted)))}
+
+
+def source_names(session: Session, slugs: Iterable[str]) -> dict[str, str]:
+    """Each source's name by its slug (slugs without a source are left out)."""
+    wanted = list(set(slugs))
+    if not wanted:
+        return {}
+    return dict(
+        session.execute(sa.select(Source.slug, Source.name).where(Source.slug.in_(wanted))).all()
+    )
+
+
 def floor_seconds(words: int, settings: OversightSettings = DEFAULT_SETTINGS) -> float:
     """The reading floor of a text (S1): faster than this, it cannot have been read."""
     return settings.floor_base_seconds + words / settings.floor_wpm * 60
@@ -108,11 +241,13 @@ def set_flag(
     never change because of a flag.
 
     Raises:
-        NotAllowed: the actor is not a supervisor.
+        NotAllowed: the actor is not a supervisor, or is the reviewer.
         ValidationFailed: unknown status, or no note.
     """
     if not can(actor, Permission.SUPERVISE):
         raise NotAllowed("only supervisors act on oversight flags")
+    if actor.id == reviewer.id:
+        raise NotAllowed("nobody notes the flags on their own work")
     errors = []
     if status not in ("acknowledged", "dismissed"):
         errors.append({"field": "status", "message": "must be acknowledged or dismissed"})
@@ -132,7 +267,7 @@ def set_flag(
     session.flush()
     audit.record(
         session,
-        f"user:{session.get(User, actor.id).email}",
+        verdicts.actor_name(session, actor),
         f"flag.{status}",
         f"user:{reviewer.id}",
         {"signal": signal, "note": note.strip()},
@@ -143,12 +278,46 @@ def set_flag(
 
 def flag_notes(session: Session, reviewer_id: int) -> dict[str, FlagNote]:
     """The latest supervisor note per signal for one reviewer."""
-    notes: dict[str, FlagNote] = {}
-    for note in session.scalars(
-        sa.select(FlagNote).where(FlagNote.reviewer_id == reviewer_id).order_by(FlagNote.at)
-    ):
-        notes[note.signal] = note
+    return latest_flag_notes(session, [reviewer_id]).get(reviewer_id, {})
+
+
+def latest_flag_notes(
+    session: Session, reviewer_ids: Iterable[int]
+) -> dict[int, dict[str, FlagNote]]:
+    """The latest supervisor note per signal for each of these reviewers, in one query.
+
+    Returns:
+        ``{reviewer_id: {signal: note}}``; reviewers without notes are left out.
+    """
+    wanted = list(set(reviewer_ids))
+    if not wanted:
+        return {}
+    ranked = (
+        sa.select(
+            FlagNote.id,
+            sa.func.row_number()
+            .over(
+                partition_by=(FlagNote.reviewer_id, FlagNote.signal),
+                order_by=(FlagNote.at.desc(), FlagNote.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(FlagNote.reviewer_id.in_(wanted))
+        .subquery()
+    )
+    latest = session.scalars(
+        sa.select(FlagNote).join(ranked, ranked.c.id == FlagNote.id).where(ranked.c.rank == 1)
+    ).all()
+    notes: dict[int, dict[str, FlagNote]] = {}
+    for note in sorted(latest, key=lambda n: (n.reviewer_id, signal_order(n.signal))):
+        notes.setdefault(note.reviewer_id, {})[note.signal] = note
     return notes
+
+
+def signal_order(signal: str) -> tuple[int, str]:
+    """Sort key for signal ids: S2 before S10, S6 before S6b."""
+    digits = "".join(ch for ch in signal[1:] if ch.isdigit())
+    return (int(digits) if digits else 999, signal)
 
 
 def log_line(record: DecisionRecord) -> dict[str, object]:

@@ -3,13 +3,17 @@ symbolic review (for supervisors and managers, and each reviewer's own)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import cast
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.wrappers import Response
 
-from ..domain.authority import Permission, can
+from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..extensions import db
 from ..models import Canary, Item, QaReview, Source, User
@@ -29,11 +33,24 @@ def _source(slug: str) -> Source:
     return source
 
 
+def _session() -> Session:
+    """The request's database session, typed as the services take it."""
+    return cast(Session, db.session)
+
+
+def _actor() -> Actor:
+    """The signed-in person (every view below runs behind ``require``)."""
+    actor = current_actor()
+    if actor is None:  # require() has already sent visitors to sign in
+        abort(401)
+    return actor
+
+
 @bp.get("/canaries")
 @require(Permission.SUPERVISE)
 def canary_library() -> str:
     """The canary library, planting rates per source, and catch rates per reviewer."""
-    rates = canaries.catch_rates(db.session)
+    rates = canaries.catch_rates(_session())
     names = dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(rates))).all())
     planted = dict(
         db.session.execute(
@@ -68,8 +85,8 @@ def add_canary() -> Response:
     tags = [t.strip() for t in form.get("risk_tags", "").split(",") if t.strip()]
     try:
         canaries.create(
-            db.session,
-            current_actor(),
+            _session(),
+            _actor(),
             _source(form.get("source", "")),
             form.get("title", ""),
             form.get("content", ""),
@@ -93,9 +110,7 @@ def set_rate() -> Response:
         abort(400)
     try:
         rate = float(request.form.get("rate", "")) / 100
-        canaries.set_rate(
-            db.session, current_actor(), _source(request.form.get("source", "")), rate
-        )
+        canaries.set_rate(_session(), _actor(), _source(request.form.get("source", "")), rate)
         db.session.commit()
         flash("Planting rate saved.", "info")
     except ValueError:
@@ -140,8 +155,8 @@ def qa_review(review_id: int) -> Response | str | tuple[str, int]:
             abort(400)
         try:
             canaries.answer(
-                db.session,
-                current_actor(),
+                _session(),
+                _actor(),
                 review,
                 request.form["verdict"] == "agree",
                 request.form.get("note", ""),
@@ -158,21 +173,41 @@ def qa_review(review_id: int) -> Response | str | tuple[str, int]:
     )
 
 
+VERDICT_ORDER = {"individual": 0, "conditions": 1, "insufficient": 2, "ok": 3}
 SORTS = {
-    "verdict": lambda r: (
-        {"individual": 0, "conditions": 1, "insufficient": 2, "ok": 3}[r.verdict],
-        r.reviewer,
-    ),
+    "verdict": lambda r: (VERDICT_ORDER.get(r.verdict, 9), r.reviewer),
     "decisions": lambda r: -(r.metrics.get("decisions") or 0),
     "speed": lambda r: -(r.metrics.get("items_per_hour") or 0),
     "dwell": lambda r: r.metrics.get("median_dwell_seconds") or 0,
     "floor": lambda r: -(r.metrics.get("under_floor_share_all") or 0),
     "name": lambda r: r.reviewer,
 }
+PER_PAGE = 50
 
 
-def _people() -> dict[str, User]:
-    return {u.email: u for u in db.session.scalars(sa.select(User))}
+def _choice(name: str, allowed: Iterable[str], default: str) -> str:
+    """A query-string value that must be one of ``allowed`` (400 otherwise)."""
+    value = request.args.get(name, default)
+    options = list(allowed)
+    if value not in options:
+        abort(400, description=f"{name} must be one of: {', '.join(options)}")
+    return value
+
+
+def _days() -> int:
+    """The window chosen with ``?days=`` (7, 14, 28 or 90; 14 when not given)."""
+    return int(_choice("days", map(str, oversight.WINDOWS), str(oversight.DEFAULT_WINDOW)))
+
+
+def _page(count: int) -> tuple[int, int]:
+    """The page chosen with ``?page=`` and how many pages ``count`` rows make."""
+    pages = max(1, -(-count // PER_PAGE))
+    raw = request.args.get("page", "1")
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+        abort(400, description="page must be a whole number from 1")
+    if int(raw) > pages:
+        abort(404, description=f"there are {pages} pages")
+    return int(raw), pages
 
 
 def sparkline(values: list[float], width: int = 120, height: int = 28) -> Markup:
@@ -193,21 +228,50 @@ def sparkline(values: list[float], width: int = 120, height: int = 28) -> Markup
     ).format(w=width, h=height, n=len(values), f=floor_y, p=points)
 
 
+def index_bar(value: float | None, top: float, width: int = 10, height: int = 22) -> Markup:
+    """A small inline SVG bar of one week's symbolic oversight index (the row of them reads
+    as a column chart; ``top`` is the row's largest value). Nothing for a week without
+    decisions."""
+    if value is None:
+        return Markup("")
+    h = max(1.0, min(value / max(top, 0.1), 1.0) * height)
+    return Markup(
+        '<svg class="bar" width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-hidden="true">'
+        '<rect x="0" y="{y:.1f}" width="{w}" height="{bh:.1f}"/></svg>'
+    ).format(w=width, h=height, y=height - h, bh=h)
+
+
 @bp.get("/oversight")
 @require(Permission.SUPERVISE, Permission.SEE_REPORTS)
 def overview() -> str:
     """Each reviewer's verdict with the signals behind it; the team's symbolic oversight index."""
-    result, lines = oversight.report(db.session, utcnow())
-    sort = request.args.get("sort", "verdict")
-    reviewers = sorted(result.reviewers, key=SORTS.get(sort, SORTS["verdict"]))
+    days = _days()
+    sort = _choice("sort", SORTS, "verdict")
+    now = utcnow()
+    win = oversight.window(_session(), now, days)
+    ranked = sorted(win.report.reviewers, key=SORTS[sort])
+    page, pages = _page(len(ranked))
+    shown = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
+    people = oversight.people(_session(), (r.reviewer for r in shown))
+    by_source = win.report.team["symbolic_oversight_index"].get("by_source") or {}
     return render_template(
         "oversight.html",
-        reviewers=reviewers,
-        team=result.team,
-        lines=lines,
-        sparkline=sparkline,
-        people=_people(),
+        days=days,
+        start=now - timedelta(days=days),
+        end=now,
+        windows=oversight.WINDOWS,
         sort=sort,
+        page=page,
+        pages=pages,
+        reviewers=shown,
+        team=win.report.team,
+        lines=win.lines,
+        trend=win.trend,
+        sparkline=sparkline,
+        index_bar=index_bar,
+        people=people,
+        notes=oversight.latest_flag_notes(_session(), (u.id for u in people.values())),
+        source_names=oversight.source_names(_session(), by_source),
     )
 
 
@@ -215,14 +279,17 @@ def overview() -> str:
 @require(Permission.SUPERVISE, Permission.SEE_REPORTS)
 def reviewer_detail(user_id: int) -> Response | str:
     """One reviewer: every signal with its numbers, baseline, threshold and example decisions."""
+    days = _days()
     person = db.session.get(User, user_id) or abort(404)
+    actor = _actor()
+    own = person.id == actor.id
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
         try:
             oversight.set_flag(
-                db.session,
-                current_actor(),
+                _session(),
+                actor,
                 person,
                 request.form.get("signal", ""),
                 request.form.get("status", ""),
@@ -234,28 +301,40 @@ def reviewer_detail(user_id: int) -> Response | str:
         except (ValidationFailed, NotAllowed) as exc:
             db.session.rollback()
             flash(str(exc), "error")
-        return redirect(url_for("oversight.reviewer_detail", user_id=user_id))
-    return _stats_page(person, can_note=can(current_actor(), Permission.SUPERVISE))
+        return redirect(url_for("oversight.reviewer_detail", user_id=user_id, days=days))
+    return _stats_page(person, days, own=own, can_note=can(actor, Permission.SUPERVISE) and not own)
 
 
 @bp.get("/my-stats")
 @require(Permission.WORK_QUEUE)
 def my_stats() -> str:
     """A reviewer's own signals: the same numbers supervisors see, first to the person."""
-    return _stats_page(db.session.get(User, current_actor().id), can_note=False)
+    days = _days()
+    person = db.session.get(User, _actor().id) or abort(404)
+    return _stats_page(person, days, own=True, can_note=False)
 
 
-def _stats_page(person: User, can_note: bool) -> str:
-    result, lines = oversight.report(db.session, utcnow())
-    mine = next((r for r in result.reviewers if r.reviewer == person.email), None)
+def _stats_page(person: User, days: int, own: bool, can_note: bool) -> str:
+    """One person's stats page; ``own`` hides which items were canaries and titles it
+    "My review stats"."""
+    now = utcnow()
+    win = oversight.window(_session(), now, days)
+    mine = next((r for r in win.report.reviewers if r.reviewer == person.email), None)
     return render_template(
         "reviewer_stats.html",
         person=person,
+        own=own,
+        days=days,
+        start=now - timedelta(days=days),
+        end=now,
+        windows=oversight.WINDOWS,
         result=mine,
-        team=result.team,
-        line=lines.get(person.email, []),
+        evidence=oversight.evidence_for(mine.evidence, own) if mine else [],
+        team=win.report.team,
+        line=win.lines.get(person.email, []),
+        trend=[{**week, "verdict": week["verdicts"].get(person.email)} for week in win.trend],
         sparkline=sparkline,
         can_note=can_note,
-        notes=oversight.flag_notes(db.session, person.id),
+        notes=oversight.flag_notes(_session(), person.id),
         form=ActionForm(),
     )
