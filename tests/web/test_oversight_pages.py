@@ -92,7 +92,7 @@ def team(app, source):
 
 @pytest.fixture
 def history(app, source, team):
-    """Careful reads (90 s an item), Stamp stamps (2 s an item), 40 items each, yesterday."""
+    """Careful reads (90 s an item), Stamp stamps (2 s an item), 60 items each, yesterday."""
     now = datetime.now(UTC) - timedelta(days=1)
     with app.app_context():
         src = sources.get(db.session, source.slug)
@@ -101,7 +101,7 @@ def history(app, source, team):
             for email, seconds in (("careful@example.com", 90), ("stamp@example.com", 2))
         ]
         at = now
-        for n in range(80):
+        for n in range(120):
             intake.submit(
                 db.session,
                 src,
@@ -110,7 +110,7 @@ def history(app, source, team):
                 at,
             )
         db.session.commit()
-        for _ in range(40):
+        for _ in range(60):
             for actor, seconds in people:
                 item = review.claim_next(db.session, actor, at)
                 review.decide(
@@ -315,7 +315,7 @@ def test_the_window_decides_which_decisions_count(app, source) -> None:
     with app.app_context():
         add_person("sue@example.com", "Sue", "supervisor", 5)
         add_person("old@example.com", "Old")
-        work(source.slug, "old@example.com", 35, 60, utcnow() - timedelta(days=10))
+        work(source.slug, "old@example.com", 60, 60, utcnow() - timedelta(days=10))
     client = sign_in(app, "sue@example.com")
     assert verdicts_in(client.get("/oversight?days=7").get_data(as_text=True)) == {}
     assert verdicts_in(client.get("/oversight?days=14").get_data(as_text=True)) == {"Old": "ok"}
@@ -330,11 +330,11 @@ def test_the_weekly_trend_runs_the_detector_per_week(app, source) -> None:
         add_person("turn@example.com", "Turn")
         now = utcnow()
         # careful three weeks ago, stamping last week
-        work(source.slug, "turn@example.com", 35, 90, now - timedelta(days=20))
-        work(source.slug, "turn@example.com", 35, 2, now - timedelta(days=2))
+        work(source.slug, "turn@example.com", 60, 90, now - timedelta(days=20))
+        work(source.slug, "turn@example.com", 60, 2, now - timedelta(days=2))
         trend = oversight.trend(db.session, now, 4)
         win = oversight.window(db.session, now, 28)
-    assert [w["decisions"] for w in trend] == [0, 35, 0, 35]
+    assert [w["decisions"] for w in trend] == [0, 60, 0, 60]
     assert [w["verdicts"].get("turn@example.com") for w in trend] == [
         None,
         "ok",
@@ -463,7 +463,7 @@ def test_risk_factors_are_context_beside_the_verdict(app, source) -> None:
         add_person("sue@example.com", "Sue", "supervisor", 5)
         add_person("long@example.com", "Long")
         # one unbroken session of about 2 h 20 min: a long-sessions risk factor
-        work(source.slug, "long@example.com", 100, 80, utcnow() - timedelta(hours=6), gap=85)
+        work(source.slug, "long@example.com", 100, 80, utcnow() - timedelta(hours=6), gap=110)
     client = sign_in(app, "sue@example.com")
     page = client.get("/oversight").get_data(as_text=True)
     cell = re.search(r'<td class="verdict-cell">(.*?)</td>', page, re.S).group(1)
@@ -474,7 +474,7 @@ def test_risk_factors_are_context_beside_the_verdict(app, source) -> None:
         r'<span class="risk-factor( absent)?">([^<]+)</span> (present|not present)', detail
     )
     assert factors == [("", "long sessions", "present"), (" absent", "high demand", "not present")]
-    assert "of decisions more than 90 min into a session" in detail
+    assert "of decisions were made more than 90 min into a session" in detail
     assert "Context for the verdict, never a flag by themselves." in detail
 
 
@@ -489,7 +489,7 @@ def test_insufficient_data_is_neither_ok_nor_flagged(app, source, history) -> No
         "Stamp": "individual",
         "Newcomer": "insufficient",
     }
-    assert "not enough data yet: 12 of 30 decisions, 18 more needed" in page
+    assert "not enough data yet: 12 of 50 decisions, 38 more needed" in page
     assert '<span class="verdict verdict-insufficient">not enough data yet</span>' in page
     assert 'Flagged: <b class="flagged-count">1</b>' in page
     counts = page[page.index("<h2>Verdicts</h2>") : page.index("<h2>By source</h2>")]
@@ -498,9 +498,9 @@ def test_insufficient_data_is_neither_ok_nor_flagged(app, source, history) -> No
     newcomer = user_id(app, "new@example.com")
     detail = client.get(f"/oversight/{newcomer}").get_data(as_text=True)
     assert "verdict-insufficient" in detail and "verdict-ok" not in detail
-    assert "18 more needed" in detail
+    assert "38 more needed" in detail
     mine = sign_in(app, "new@example.com").get("/my-stats").get_data(as_text=True)
-    assert "not enough data yet" in mine and "18 more needed" in mine
+    assert "not enough data yet" in mine and "38 more needed" in mine
 
 
 # -- canaries stay hidden from the reviewer ----------------------------------------------------

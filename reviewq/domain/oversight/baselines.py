@@ -252,7 +252,8 @@ def grouped_rates(
     Each reviewer's rate in a group counts from ``min_n`` items. A group with fewer than
     ``baseline_min_reviewers`` such reviewers takes its parent group's rate (a stratum its
     source's), then the whole team's: never the pooled rate of the few people in it, which
-    one stamper would pull.
+    one stamper would pull. Without enough reviewers anywhere, the group is left out and the
+    caller's default applies.
     """
     rates = _robust_rates(cells, s, min_n, bad_high)
     overall = _robust_rates(
@@ -278,7 +279,10 @@ def grouped_rates(
             value = rates.get(key)
             if value is None and parent is not None:
                 value = parents.get(parent(key))
-            out[key] = value if value is not None else (overall or 0.0)
+            if value is None:
+                value = overall
+            if value is not None:  # no team to compare with: the caller's default
+                out[key] = value
     return out
 
 

@@ -315,12 +315,13 @@ class _Work:
         p.pace_median = median(pace)
         if with_pace:
             p.pace = pace
-        spent, floor_, pace_all = self.spent, self.floor, self.pace
+        spent, floor_, pace_all, canary = self.spent, self.floor, self.pace, self.c
         if not examples:
             p.examples = {"strain": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__)}
             return p
         p.examples = {
-            "S1": heapq.nsmallest(k_ex, deep, key=lambda i: spent[i] / floor_[i]),
+            # canaries last: they are never shown to the reviewer, other examples are
+            "S1": heapq.nsmallest(k_ex, deep, key=lambda i: (canary[i], spent[i] / floor_[i])),
             "S2": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__),
             "S3": heapq.nlargest(k_ex, _select(hr, self.as_is), key=pace_all.__getitem__),
             "S4": [i for i in approved if not self.real_edit[i]][-k_ex:],

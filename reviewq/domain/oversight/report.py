@@ -188,12 +188,14 @@ def judge(p: Profile, team: TeamBaselines, s: OversightSettings) -> ReviewerResu
 def _metrics(p: Profile, signals: dict[str, Signal], s: OversightSettings) -> dict[str, Any]:
     a = p.all
     lo, hi = wilson_interval(a.approvals, a.n, s.wilson_z)
-    worked_enough = p.worked_seconds >= s.demand_min_worked_minutes * 60.0
+    least = s.rate_min_worked_minutes
+    worked_enough = p.worked_seconds >= least * 60.0
     note = None
     if not worked_enough:
+        sessions = f"{p.sessions} session{'s' if p.sessions != 1 else ''}"
         note = (
-            f"{p.sessions} session(s) of {p.worked_seconds / 60.0:.0f} min in all: too short "
-            "to give a rate per hour"
+            f"{sessions} of {p.worked_seconds / 60.0:.0f} min in all: under {least:g} minutes "
+            "of work"
         )
     return {
         "decisions": p.n,

@@ -104,6 +104,8 @@ class OversightSettings:
     """An item is high-risk when any of its tags is in this set (the live service passes the
     tags its policy routes to two approvals or a raised level)."""
     examples_per_flag: int = 5
+    rate_min_worked_minutes: float = 10.0
+    """Items per hour is shown from this much work; below it, why not."""
     verdict_min_decisions: int = 50
     """Below this many decisions, and with no hard signal, the verdict is *insufficient*."""
 
