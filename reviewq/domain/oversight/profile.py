@@ -52,9 +52,9 @@ class Part:
     qa_first_approved: list[bool] = field(default_factory=list)
     qa_agreed: list[bool] = field(default_factory=list)
     hr_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, as is]
-    hr_canaries_by_source: dict[int, list[int]] = field(default_factory=dict)  # [n, caught]
+    hr_canaries: int = 0
+    hr_caught: int = 0
     hr_qa_by_source: dict[int, list[int]] = field(default_factory=dict)  # [n, disagreed]
-    canaries_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, caught]
     qa_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, disagreed]
     by_stratum: dict[int, list[int]] = field(default_factory=dict)  # key -> [n, real edits]
     pace: list[float] = field(default_factory=list)
@@ -304,9 +304,9 @@ class _Work:
         src, key = self.src, self.key
         hr_drafts = [i for i in hr if not self.c[i]]
         p.hr_by_source = _by_source(src, hr_drafts, self.as_is)
-        p.hr_canaries_by_source = _by_source(src, _select(hr, self.c), self.caught)
+        hr_canaries = _select(hr, self.c)
+        p.hr_canaries, p.hr_caught = len(hr_canaries), _count(hr_canaries, self.caught)
         p.hr_qa_by_source = _by_source(src, _select(hr, self.sampled), self.disagree)
-        p.canaries_by_source = _by_source(src, canaries, self.caught)
         p.qa_by_source = _by_source(src, sampled, self.disagree)
         totals = Counter(map(key.__getitem__, idx))
         edited = Counter(map(key.__getitem__, edits))
@@ -364,24 +364,32 @@ def profile(
         scope = "all"
         main = all_part = work.part(everything, k_ex)
     # strained work is compared with rested work of the same sessions (fatigue) or the same
-    # working days (demand), so that a fast or slow day is never mistaken for strain
+    # working days (demand), so that a fast or slow day is never mistaken for strain; when
+    # those hold too little rested work, the same days, then all rested work
     session, day = work.session_of, work.day_of
+    least = s.strain_min_decisions
+
+    def reference(idx: list[int], same_session: bool) -> list[int]:
+        if same_session:
+            sessions = set(map(session.__getitem__, idx))
+            ref = [i for i in rested_idx if session[i] in sessions]
+            if len(ref) >= least:
+                return ref
+        days = set(map(day.__getitem__, idx))
+        ref = [i for i in rested_idx if day[i] in days]
+        return ref if len(ref) >= least else rested_idx
+
     late_parts = {}
     offset = work.offset
     for minutes in s.s6_late_minutes:
         limit = minutes * 60.0
         idx = [i for i in everything if offset[i] > limit and not high[i]]
-        sessions = set(map(session.__getitem__, idx))
-        ref = [i for i in rested_idx if session[i] in sessions]
         late_parts[minutes] = (
             work.part(idx, k_ex, examples=False),
-            work.part(ref, k_ex, examples=False),
+            work.part(reference(idx, True), k_ex, examples=False),
         )
     high_idx = [i for i in everything if high[i] and not late[i]]
-    days = set(map(day.__getitem__, high_idx))
-    ref = [i for i in rested_idx if day[i] in days]
-    if len(ref) < s.strain_min_decisions:  # whole days under demand: the other days, then
-        ref = rested_idx
+    ref = reference(high_idx, False)
     high_part = (work.part(high_idx, k_ex, examples=False), work.part(ref, k_ex, examples=False))
 
     symbolic = [u or b or x for u, b, x in zip(work.under, work.in_burst, strained, strict=True)]

@@ -111,9 +111,6 @@ def team_baselines(profiles: list[Profile], s: OversightSettings) -> TeamBaselin
             bad_high=True,
         ),
         s3_rates=s3_rates,
-        s3_canary_rates=grouped_rates(
-            [m.hr_canaries_by_source for m in mains], s, 3, bad_high=False
-        ),
         s3_qa_rates=grouped_rates([m.hr_qa_by_source for m in mains], s, 5, bad_high=True),
         s3=log_ratio_baseline(
             [(n - x, n - _expected(m.hr_by_source, s3_rates)) for m in mains
@@ -130,7 +127,6 @@ def team_baselines(profiles: list[Profile], s: OversightSettings) -> TeamBaselin
             team_pairs(profiles, "burst", s.s5_min_decisions), s,
             bad_high=True, prior=s.prior_s5_share,
         ),
-        s8_rates=grouped_rates([m.canaries_by_source for m in mains], s, 4, bad_high=False),
         s9_rates=grouped_rates([m.qa_by_source for m in mains], s, 10, bad_high=True),
         s8=value_baseline(
             [m.caught / m.canaries for m in mains if m.canaries >= s.s8_min_canaries], s,

@@ -83,13 +83,11 @@ class TeamBaselines:
     s1: Baseline = NO_BASELINE
     s2: Baseline = NO_BASELINE
     s3_rates: dict[int, float] = field(default_factory=dict)  # source -> as-is approvals
-    s3_canary_rates: dict[int, float] = field(default_factory=dict)  # source -> caught
     s3_qa_rates: dict[int, float] = field(default_factory=dict)  # source -> disagreement
     s3: Baseline = NO_BASELINE
     s4_rates: dict[int, float] = field(default_factory=dict)  # stratum -> real-edit rate
     s4: Baseline = NO_BASELINE
     s5: Baseline = NO_BASELINE
-    s8_rates: dict[int, float] = field(default_factory=dict)  # source -> catch rate
     s8: Baseline = NO_BASELINE
     s9_rates: dict[int, float] = field(default_factory=dict)  # source -> disagreement
     s9: Baseline = NO_BASELINE
@@ -187,16 +185,17 @@ def _total(cells: dict[int, list[int]]) -> tuple[int, int]:
 
 
 def s3_approval_excess(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
-    """High-risk drafts waved through: approved as they are more than the team does on the
-    same sources, high-risk canaries missed, high-risk decisions the second reviewer changed;
-    the three tail tests combined (Fisher's method)."""
+    """High-risk drafts waved through: approved as they are (fewer edits, rejections and
+    escalations) more than the team does on the same sources, and high-risk decisions the
+    second reviewer changed; the two tail tests combined (Fisher's method). High-risk
+    canaries missed count under S8."""
     part = p.main
     n, plain = _total(part.hr_by_source)
     sig = dict(
         id="S3", name="high-risk approval excess", kind="soft", scope=p.scope, n=n,
         minimum=s.s3_min_items, baseline=b.s3,
-        threshold="high-risk drafts approved as they are, high-risk canaries missed and "
-        "high-risk second-review disagreement against the team on the same sources, combined "
+        threshold="high-risk drafts approved as they are and high-risk second-review "
+        "disagreement against the team on the same sources, combined "
         f"p < {s.s3_alert_p:g} (alarm, carries the verdict alone: < {s.s3_alarm_p:g})",
     )  # fmt: skip
     if not n:
@@ -209,24 +208,6 @@ def s3_approval_excess(p: Profile, b: TeamBaselines, s: OversightSettings) -> Si
     if _ready(n, s.s3_min_items, b.s3):
         # fewer interventions (edits, rejections, escalations) on high-risk drafts than the team
         tests = [log_ratio_p(b.s3, n - plain, n - expected, lower=True)]
-        planted, caught = _total(part.hr_canaries_by_source)
-        if planted:
-            ref = _expected(
-                {k: [c, 0] for k, (c, _) in part.hr_canaries_by_source.items()},
-                {k: min(s.s8_reference_catch, s.s8_team_share * v)
-                 for k, v in b.s3_canary_rates.items()},
-                s.s8_reference_catch,
-            ) / planted  # fmt: skip
-            # high-risk canaries missed: against an honest catch rate, and against the
-            # reviewer's own catch rate on the other canaries (Bonferroni over the two)
-            low_n, low_caught = part.canaries - planted, part.caught - caught
-            against_self = fisher_greater(low_caught, low_n, caught, planted)
-            against_ref = binomial_tail(caught, planted, ref, upper=False)
-            tests.append(min(1.0, 2 * min(against_ref, against_self)))
-            details["canaries"] = {
-                "caught": caught, "planted": planted, "reference": _round(ref),
-                "other_caught": low_caught, "other_planted": low_n,
-            }  # fmt: skip
         sampled, changed = _total(part.hr_qa_by_source)
         if sampled:
             rate = _expected(part.hr_qa_by_source, b.s3_qa_rates, 0.0) / sampled
@@ -241,8 +222,8 @@ def s3_approval_excess(p: Profile, b: TeamBaselines, s: OversightSettings) -> Si
         details["p"] = _round(pv, 8)
         details["parts_p"] = [_round(x, 6) for x in tests]
         fired = pv < s.s3_alert_p and share >= mean
-        # alone it carries a verdict only when two of its three measures agree
-        strong = fired and pv < s.s3_alarm_p and sum(x < 0.01 for x in tests) >= 2
+        # alone it carries a verdict only when both measures agree
+        strong = fired and pv < s.s3_alarm_p and all(x < 0.01 for x in tests)
         details["strong"] = strong
         if fired:
             details["level"] = "alarm" if strong else "alert"
@@ -252,13 +233,7 @@ def s3_approval_excess(p: Profile, b: TeamBaselines, s: OversightSettings) -> Si
         fired=fired,
         details=details,
         summary=f"approved {plain} of {n} high-risk drafts as they were ({pct(share)}) where the "
-        f"team's rates for the same sources predict {pct(mean)}"
-        + (
-            f"; caught {details['canaries']['caught']} of {details['canaries']['planted']} "
-            "high-risk canaries"
-            if "canaries" in details
-            else ""
-        ),
+        f"team's rates for the same sources predict {pct(mean)}",
         examples=tuple(part.examples["S3"]),
     )
 
@@ -323,28 +298,51 @@ def s5_bursts(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
     )
 
 
+def honest_catch(b: TeamBaselines, s: OversightSettings) -> float:
+    """The least catch rate of an honest reviewer: ``s8_reference_catch``, lowered to a share
+    of the team's where the team's canaries are harder. One figure for the team, because a
+    small queue's own catch rate is easily pulled down by the stampers on it."""
+    if b.s8.median is None:
+        return s.s8_reference_catch
+    return min(s.s8_reference_catch, s.s8_team_share * b.s8.median)
+
+
 def s8_canaries(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    """Planted known-bad drafts missed: all of them against an honest catch rate, and the
+    high-risk ones against that rate and against the reviewer's own catch rate on the rest
+    (a reviewer who waves high-risk drafts through); the least of the three p, x 3."""
     part = p.main
-    top = s.s8_reference_catch
-    if b.s8.median is not None:
-        top = min(top, s.s8_team_share * b.s8.median)
-    # what an honest reviewer catches of these canaries: harder sources lower the bar
-    expected = sum(
-        n * min(top, s.s8_team_share * b.s8_rates.get(src, 1.0))
-        for src, (n, _) in part.canaries_by_source.items()
-    )
-    ref = expected / part.canaries if part.canaries else top
+    ref = honest_catch(b, s)
     sig = dict(
         id="S8", name="misses canaries", kind="soft", scope=p.scope, n=part.canaries,
         minimum=s.s8_min_canaries, baseline=b.s8,
-        threshold=f"binomial tail P(caught <= c | catch rate {pct(ref)}) < {s.s8_p:g} "
-        f"(< {s.s8_soft_p:g}: soft, needs a second signal)",
+        threshold=f"binomial tail P(caught <= c | catch rate {pct(ref)}), for all canaries "
+        "and for the high-risk ones, or high-risk canaries caught less than the others "
+        f"(Fisher): the least p x 3 < {s.s8_p:g} (< {s.s8_soft_p:g}: soft, needs a second "
+        "signal)",
     )  # fmt: skip
     if not part.canaries:
         return Signal(**sig)  # type: ignore[arg-type]
-    pv = binomial_tail(part.caught, part.canaries, ref, upper=False)
+    tests = {"all": binomial_tail(part.caught, part.canaries, ref, upper=False)}
+    high, high_caught = part.hr_canaries, part.hr_caught
+    if high >= s.s8_min_canaries // 2:
+        others, others_caught = part.canaries - high, part.caught - high_caught
+        tests["high_risk"] = binomial_tail(high_caught, high, ref, upper=False)
+        tests["high_risk_vs_others"] = fisher_greater(others_caught, others, high_caught, high)
+    pv = min(1.0, len(tests) * min(tests.values()))
     post = canary_miss_posterior(part.caught, part.canaries, s.s8_catch_rate)
     fired = part.canaries >= s.s8_min_canaries and pv < s.s8_soft_p
+    worst = min(tests, key=tests.__getitem__)
+    summary = (
+        f"caught {part.caught} of {part.canaries} planted known-bad drafts (an honest reviewer "
+        f"catches {pct(ref)} or more; p = {pv:.2g})"
+    )
+    if worst != "all":
+        summary = (
+            f"caught {high_caught} of {high} high-risk planted known-bad drafts against "
+            f"{part.caught - high_caught} of {part.canaries - high} of the others (an honest "
+            f"reviewer catches {pct(ref)} or more of each; p = {pv:.2g})"
+        )
     return Signal(
         **sig,  # type: ignore[arg-type]
         value=part.caught / part.canaries,
@@ -352,14 +350,15 @@ def s8_canaries(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
         details={
             "caught": part.caught,
             "planted": part.canaries,
+            "high_risk_caught": high_caught,
+            "high_risk_planted": high,
             "reference": _round(ref),
             "p": _round(pv, 8),
+            "tests": {k: _round(v, 8) for k, v in tests.items()},
             "posterior_below_half": _round(post),
             "strong": fired and pv < s.s8_p,
         },
-        summary=f"caught {part.caught} of {part.canaries} planted known-bad drafts "
-        f"(an honest reviewer catches {pct(ref)} or more; p = {pv:.2g}); team "
-        f"{pct(b.s8.median)}",
+        summary=summary,
         examples=tuple(part.examples["S8"]),
     )
 

@@ -2,8 +2,10 @@
 
 * **individual**: a hard signal (S1, S5; S8 or S9 when strong) or two soft ones (S2, S3,
   S4, S8, S9) fired on the reviewer's scope (rested work, or all work when rested work is short).
-* **conditions**: no individual pattern, rested work is enough and sound, and strained work
-  is measurably worse than it (S6 late in sessions, S7w in high demand).
+* **conditions**: no individual pattern, rested work is enough and sound (no signal at all,
+  soft ones included), and strained work is measurably worse than it (S6 late in sessions,
+  S7w in high demand). One soft signal in rested work that strain makes worse is the
+  person's pattern: individual.
 * **insufficient**: fewer than ``verdict_min_decisions`` and nothing above: "not enough data
   yet", never ok and never a flag.
 * **ok** otherwise; one soft signal alone is private feedback to the reviewer.
@@ -47,7 +49,9 @@ def decide(signals: dict[str, Signal], n: int, s: OversightSettings) -> Decision
         hard.append("S8+S9")
     soft = [k for k in SOFT if signals[k].fired and k not in hard]
     cond = [k for k in CONDITIONS if signals[k].fired]
-    if hard or len(soft) >= 2:
+    if hard or len(soft) >= 2 or (soft and cond):
+        # a soft pattern in rested work that strain makes worse is the person's pattern:
+        # conditions needs rested work that is sound
         verdict = "individual"
     elif cond:
         verdict = "conditions"
