@@ -54,8 +54,9 @@ class Part:
     hr_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, as is]
     hr_canaries: int = 0
     hr_caught: int = 0
-    hr_qa_by_source: dict[int, list[int]] = field(default_factory=dict)  # [n, disagreed]
-    qa_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, disagreed]
+    hr_qa_by_source: dict[int, list[int]] = field(default_factory=dict)  # [n, escapes]
+    qa_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, escapes]
+    alarms_by_source: dict[int, list[int]] = field(default_factory=dict)  # [n, disagreed]
     by_stratum: dict[int, list[int]] = field(default_factory=dict)  # key -> [n, real edits]
     pace: list[float] = field(default_factory=list)
     pace_median: float | None = None
@@ -269,7 +270,12 @@ class _Work:
                     cover_to = j
 
     def part(
-        self, idx: list[int], k_ex: int, with_pace: bool = True, examples: bool = True
+        self,
+        idx: list[int],
+        k_ex: int,
+        with_pace: bool = True,
+        examples: bool = True,
+        pace: list[float] | None = None,
     ) -> Part:
         """Counts over the decisions ``idx`` (positions in time order), with the pace list
         and example positions per signal when asked (only the strain examples otherwise)."""
@@ -306,15 +312,19 @@ class _Work:
         p.hr_by_source = _by_source(src, hr_drafts, self.as_is)
         hr_canaries = _select(hr, self.c)
         p.hr_canaries, p.hr_caught = len(hr_canaries), _count(hr_canaries, self.caught)
-        p.hr_qa_by_source = _by_source(src, _select(hr, self.sampled), self.disagree)
-        p.qa_by_source = _by_source(src, sampled, self.disagree)
+        p.hr_qa_by_source = _by_source(src, _select(_select(hr, self.sampled), self.approved),
+                                       self.disagree)  # fmt: skip
+        p.qa_by_source = _by_source(src, pairs, self.disagree)
+        p.alarms_by_source = _by_source(
+            src, [i for i in sampled if not self.approved[i]], self.disagree
+        )
         totals = Counter(map(key.__getitem__, idx))
         edited = Counter(map(key.__getitem__, edits))
         p.by_stratum = {x: [n, edited.get(x, 0)] for x, n in totals.items()}
-        pace = list(map(self.pace.__getitem__, idx))
-        p.pace_median = median(pace)
+        values = list(map((pace or self.pace).__getitem__, idx))
+        p.pace_median = median(values)
         if with_pace:
-            p.pace = pace
+            p.pace = values
         spent, floor_, pace_all, canary = self.spent, self.floor, self.pace, self.c
         if not examples:
             p.examples = {"strain": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__)}
@@ -327,7 +337,7 @@ class _Work:
             "S4": [i for i in approved if not self.real_edit[i]][-k_ex:],
             "S5": burst[:k_ex],
             "S8": [i for i in canaries if not self.caught[i]][:k_ex],
-            "S9": disagree[:k_ex],
+            "S9": escapes[:k_ex],
             "strain": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__),
         }
         return p
@@ -379,18 +389,25 @@ def profile(
         ref = [i for i in rested_idx if day[i] in days]
         return ref if len(ref) >= least else rested_idx
 
+    # pace against the same day's rested pace: everyone has fast and slow days
+    by_day: dict[int, list[float]] = {}
+    for i in rested_idx:
+        by_day.setdefault(day[i], []).append(work.pace[i])
+    usual = median(work.pace[i] for i in rested_idx) if rested_idx else 1.0
+    day_pace = {k: median(v) if len(v) >= 10 else usual for k, v in by_day.items()}
+    norm = [x / day_pace.get(y, usual) for x, y in zip(work.pace, day, strict=True)]
+
+    def strain_part(idx: list[int]) -> Part:
+        return work.part(idx, k_ex, examples=False, pace=norm)
+
     late_parts = {}
     offset = work.offset
     for minutes in s.s6_late_minutes:
         limit = minutes * 60.0
         idx = [i for i in everything if offset[i] > limit and not high[i]]
-        late_parts[minutes] = (
-            work.part(idx, k_ex, examples=False),
-            work.part(reference(idx, True), k_ex, examples=False),
-        )
+        late_parts[minutes] = (strain_part(idx), strain_part(reference(idx, True)))
     high_idx = [i for i in everything if high[i] and not late[i]]
-    ref = reference(high_idx, False)
-    high_part = (work.part(high_idx, k_ex, examples=False), work.part(ref, k_ex, examples=False))
+    high_part = (strain_part(high_idx), strain_part(reference(high_idx, False)))
 
     symbolic = [u or b or x for u, b, x in zip(work.under, work.in_burst, strained, strict=True)]
     by_source: dict[int, list[int]] = {}

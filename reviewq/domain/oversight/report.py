@@ -128,12 +128,14 @@ def team_baselines(profiles: list[Profile], s: OversightSettings) -> TeamBaselin
             bad_high=True, prior=s.prior_s5_share,
         ),
         s9_rates=grouped_rates([m.qa_by_source for m in mains], s, 10, bad_high=True),
+        s9_alarm_rates=grouped_rates([m.alarms_by_source for m in mains], s, 5, bad_high=True),
         s8=value_baseline(
             [m.caught / m.canaries for m in mains if m.canaries >= s.s8_min_canaries], s,
             bad_high=False,
         ),
         s9=rate_baseline(
-            [(m.qa_disagree, m.qa) for m in mains if m.qa >= s.s9_min_pairs], s, bad_high=True
+            [(m.escapes, m.qa_pairs) for m in mains if m.qa_pairs >= s.s9_min_pairs], s,
+            bad_high=True,
         ),
         s10=value_baseline(
             [p.top_reason_count / p.reasons for p in profiles if p.reasons >= s.s10_min_reasons],
@@ -297,7 +299,7 @@ def _team(
             "S4_real_edit_rate": b.s4.to_dict(),
             "S5_burst_share": b.s5.to_dict(),
             "S8_canary_catch_rate": b.s8.to_dict(),
-            "S9_disagreement_rate": b.s9.to_dict(),
+            "S9_escape_rate": b.s9.to_dict(),
             "S10_top_reason_share": b.s10.to_dict(),
         },
         "norms": {

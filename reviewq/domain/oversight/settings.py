@@ -154,13 +154,13 @@ class OversightSettings:
     s6_late_minutes: tuple[float, ...] = (90.0, 120.0, 150.0, 180.0)
     """Late work is tried from each of these cut-offs (Bonferroni across them)."""
     s6_min_per_part: int = 20
-    s6_ratio: float = 1.25
+    s6_ratio: float = 1.35
     s6_p: float = 0.001
 
     # -- worse under strain (conditions; late in sessions or high demand vs rested) ----------
     strain_min_decisions: int = 50
     strain_p: float = 0.0001
-    strain_floor_rise: float = 0.05
+    strain_floor_rise: float = 0.10
     """Under-floor share at least this much higher under strain than rested."""
     strain_intervention_ratio: float = 0.6
     """Interventions (real edits, rejects, escalations) at most this share of the rested rate."""
@@ -193,6 +193,9 @@ class OversightSettings:
     s9_p: float = 0.001
     s9_hard_p: float = 0.00001
     s9_min_excess: float = 0.05
+    s9_alarm_excess: float = 0.3
+    """Rejections and escalations the second reviewer would not have made count from this
+    far above the team's share: cautious reviewers escalate some good drafts, dumpers most."""
     s9_kappa: float = 0.2
 
     absolute_combined_p: float = 0.00001

@@ -89,7 +89,8 @@ class TeamBaselines:
     s4: Baseline = NO_BASELINE
     s5: Baseline = NO_BASELINE
     s8: Baseline = NO_BASELINE
-    s9_rates: dict[int, float] = field(default_factory=dict)  # source -> disagreement
+    s9_rates: dict[int, float] = field(default_factory=dict)  # source -> escapes
+    s9_alarm_rates: dict[int, float] = field(default_factory=dict)  # source -> false alarms
     s9: Baseline = NO_BASELINE
     s10: Baseline = NO_BASELINE
 
@@ -364,45 +365,61 @@ def s8_canaries(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
 
 
 def s9_second_review(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    """Approvals a blind second reviewer would have changed (escapes), against the team on the
+    same sources. Disagreement with an escalation or a rejection is caution, not symbolic
+    review, so only approvals count here."""
     part = p.main
     base = b.s9
     sig = dict(
-        id="S9", name="second-review disagreement", kind="soft", scope=p.scope, n=part.qa,
+        id="S9", name="second-review escapes", kind="soft", scope=p.scope, n=part.qa_pairs,
         minimum=s.s9_min_pairs, baseline=base,
-        threshold=f"blind second reviewers disagree more than with the team: p < {s.s9_p:g} "
-        f"and +{pct(s.s9_min_excess)} (carries the verdict alone at p < {s.s9_hard_p:g}); "
-        f"kappa < {s.s9_kappa:g} is a concern",
+        threshold=f"sampled approvals the blind second reviewer changed, above the team on the "
+        f"same sources: p < {s.s9_p:g} and +{pct(s.s9_min_excess)} (carries the verdict alone "
+        f"at p < {s.s9_hard_p:g}); kappa < {s.s9_kappa:g} is a concern",
     )  # fmt: skip
-    if not part.qa:
+    if not part.qa_pairs:
         return Signal(**sig)  # type: ignore[arg-type]
-    share = part.qa_disagree / part.qa
+    n, escapes = part.qa_pairs, part.escapes
+    share = escapes / n
     kappa = cohen_kappa_binary(part.qa_first_approved, part.qa_agreed)
     team_rate = None
     details: dict[str, Any] = {
-        "disagreed": part.qa_disagree,
-        "escapes": part.escapes,
-        "sampled_approvals": part.qa_pairs,
+        "escapes": escapes,
+        "sampled_approvals": n,
+        "disagreed_all": part.qa_disagree,
+        "sampled_all": part.qa,
         "kappa": _round(kappa, 3),
         "kappa_concern": kappa is not None and kappa < s.s9_kappa and part.qa >= s.s9_min_pairs,
     }
     fired = False
-    if _ready(part.qa, s.s9_min_pairs, base):
-        # the team's disagreement on the same sources (some sources are harder to agree on)
-        expected = sum(n * b.s9_rates.get(src, 0.0) for src, (n, _) in part.qa_by_source.items())
-        mean = min(max(expected / part.qa, s.min_base_rate), 1 - s.min_base_rate)
+    if _ready(n, s.s9_min_pairs, base):
+        expected = _expected(part.qa_by_source, b.s9_rates, base.rate(s))
+        team_rate = expected / n
+        mean = min(max(team_rate, s.min_base_rate), 1 - s.min_base_rate)
         details["expected"] = _round(expected, 1)
-        team_rate = expected / part.qa
-        pv = beta_binomial_tail(part.qa_disagree, part.qa, mean, base.kappa, upper=True)
-        details["p"] = _round(pv, 8)
+        pv = beta_binomial_tail(escapes, n, mean, base.kappa, upper=True)
         fired = pv < s.s9_p and share - mean >= s.s9_min_excess
+        # interventions at random: rejections and escalations the second reviewer would not
+        # have made, far more often than the team's (caution shows a little, dumping a lot)
+        alarms, alarmed = _total(part.alarms_by_source)
+        if alarms >= s.s9_min_pairs:
+            rate = _expected(part.alarms_by_source, b.s9_alarm_rates, 0.0) / alarms
+            rate = min(max(rate, s.min_base_rate), 1 - s.min_base_rate)
+            alarm_p = binomial_tail(alarmed, alarms, rate, upper=True)
+            details["false_alarms"] = {"disagreed": alarmed, "sampled": alarms,
+                                       "team": _round(rate), "p": _round(alarm_p, 8)}  # fmt: skip
+            if alarm_p < pv and alarmed / alarms - rate >= s.s9_alarm_excess:
+                pv = alarm_p
+                fired = pv < s.s9_p
+        details["p"] = _round(pv, 8)
         details["strong"] = fired and pv < s.s9_hard_p
     return Signal(
         **sig,  # type: ignore[arg-type]
         value=share,
         fired=fired,
         details=details,
-        summary=f"blind second reviewers disagreed with {part.qa_disagree} of {part.qa} "
-        f"sampled decisions ({pct(share)}; the team on the same sources {pct(team_rate)})",
+        summary=f"blind second reviewers would have changed {escapes} of {n} sampled approvals "
+        f"({pct(share)}; the team on the same sources {pct(team_rate)})",
         examples=tuple(part.examples["S9"]),
     )
 

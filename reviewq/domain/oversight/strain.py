@@ -36,8 +36,9 @@ def _compare(
     """The measures on which ``strained`` is worse: (measure, sentence, p); empty when it is
     not measurably worse.
 
-    Worse means one measure alone at ``alpha / 5`` with its minimum effect, or the quality
-    measures together (Fisher's method over those pointing the worse way) at ``alpha``.
+    Worse means one measure alone at ``alpha / 5`` with its minimum effect, or two or more
+    quality measures with their minimum effects together (Fisher's method) at ``alpha``.
+    Pace is each decision's pace against the same day's rested pace (``profile``).
     """
     measures: list[tuple[str, str, float, bool]] = []  # (name, sentence, p, big enough)
     if with_pace and rested.pace and strained.pace:
@@ -49,7 +50,7 @@ def _compare(
     r_share, x_share = rested.under / rested.n, strained.under / strained.n
     if x_share > r_share:
         pv = fisher_greater(strained.under, strained.n, rested.under, rested.n)
-        big = x_share - r_share >= s.strain_floor_rise
+        big = x_share - r_share >= s.strain_floor_rise and x_share >= 2.5 * r_share
         text = f"under the reading floor {pct(x_share)} against {pct(r_share)}"
         quality.append(("floor", text, pv, big))
     r_int, x_int = rested.interventions / rested.n, strained.interventions / strained.n
@@ -76,11 +77,9 @@ def _compare(
     alone = [(m, t, p) for m, t, p, big in measures if big and p < alpha / 5]
     if alone:
         return alone
-    combined = fisher_combined([p for _, _, p, _ in quality])
-    if combined < alpha:
-        return [(m, t, p) for m, t, p, _ in quality if p < 0.05] or [
-            ("combined", "several measures together", combined)
-        ]
+    large = [(m, t, p) for m, t, p, big in quality if big]
+    if len(large) >= 2 and fisher_combined([p for _, _, p in large]) < alpha:
+        return large
     return []
 
 
