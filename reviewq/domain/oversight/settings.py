@@ -114,6 +114,9 @@ class OversightSettings:
     s1_deep_share_of_floor: float = 0.5
     """S1 counts decisions in under half the floor (honest fast readers dip just under it)."""
     s1_wilson_lower: float = 0.05
+    s1_plain_wilson_lower: float = 0.35
+    """...or more than a third of decisions under the floor itself (the floor is skimming
+    speed; noisy fast honest readers stay well below a third)."""
     s1_p: float = 0.0001
     prior_s1_share: float = 0.01
 

@@ -119,7 +119,8 @@ def s1_under_floor(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal
         id="S1", name="under the reading floor", kind="hard", scope=p.scope, n=part.n,
         minimum=s.s1_min_decisions, baseline=base,
         threshold=f"share of decisions under {s.s1_deep_share_of_floor:g} x the floor: 95% "
-        f"lower bound > {pct(s.s1_wilson_lower)} and team tail p < {s.s1_p:g} (floor: "
+        f"lower bound > {pct(s.s1_wilson_lower)} and team tail p < {s.s1_p:g}, or under the "
+        f"floor itself: lower bound > {pct(s.s1_plain_wilson_lower)} (floor: "
         f"{s.floor_base_seconds:g} s + words at {s.floor_wpm:g} wpm, or "
         f"{pct(s.floor_share_of_careful)} of the source's careful time if lower; time is "
         "active time when known)",
@@ -134,10 +135,14 @@ def s1_under_floor(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal
         "wilson": [_round(lo), _round(hi)],
     }
     fired = False
+    plain_lo, _ = wilson_interval(part.under, part.n, s.wilson_z)
+    details["under_floor_wilson_lower"] = _round(plain_lo)
     if _ready(part.n, s.s1_min_decisions, base):
         pv = beta_binomial_tail(part.deep, part.n, base.rate(s), base.kappa, upper=True)
         details["p"] = _round(pv, 8)
         fired = lo > s.s1_wilson_lower and pv < s.s1_p
+        # or a large share just under the floor: skimming much of the time
+        fired = fired or plain_lo > s.s1_plain_wilson_lower
     return Signal(
         **sig,  # type: ignore[arg-type]
         value=share,
