@@ -71,6 +71,16 @@ class Part:
         return sum(x for _, x in self.hr_by_source.values())
 
 
+@dataclass(frozen=True)
+class Spells:
+    """Sessions without a single intervention where the reviewer's own rates predict some."""
+
+    sessions: int  # sessions long enough to tell (expected interventions >= the minimum)
+    silent: int  # of those, sessions with no edit, rejection or escalation at all
+    expected: float  # silent sessions the reviewer's own rates predict
+    examples: tuple[int, ...] = ()  # first decision of silent sessions
+
+
 @dataclass
 class Profile:
     """Everything the signals need about one reviewer."""
@@ -93,6 +103,7 @@ class Profile:
     median_dwell: float
     median_active: float | None
     longest_plain_run: int
+    spells: Spells
     reasons: int
     top_reason: str | None
     top_reason_count: int
@@ -373,6 +384,7 @@ def profile(
     else:
         scope = "all"
         main = all_part = work.part(everything, k_ex)
+    spells = _spells(work, rested_idx if scope == "rested" else everything, s)
     # strained work is compared with rested work of the same sessions (fatigue) or the same
     # working days (demand), so that a fast or slow day is never mistaken for strain; when
     # those hold too little rested work, the same days, then all rested work
@@ -429,6 +441,7 @@ def profile(
     for part in (all_part, main, high_part[0], *(x for x, _ in late_parts.values())):
         for ex in part.examples.values():
             positions.update(ex)
+    positions.update(spells.examples)
     return Profile(
         name=name,
         n=n,
@@ -447,6 +460,7 @@ def profile(
         median_dwell=median(work.dwell),
         median_active=median(actives) if actives else None,
         longest_plain_run=max(len(run) for run in plain.split(b"\x00")),
+        spells=spells,
         reasons=reasons,
         top_reason=top_reason,
         top_reason_count=top_count,
@@ -456,6 +470,34 @@ def profile(
         by_tagset=by_tagset,
         example_rows={i: _example(cols, work, i) for i in positions},
     )
+
+
+def _spells(work: _Work, idx: list[int], s: OversightSettings) -> Spells:
+    """Silent sessions: whole sessions approved as they came, where the reviewer's own rate
+    of interventions on the same sources predicts several (someone who reads some sessions
+    and stamps others, at any speed)."""
+    by_source: dict[int, list[int]] = {}
+    for i in idx:
+        cell = by_source.setdefault(work.src[i], [0, 0])
+        cell[0] += 1
+        cell[1] += work.intervention[i]
+    rate = {k: x / n for k, (n, x) in by_source.items()}
+    sessions: dict[int, list[int]] = {}
+    for i in idx:
+        sessions.setdefault(work.session_of[i], []).append(i)
+    eligible = silent = 0
+    expected = 0.0
+    first: list[int] = []
+    for members in sessions.values():
+        wanted = sum(rate[work.src[i]] for i in members)
+        if wanted < s.s11_min_expected:
+            continue
+        eligible += 1
+        expected += math.exp(-wanted)
+        if not any(work.intervention[i] for i in members):
+            silent += 1
+            first.append(members[0])
+    return Spells(eligible, silent, expected, tuple(first[: s.examples_per_flag]))
 
 
 def _reasons(cols: Columns, order: Sequence[int]) -> tuple[int, str | None, int]:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .collect import OversightAnalyzer
 
 VERDICTS = ("ok", "individual", "conditions", "insufficient")
-ORDER = ("S1", "S2", "S3", "S4", "S5", "S6", "S6b", "S7", "S7w", "S8", "S9", "S10")
+ORDER = ("S1", "S2", "S3", "S4", "S5", "S6", "S6b", "S7", "S7w", "S8", "S9", "S10", "S11")
 
 
 @dataclass

@@ -205,6 +205,14 @@ class OversightSettings:
     """S8 and S9 (canaries, blind second review) combined by Fisher's method below this p
     carry an individual verdict even when neither is strong alone."""
 
+    # -- S11 silent sessions (soft; hard when strong) -------------------------------------------
+    s11_min_expected: float = 4.0
+    """A session counts when the reviewer's own rates predict this many interventions in it
+    (a silent one then has a chance of e^-4, about 2%)."""
+    s11_min_sessions: int = 5
+    s11_p: float = 0.001
+    s11_hard_p: float = 0.000001
+
     # -- S10 boilerplate reasons (supporting only) ---------------------------------------------
     s10_min_reasons: int = 20
     s10_share: float = 0.8

@@ -21,6 +21,7 @@ from .stats import (
     cohen_kappa_binary,
     fisher_combined,
     fisher_greater,
+    poisson_upper,
     wilson_interval,
 )
 
@@ -447,6 +448,37 @@ def s10_reasons(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
     )
 
 
+def s11_silent_sessions(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
+    """Whole sessions approved as they came while the reviewer's own rates on the same
+    sources predict several interventions: reading some sessions and stamping others."""
+    sp = p.spells
+    sig = dict(
+        id="S11", name="silent sessions", kind="soft", scope=p.scope, n=sp.sessions,
+        minimum=s.s11_min_sessions,
+        threshold=f"sessions without one edit, rejection or escalation where the reviewer's "
+        f"own rates predict {s.s11_min_expected:g} or more: Poisson tail p < {s.s11_p:g} "
+        f"(carries the verdict alone at p < {s.s11_hard_p:g})",
+    )  # fmt: skip
+    if not sp.sessions:
+        return Signal(**sig)  # type: ignore[arg-type]
+    pv = poisson_upper(sp.silent, sp.expected)
+    fired = sp.sessions >= s.s11_min_sessions and sp.silent >= 2 and pv < s.s11_p
+    return Signal(
+        **sig,  # type: ignore[arg-type]
+        value=sp.silent / sp.sessions,
+        fired=fired,
+        details={
+            "silent": sp.silent,
+            "expected": _round(sp.expected, 3),
+            "p": _round(pv, 10),
+            "strong": fired and pv < s.s11_hard_p,
+        },
+        summary=f"{sp.silent} of {sp.sessions} sessions had no edit, rejection or escalation at "
+        f"all where the reviewer's own rates predict {sp.expected:.2f} such sessions",
+        examples=sp.examples,
+    )
+
+
 INDIVIDUAL = (
     s1_under_floor,
     s2_skimming,
@@ -456,6 +488,7 @@ INDIVIDUAL = (
     s8_canaries,
     s9_second_review,
     s10_reasons,
+    s11_silent_sessions,
 )
 
 

@@ -239,3 +239,30 @@ def fisher_combined(p_values: Sequence[float]) -> float:
         term *= half / i
         total += term
     return min(1.0, math.exp(-half) * total)
+
+
+def poisson_upper(k: int, mean: float) -> float:
+    """P(X >= k) for X ~ Poisson(mean)."""
+    if k <= 0:
+        return 1.0
+    if mean <= 0:
+        return 0.0
+    term = math.exp(-mean)
+    below = term
+    for i in range(1, k):
+        term *= mean / i
+        below += term
+    return max(0.0, 1.0 - below) if below < 0.999 else _poisson_tail(k, mean)
+
+
+def _poisson_tail(k: int, mean: float) -> float:
+    """The upper tail summed directly (1 - lower loses precision when it is tiny)."""
+    log_term = -mean + k * math.log(mean) - math.lgamma(k + 1)
+    total, term, i = 0.0, math.exp(log_term), k
+    while term > 1e-300 and i < k + 10000:
+        total += term
+        i += 1
+        term *= mean / i
+        if term < total * 1e-16:
+            break
+    return min(1.0, total)

@@ -21,9 +21,9 @@ from .signals import Signal, pct
 from .stats import fisher_combined
 
 HARD = ("S1", "S5")
-GRADED = ("S3", "S8", "S9")  # hard when strong, soft otherwise
+GRADED = ("S3", "S8", "S9", "S11")  # hard when strong, soft otherwise
 ABSOLUTE = ("S8", "S9")  # canaries and blind second review: combined, they carry a verdict
-SOFT = ("S2", "S3", "S4", "S8", "S9")
+SOFT = ("S2", "S3", "S4", "S8", "S9", "S11")
 CONDITIONS = ("S6", "S7w")
 RISKS = ("S6b", "S7")
 
