@@ -218,7 +218,7 @@ def test_report_json_shape() -> None:
     first = data["reviewers"][0]
     assert {"reviewer", "verdict", "flagged", "signals", "evidence", "risk_factors"} <= set(first)
     assert list(first["signals"]) == [
-        "S1", "S2", "S3", "S4", "S5", "S6", "S6b", "S7", "S7w", "S8", "S9", "S10",
+        "S1", "S2", "S3", "S4", "S5", "S6", "S6b", "S7", "S7w", "S8", "S9", "S10", "S11",
     ]  # fmt: skip
     for sig in first["signals"].values():
         assert {"value", "baseline", "threshold", "minimum", "fired", "status", "n"} <= set(sig)
