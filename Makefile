@@ -31,6 +31,7 @@ bench: $(BIN)/.installed  ## speed targets, each printed as a ratio against a sa
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/oversight.py
 	$(BIN)/python bench/edits.py
+	$(BIN)/python -m pytest -m slow --db=sqlite tests/domain/test_oversight_heldout.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

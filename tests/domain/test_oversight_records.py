@@ -22,6 +22,8 @@ from reviewq.domain.oversight import (
     wilson_interval,
 )
 
+pytestmark = pytest.mark.domain_only
+
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 

@@ -14,6 +14,8 @@ import pytest
 from reviewq.domain.oversight import DEFAULT_SETTINGS, DecisionRecord, Report, analyze
 from tests.domain.team import Person, honest, team
 
+pytestmark = pytest.mark.domain_only
+
 SETTINGS = DEFAULT_SETTINGS
 BASE = honest("h", 8)
 
