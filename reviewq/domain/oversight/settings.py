@@ -164,7 +164,9 @@ class OversightSettings:
     strain_min_decisions: int = 50
     strain_p: float = 0.0001
     strain_floor_rise: float = 0.10
-    """Under-floor share at least this much higher under strain than rested."""
+    """Under-floor share at least this much higher under strain than rested (and 2.5x)..."""
+    strain_floor_pace: float = 1.15
+    """...with the median pace at least this much faster."""
     strain_intervention_ratio: float = 0.6
     """Interventions (real edits, rejects, escalations) at most this share of the rested rate."""
     strain_catch_drop: float = 0.3

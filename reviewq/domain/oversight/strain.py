@@ -21,7 +21,6 @@ never a flag.
 
 from __future__ import annotations
 
-from statistics import median
 from typing import Any
 
 from .profile import Part, Profile
@@ -41,16 +40,21 @@ def _compare(
     Pace is each decision's pace against the same day's rested pace (``profile``).
     """
     measures: list[tuple[str, str, float, bool]] = []  # (name, sentence, p, big enough)
-    if with_pace and rested.pace and strained.pace:
-        ratio = median(strained.pace) / median(rested.pace)
-        if ratio > 1.0:
-            _, pv = mann_whitney_greater(strained.pace, rested.pace)
-            measures.append(("pace", f"{ratio:.2f}x faster", pv, ratio > s.s6_ratio))
+    ratio = (strained.pace_median or 0.0) / (rested.pace_median or 1.0)
+    if with_pace and rested.pace and strained.pace and ratio > 1.0:
+        _, pv = mann_whitney_greater(strained.pace, rested.pace)
+        measures.append(("pace", f"{ratio:.2f}x faster", pv, ratio > s.s6_ratio))
     quality = []
     r_share, x_share = rested.under / rested.n, strained.under / strained.n
     if x_share > r_share:
         pv = fisher_greater(strained.under, strained.n, rested.under, rested.n)
-        big = x_share - r_share >= s.strain_floor_rise and x_share >= 2.5 * r_share
+        # faster against the floor: more decisions under it *and* a faster pace overall (a
+        # tail of quick decisions at an unchanged pace is not strain)
+        big = (
+            x_share - r_share >= s.strain_floor_rise
+            and x_share >= 2.5 * r_share
+            and ratio >= s.strain_floor_pace
+        )
         text = f"under the reading floor {pct(x_share)} against {pct(r_share)}"
         quality.append(("floor", text, pv, big))
     r_int, x_int = rested.interventions / rested.n, strained.interventions / strained.n
