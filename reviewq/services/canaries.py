@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -108,20 +108,25 @@ def set_rate(session: Session, actor: Actor, source: Source, rate: float) -> Non
     )
 
 
-def maybe_plant(
-    session: Session, real: Item, now: datetime, submit: Callable[..., tuple[Item, bool]]
-) -> Item | None:
-    """After a real draft arrives, plant one of its source's canaries at the source's rate.
+@dataclass(frozen=True)
+class Plant:
+    """A canary to plant: the library entry and the draft that carries it."""
+
+    canary: Canary
+    draft: Submission
+    webhook_id: str
+
+
+def maybe_plant(session: Session, real: Item) -> Plant | None:
+    """After a real draft arrives, choose (at the source's rate) a canary to plant.
 
     Args:
         session: the caller's session.
         real: the draft that just arrived (its metadata shape is copied, so the canary
             looks like its neighbours).
-        now: arrival time (the canary arrives at the same moment).
-        submit: the intake function that stores a submission for the source.
 
     Returns:
-        The planted item, or None.
+        The canary and its draft, for intake to store; or None.
     """
     source = real.source
     if real.canary_id is not None or source.canary_rate <= 0 or _rng.random() >= source.canary_rate:
@@ -141,11 +146,14 @@ def maybe_plant(
         context=canary.context or real.context,
         metadata=real.meta,
     )
-    item, _ = submit(session, source, f"canary_{uuid.uuid4().hex}", draft, now, canary_id=canary.id)
+    return Plant(canary, draft, f"canary_{uuid.uuid4().hex}")
+
+
+def planted(session: Session, plant: Plant, item: Item, now: datetime) -> None:
+    """Audit that ``item`` carries ``plant``'s canary (intake stored it)."""
     audit.record(
-        session, "system", "canary.planted", f"item:{item.id}", {"canary": canary.id}, at=now
+        session, "system", "canary.planted", f"item:{item.id}", {"canary": plant.canary.id}, at=now
     )
-    return item
 
 
 def catch_rates(session: Session) -> dict[int, tuple[int, int]]:

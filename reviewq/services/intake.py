@@ -14,7 +14,7 @@ from ..domain.errors import NotFound, SourceUnavailable
 from ..domain.intake import Submission
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Item, Source, SourceStatus
-from . import audit, canaries, effects, escalations
+from . import audit, canaries, effects
 from . import policy as policy_service
 from .policy import InForce
 
@@ -120,9 +120,9 @@ def submit(
     draft: Submission,
     now: datetime,
     policy: InForce | None = None,
-    canary_id: int | None = None,
 ) -> tuple[Item, bool]:
-    """Store a verified draft, or find the one it repeats.
+    """Store a verified draft, or find the one it repeats; plant a canary after it at the
+    source's rate.
 
     Args:
         session: the caller's session.
@@ -143,6 +143,31 @@ def submit(
     ensure_accepting(source)
     if policy is None:
         policy = policy_service.in_force(session)
+    item, created = _store(session, source, webhook_id, draft, now, policy)
+    if created:
+        plant = canaries.maybe_plant(session, item)
+        if plant is not None:
+            planted, _ = _store(
+                session, source, plant.webhook_id, plant.draft, now, policy, plant.canary.id
+            )
+            canaries.planted(session, plant, planted, now)
+    return item, created
+
+
+def _store(
+    session: Session,
+    source: Source,
+    webhook_id: str,
+    draft: Submission,
+    now: datetime,
+    policy: InForce,
+    canary_id: int | None = None,
+) -> tuple[Item, bool]:
+    """Insert the draft (a real one, or a canary's) with its audit event and consequences.
+
+    Returns:
+        The item and whether it was created.
+    """
     values = _item_values(source, webhook_id, draft, now, policy) | {"canary_id": canary_id}
     item = _insert_unless_seen(session, values)
     if item is None:
@@ -165,8 +190,6 @@ def submit(
         tags = [t for t in item.risk_tags if t in policy.rules and policy.rules[t].always_escalate]
         reason = "always-escalate tag: " + ", ".join(tags or ["default rule"])
         effects.after_change(session, item, now, reason=reason)
-    if canary_id is None:
-        canaries.maybe_plant(session, item, now, submit)
     return item, True
 
 
@@ -203,6 +226,5 @@ def withdraw(session: Session, source: Source, item: Item, now: datetime) -> Ite
         {"from": previous},
         at=now,
     )
-    escalations.close_for_withdrawal(session, item, now)
     effects.after_change(session, item, now)
     return item

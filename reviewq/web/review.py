@@ -27,7 +27,7 @@ from ..domain.workflow import REJECT_REASONS, Action
 from ..extensions import db
 from ..models import Decision, Item, Source
 from ..models.types import utcnow
-from ..services import escalations, review
+from ..services import escalation_records, review
 from ..services import queue as queue_service
 from ..services.verdicts import Verdict
 from . import render
@@ -112,7 +112,7 @@ def review_next() -> Response:
 def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, int]:
     """Render the item page; also used by the escalation views."""
     actor, now = _actor(), utcnow()
-    escalation = escalations.current(db.session, item.id)
+    escalation = escalation_records.current(db.session, item.id)
     resolving = bool(escalation and escalation.claimed_by_id == actor.id)
     decisions = db.session.scalars(
         sa.select(Decision)

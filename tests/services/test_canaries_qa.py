@@ -7,10 +7,20 @@ import sqlalchemy as sa
 
 from reviewq.domain.errors import Conflict, NotAllowed, ValidationFailed
 from reviewq.domain.intake import parse_submission
-from reviewq.domain.workflow import Action
+from reviewq.domain.policy import DEFAULT_TAG, Rule
+from reviewq.domain.workflow import Action, ItemStatus
 from reviewq.extensions import db
 from reviewq.models import Delivery, Item, QaReview
-from reviewq.services import canaries, intake, review, sources, users
+from reviewq.services import (
+    canaries,
+    escalation_records,
+    escalations,
+    intake,
+    policy,
+    review,
+    sources,
+    users,
+)
 from reviewq.services.review import actor_of
 from reviewq.services.verdicts import Verdict
 from tests.conftest import draft
@@ -126,3 +136,44 @@ def test_blind_second_review(setup) -> None:
     assert sample.agrees is False and sample.reviewer_id == sup.id
     with pytest.raises(Conflict):
         canaries.answer(db.session, sup, sample, True, "", NOW)
+
+
+@pytest.mark.parametrize(("rate", "sampled"), [(1.0, 1), (0.0, 0)])
+def test_a_supervisors_approval_of_an_escalated_item_is_sampled_like_any_other(
+    setup, rate, sampled
+) -> None:
+    """Resolving an escalation goes through the one consequences path: QA sample, callback."""
+    kit, src, sup, rev = setup
+    policy.set_rules(db.session, "test", [Rule(DEFAULT_TAG), Rule("threat", qa_rate=rate)])
+    db.session.commit()
+    item, _ = intake.submit(
+        db.session,
+        src,
+        "m-1",
+        parse_submission(draft(external_id="tk-1", risk_tags=["threat"])),
+        NOW,
+    )
+    db.session.commit()
+    claimed = review.claim_next(db.session, rev, NOW)
+    review.decide(
+        db.session, rev, claimed, Verdict(Action.ESCALATE, claimed.version, reason="unsure"), NOW
+    )
+    db.session.commit()
+    escalation = escalation_records.current(db.session, item.id)
+    escalations.claim(db.session, sup, escalation, NOW + timedelta(minutes=1))
+    escalations.resolve(
+        db.session,
+        sup,
+        escalation,
+        Verdict(Action.APPROVE, item.version),
+        NOW + timedelta(minutes=2),
+    )
+    db.session.commit()
+
+    assert item.status is ItemStatus.APPROVED
+    samples = db.session.scalars(sa.select(QaReview.item_id)).all()
+    assert samples == [item.id] * sampled
+    events = db.session.scalars(
+        sa.select(Delivery.event).where(Delivery.item_id == item.id).order_by(Delivery.id)
+    ).all()
+    assert events == ["item.escalated", "item.approved"]  # the final callback exactly once
