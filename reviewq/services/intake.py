@@ -97,7 +97,8 @@ def _insert_unless_seen(session: Session, values: dict[str, Any]) -> Item | None
 
 
 def _existing(session: Session, source: Source, webhook_id: str, external_id: str) -> Item:
-    """The item a repeated draft matches; a webhook-id replay wins over an external_id match.
+    """The real item a repeated draft matches; a webhook-id replay wins over an external_id
+    match. Canaries never match: their ids are not the source's.
 
     Raises:
         NoResultFound: neither matches (the caller only asks after a unique conflict).
@@ -106,6 +107,7 @@ def _existing(session: Session, source: Source, webhook_id: str, external_id: st
         sa.select(Item)
         .where(
             Item.source_id == source.id,
+            Item.canary_id.is_(None),
             sa.or_(Item.webhook_id == webhook_id, Item.external_id == external_id),
         )
         .order_by(Item.webhook_id != webhook_id)
