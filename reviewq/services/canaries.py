@@ -1,24 +1,25 @@
-"""Canaries: known-bad drafts planted in live queues, and blind second reviews of approvals.
+"""Canaries: the library of known-bad drafts and its planting rate, catch rates, and blind
+second reviews of approvals.
 
 A planted canary is an ordinary item of its source (same look, risk, timing); only
-``canary_id`` marks it, and nothing a reviewer sees shows that. Canaries are never called
-back and never shown to the source. Blind second reviews sample approved items at the
-policy's QA rate; the supervisor answering one does not see the first decision.
+``canary_id`` marks it, and nothing a reviewer sees shows that (how: ``planting``).
+Canaries are never called back and never shown to the source. Blind second reviews sample
+approved items at the policy's QA rate, whoever approved them; the supervisor answering
+one does not see the first decision (``blind_to_decisions``).
 """
 
 from __future__ import annotations
 
 import random
-import uuid
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
-from ..domain.intake import Submission, parse_submission
+from ..domain.intake import parse_submission
 from ..models import Canary, Decision, Item, QaReview, Source
 from . import audit, verdicts
 
@@ -42,8 +43,24 @@ def create(
     risk_tags: list[str],
     category: str,
     expected: str,
+    context: dict[str, Any] | None = None,
 ) -> Canary:
     """Add a canary to the library of ``source``.
+
+    Args:
+        session: the caller's session.
+        actor: the supervisor.
+        source: whose drafts it joins.
+        title: its title, as a draft of the source would have.
+        content: the known-bad text.
+        risk_tags: its tags (they route it like any draft).
+        category: what is wrong with it (``CATEGORIES``).
+        expected: the outcome a careful reviewer reaches (reject or escalate).
+        context: what a reviewer sees beside it (prompt, conversation, documents), as the
+            source sends it; keys it leaves out are laid out like the source's drafts.
+
+    Returns:
+        The new library entry.
 
     Raises:
         NotAllowed: the actor is not a supervisor.
@@ -58,7 +75,13 @@ def create(
         errors.append({"field": "expected", "message": "must be reject or escalate"})
     try:
         parse_submission(
-            {"external_id": "canary", "title": title, "content": content, "risk_tags": risk_tags}
+            {
+                "external_id": "canary",
+                "title": title,
+                "content": content,
+                "risk_tags": risk_tags,
+                "context": {} if context is None else context,
+            }
         )
     except ValidationFailed as exc:
         errors += exc.errors
@@ -69,7 +92,7 @@ def create(
         title=title,
         content=content,
         risk_tags=risk_tags,
-        context={},
+        context=context or {},
         category=category,
         expected=expected,
         created_by_id=actor.id,
@@ -105,54 +128,6 @@ def set_rate(session: Session, actor: Actor, source: Source, rate: float) -> Non
         "canary.rate_set",
         f"source:{source.slug}",
         {"from": before, "to": rate},
-    )
-
-
-@dataclass(frozen=True)
-class Plant:
-    """A canary to plant: the library entry and the draft that carries it."""
-
-    canary: Canary
-    draft: Submission
-    webhook_id: str
-
-
-def maybe_plant(session: Session, real: Item) -> Plant | None:
-    """After a real draft arrives, choose (at the source's rate) a canary to plant.
-
-    Args:
-        session: the caller's session.
-        real: the draft that just arrived (its metadata shape is copied, so the canary
-            looks like its neighbours).
-
-    Returns:
-        The canary and its draft, for intake to store; or None.
-    """
-    source = real.source
-    if real.canary_id is not None or source.canary_rate <= 0 or _rng.random() >= source.canary_rate:
-        return None
-    library = session.scalars(
-        sa.select(Canary).where(Canary.source_id == source.id, Canary.active.is_(True))
-    ).all()
-    if not library:
-        return None
-    canary = _rng.choice(library)
-    draft = Submission(
-        external_id=f"{real.external_id.split('-')[0]}-{uuid.uuid4().hex[:10]}",
-        title=canary.title,
-        content=canary.content,
-        content_type=real.content_type,
-        risk_tags=canary.risk_tags,
-        context=canary.context or real.context,
-        metadata=real.meta,
-    )
-    return Plant(canary, draft, f"canary_{uuid.uuid4().hex}")
-
-
-def planted(session: Session, plant: Plant, item: Item, now: datetime) -> None:
-    """Audit that ``item`` carries ``plant``'s canary (intake stored it)."""
-    audit.record(
-        session, "system", "canary.planted", f"item:{item.id}", {"canary": plant.canary.id}, at=now
     )
 
 

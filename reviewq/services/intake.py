@@ -14,7 +14,7 @@ from ..domain.errors import NotFound, SourceUnavailable
 from ..domain.intake import Submission
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Item, Source, SourceStatus
-from . import audit, canaries, effects
+from . import audit, effects, planting
 from . import policy as policy_service
 from .policy import InForce
 
@@ -123,8 +123,8 @@ def submit(
     now: datetime,
     policy: InForce | None = None,
 ) -> tuple[Item, bool]:
-    """Store a verified draft, or find the one it repeats; plant a canary after it at the
-    source's rate.
+    """Store a verified draft, or find the one it repeats. Canaries due by now are stored
+    first; a real new draft may schedule one (``planting``).
 
     Args:
         session: the caller's session.
@@ -145,15 +145,34 @@ def submit(
     ensure_accepting(source)
     if policy is None:
         policy = policy_service.in_force(session)
+    if source.canary_rate > 0:  # canaries due now arrive just before this draft
+        _plant_due(session, source, now, policy)
     item, created = _store(session, source, webhook_id, draft, now, policy)
     if created:
-        plant = canaries.maybe_plant(session, item)
-        if plant is not None:
-            planted, _ = _store(
-                session, source, plant.webhook_id, plant.draft, now, policy, plant.canary.id
-            )
-            canaries.planted(session, plant, planted, now)
+        planting.schedule(session, item, now)
     return item, created
+
+
+def plant_due(session: Session, now: datetime) -> int:
+    """Plant every canary that is due, for sources that sent nothing since (the sweep).
+
+    Returns:
+        How many canaries were planted.
+    """
+    sources = planting.sources_due(session, now)
+    policy = policy_service.in_force(session) if sources else InForce(None)
+    return sum(_plant_due(session, source, now, policy) for source in sources)
+
+
+def _plant_due(session: Session, source: Source, now: datetime, policy: InForce) -> int:
+    """Store the source's due canaries as drafts of the source; how many were stored."""
+    plants = planting.take_due(session, source, now)
+    for plant in plants:
+        item, _ = _store(
+            session, source, plant.webhook_id, plant.draft, plant.at, policy, plant.canary.id
+        )
+        planting.planted(session, plant, item)
+    return len(plants)
 
 
 def _store(

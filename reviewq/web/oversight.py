@@ -3,6 +3,8 @@ symbolic review (for supervisors and managers, and each reviewer's own)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -11,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from ..domain.authority import Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
+from ..domain.intake import BadJSON, parse_json
 from ..extensions import db
 from ..models import Canary, Item, QaReview, Source, User
 from ..models.types import utcnow
@@ -67,6 +70,7 @@ def add_canary() -> Response:
     form = request.form
     tags = [t.strip() for t in form.get("risk_tags", "").split(",") if t.strip()]
     try:
+        context = _context_field(form.get("context", ""))
         canaries.create(
             db.session,
             current_actor(),
@@ -76,6 +80,7 @@ def add_canary() -> Response:
             tags,
             form.get("category", ""),
             form.get("expected", ""),
+            context,
         )
         db.session.commit()
         flash("Canary added to the library.", "info")
@@ -83,6 +88,23 @@ def add_canary() -> Response:
         db.session.rollback()
         flash(str(exc), "error")
     return redirect(url_for("oversight.canary_library"))
+
+
+def _context_field(text: str) -> dict[str, Any] | None:
+    """The optional context field: a JSON object as the source sends it (None when blank).
+
+    Raises:
+        ValidationFailed: not JSON, or not an object.
+    """
+    if not text.strip():
+        return None
+    try:
+        context = parse_json(text.encode())
+    except BadJSON as exc:
+        raise ValidationFailed([{"field": "context", "message": str(exc)}]) from None
+    if not isinstance(context, dict):
+        raise ValidationFailed([{"field": "context", "message": "must be a JSON object"}])
+    return context
 
 
 @bp.post("/canaries/rate")

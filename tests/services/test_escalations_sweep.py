@@ -212,6 +212,7 @@ def test_running_the_sweep_twice_changes_nothing_the_second_time(people, submit)
             "sla_breached": 0,
             "claims_released": 0,
             "escalations_moved_up": 0,
+            "canaries_planted": 0,
             "callbacks_requeued": [],
         }
         assert snapshot() == before

@@ -1,5 +1,7 @@
 """Canary library and blind second review through the pages."""
 
+import json
+
 import sqlalchemy as sa
 
 from reviewq.extensions import db
@@ -55,3 +57,27 @@ def test_the_blind_second_review_hides_the_first_decision(app, source) -> None:
     with app.app_context():
         done = db.session.get(QaReview, review_id)
         assert done.agrees is False and done.note == "Wrong amount"
+
+
+def test_a_canary_carries_its_own_context(app, source) -> None:
+    sue = signed_in(app, "sue@example.com", "supervisor", 5)
+    token = csrf(sue, "/canaries")
+    fields = {
+        "csrf_token": token,
+        "source": source.slug,
+        "title": "Refund of $9,000",
+        "content": "We refund $9,000 today.",
+        "category": "wrong_facts",
+        "expected": "reject",
+    }
+    for bad, message in [
+        ("{not json", "context: body is not JSON"),
+        ("[1, 2]", "context: must be a JSON object"),
+        ('{"conversation": [{"role": "boss", "content": "x"}]}', "context.conversation[0].role"),
+    ]:
+        page = sue.post("/canaries", data=fields | {"context": bad}, follow_redirects=True)
+        assert message in page.get_data(as_text=True)
+    turn = [{"role": "user", "content": "Where is my refund?"}]
+    sue.post("/canaries", data=fields | {"context": json.dumps({"conversation": turn})})
+    with app.app_context():
+        assert db.session.scalars(sa.select(Canary.context)).all() == [{"conversation": turn}]
