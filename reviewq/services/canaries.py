@@ -11,13 +11,14 @@ one does not see the first decision (``blind_to_decisions``).
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..domain.authority import Actor, Permission, can
+from ..domain.authority import Actor, Permission, blind_to_decisions, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.intake import parse_submission
 from ..models import Canary, Decision, Item, QaReview, Source
@@ -184,3 +185,65 @@ def answer(
         at=now,
     )
     return review
+
+
+def blind_items(session: Session, actor: Actor | None, item_ids: Iterable[int]) -> dict[int, int]:
+    """Which of ``item_ids`` ``actor`` must not see the decisions of yet, and the second
+    review to answer first (``domain.authority.blind_to_decisions``).
+
+    Returns:
+        Item id -> the id of its pending QA sample, for the blinded items only.
+    """
+    ids = set(item_ids)
+    if not ids or actor is None or not can(actor, Permission.SUPERVISE):
+        return {}
+    pending = dict(
+        session.execute(
+            sa.select(QaReview.item_id, QaReview.id).where(
+                QaReview.item_id.in_(ids), QaReview.done_at.is_(None)
+            )
+        ).all()
+    )
+    if not pending:
+        return {}
+    decided = set(
+        session.scalars(
+            sa.select(Decision.item_id).where(
+                Decision.item_id.in_(pending), Decision.user_id == actor.id
+            )
+        )
+    )
+    return {
+        item_id: review_id
+        for item_id, review_id in pending.items()
+        if blind_to_decisions(actor, True, item_id in decided)
+    }
+
+
+def without_blind_examples(
+    session: Session, actor: Actor | None, evidence: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Oversight evidence less its example decisions on items ``actor`` must second-review
+    blind (an example says who decided the item, and how).
+
+    Args:
+        session: the caller's session.
+        actor: who will see the evidence.
+        evidence: a reviewer's evidence, each with ``examples`` naming an ``item`` id.
+
+    Returns:
+        The same evidence, without those examples.
+    """
+    items = {
+        int(x["item"])
+        for e in evidence
+        for x in e.get("examples", [])
+        if str(x.get("item", "")).isdigit()
+    }
+    hidden = {str(i) for i in blind_items(session, actor, items)}
+    if not hidden:
+        return evidence
+    return [
+        e | {"examples": [x for x in e.get("examples", []) if str(x.get("item")) not in hidden]}
+        for e in evidence
+    ]

@@ -3,6 +3,7 @@ symbolic review (for supervisors and managers, and each reviewer's own)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import sqlalchemy as sa
@@ -267,6 +268,9 @@ def my_stats() -> str:
 def _stats_page(person: User, can_note: bool) -> str:
     result, lines = oversight.report(db.session, utcnow())
     mine = next((r for r in result.reviewers if r.reviewer == person.email), None)
+    if mine is not None:  # an example names who decided an item, and how
+        evidence = canaries.without_blind_examples(db.session, current_actor(), mine.evidence)
+        mine = dataclasses.replace(mine, evidence=evidence)
     return render_template(
         "reviewer_stats.html",
         person=person,

@@ -179,7 +179,15 @@ def test_blind_second_review(setup) -> None:
     assert sample.item_id == item.id and sample.done_at is None
     with pytest.raises(NotAllowed):  # the approver cannot second-review their own approval
         canaries.answer(db.session, rev, sample, True, "", NOW)
+    assert canaries.blind_items(db.session, sup, [item.id]) == {item.id: sample.id}
+    assert canaries.blind_items(db.session, rev, [item.id]) == {}  # decided it; cannot answer
+    evidence = [{"signal": "S1", "examples": [{"item": str(item.id)}, {"item": "999"}]}]
+    assert canaries.without_blind_examples(db.session, sup, evidence) == [
+        {"signal": "S1", "examples": [{"item": "999"}]}
+    ]
+    assert canaries.without_blind_examples(db.session, rev, evidence) == evidence
     canaries.answer(db.session, sup, sample, False, "Amount is wrong", NOW + timedelta(minutes=5))
+    assert canaries.blind_items(db.session, sup, [item.id]) == {}  # answered: nobody is blind
     db.session.commit()
     assert sample.agrees is False and sample.reviewer_id == sup.id
     with pytest.raises(Conflict):
