@@ -315,7 +315,7 @@ def _scrambled(value: str, rng: Random) -> str:
 def _number_between(value: int | float, same: list[Any], rng: Random) -> int | float:
     low, high = min(same, default=value), max(same, default=value)
     if isinstance(value, int):
-        return rng.randint(low, high)
+        return rng.randint(int(low), int(high))
     decimals = len(repr(value).partition(".")[2]) if "e" not in repr(value) else 6
     return round(rng.uniform(low, high), decimals)
 

@@ -38,7 +38,7 @@ class Canary(db.Model):
     source: Mapped[Source] = relationship()
 
 
-class CanaryPlant(db.Model):
+class CanaryPlant(db.Model):  # type: ignore[name-defined]  # until a typed model base
     """A canary due to be planted among a source's drafts some time after the draft that
     triggered it (so it is never next to its trigger, nor arrives at the same moment).
 

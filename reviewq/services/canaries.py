@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from ..domain.authority import Actor, Permission, blind_to_decisions, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
@@ -187,7 +187,9 @@ def answer(
     return review
 
 
-def blind_items(session: Session, actor: Actor | None, item_ids: Iterable[int]) -> dict[int, int]:
+def blind_items(
+    session: Session | scoped_session[Any], actor: Actor | None, item_ids: Iterable[int]
+) -> dict[int, int]:
     """Which of ``item_ids`` ``actor`` must not see the decisions of yet, and the second
     review to answer first (``domain.authority.blind_to_decisions``).
 
@@ -221,7 +223,7 @@ def blind_items(session: Session, actor: Actor | None, item_ids: Iterable[int]) 
 
 
 def without_blind_examples(
-    session: Session, actor: Actor | None, evidence: list[dict[str, Any]]
+    session: Session | scoped_session[Any], actor: Actor | None, evidence: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Oversight evidence less its example decisions on items ``actor`` must second-review
     blind (an example says who decided the item, and how).

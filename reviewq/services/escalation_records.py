@@ -7,9 +7,10 @@ below ``escalations`` (the supervisors' use cases), so neither imports the other
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from ..domain import escalation as levels
 from ..domain.authority import Actor
@@ -17,7 +18,7 @@ from ..models import Escalation, Item
 from . import audit, deliveries, notifications, verdicts
 
 
-def current(session: Session, item_id: int) -> Escalation | None:
+def current(session: Session | scoped_session[Any], item_id: int) -> Escalation | None:
     """The item's open escalation, if any."""
     return session.scalar(
         sa.select(Escalation).where(Escalation.item_id == item_id, Escalation.resolved_at.is_(None))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from flask import (
@@ -117,7 +117,7 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
     # Blind second review: the decisions are not even loaded for someone who must answer
     # the item's QA sample first.
     blind_review = canaries.blind_items(db.session, actor, [item.id]).get(item.id)
-    decisions = []
+    decisions: Sequence[Decision] = []
     if blind_review is None:
         decisions = db.session.scalars(
             sa.select(Decision)
