@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from random import Random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewq.domain import lookalike
 from reviewq.domain.intake import EXTERNAL_ID
@@ -195,3 +197,39 @@ def test_id_keys(key, is_id) -> None:
 )
 def test_id_values(value, is_id) -> None:
     assert lookalike.id_value(value) is is_id
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    samples=st.lists(
+        st.dictionaries(st.text(max_size=8), JSON, max_size=5), min_size=1, max_size=6
+    ),
+    seed=st.integers(0, 2**32),
+)
+def test_any_metadata_or_context_a_source_sends_gives_a_shape(samples, seed) -> None:
+    """Planting runs inside a source's intake: no metadata may make it fail."""
+    rng = Random(seed)
+    meta = lookalike.metadata_like(samples, "Canary", rng)
+    assert list(meta) in [list(s) for s in samples]
+    context = lookalike.context_like(samples, {"conversation": []}, rng)
+    assert context["conversation"] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    samples=st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=6),
+    seed=st.integers(0, 2**32),
+    loose=st.booleans(),
+)
+def test_any_ids_a_source_sends_give_fresh_ones(samples, seed, loose) -> None:
+    candidates = lookalike.identifier_candidates(samples, Random(seed), loose=loose)
+    assert not set(candidates) & set(samples)
