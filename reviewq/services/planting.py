@@ -10,7 +10,8 @@ How a canary gets planted:
    periodic sweep when the source is quiet, takes the due plants (``take_due``). Each gets
    an arrival time strictly between its due time (or the newest item, if later) and now,
    so item ids and arrival times stay in the same order. Both paths run in embedded mode,
-   on Redis, and in tests (which pass the clock).
+   on Redis, and in tests (which pass the clock). Until the source has sent
+   ``MIN_HISTORY`` drafts, its plants wait: there is no shape to follow yet.
 3. The plant's canary is drawn from the source's active library, never the one planted
    last when there are two or more. Its draft takes the canary's title, text, tags and
    context, and an external_id, webhook-id, metadata and context layout shaped like the
