@@ -218,13 +218,15 @@ def register(app: Flask) -> None:
 @click.command("sweep")
 @with_appcontext
 def sweep_command() -> None:
-    """Run the sweep once: SLA breaches, expired claims, stale escalations, lost callbacks."""
+    """Run the sweep once: SLA breaches, expired claims, stale escalations, canaries due,
+    lost callbacks."""
     from .jobs import sweep
 
     summary = sweep()
     click.echo(
         f"escalated {summary['sla_breached']} overdue, released {summary['claims_released']} "
         f"expired claims, moved up {summary['escalations_moved_up']} escalations, "
+        f"planted {summary['canaries_planted']} canaries, "
         f"requeued {len(summary['callbacks_requeued'])} callbacks"
     )
 

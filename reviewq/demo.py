@@ -107,6 +107,7 @@ DEMO_CANARIES = [
         ["refund"],
         "wrong_facts",
         "reject",
+        {"conversation": [{"role": "user", "content": "The tent I returned, when is my refund?"}]},
     ),
     (
         "support-bot",
@@ -117,6 +118,7 @@ DEMO_CANARIES = [
         ["customer-facing", "personal-data"],
         "personal_data",
         "reject",
+        {"conversation": [{"role": "user", "content": "Has my parcel left yet? - Sam"}]},
     ),
     (
         "claims-assistant",
@@ -126,6 +128,7 @@ DEMO_CANARIES = [
         ["payout"],
         "policy_violation",
         "escalate",
+        {"documents": [{"title": "Adjuster notes", "excerpt": "Covered in part; deductible"}]},
     ),
 ]
 
@@ -141,9 +144,9 @@ def _canaries(session: Session, by_slug: dict) -> None:
     if session.scalar(sa.select(Canary.id).limit(1)):
         return
     supervisor = actor_of(users.by_email(session, "supervisor@example.com"))
-    for slug, title, content, tags, category, expected in DEMO_CANARIES:
+    for slug, title, content, tags, category, expected, context in DEMO_CANARIES:
         canaries.create(
-            session, supervisor, by_slug[slug], title, content, tags, category, expected
+            session, supervisor, by_slug[slug], title, content, tags, category, expected, context
         )
     for source in by_slug.values():
         canaries.set_rate(session, supervisor, source, 0.03)

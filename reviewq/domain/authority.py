@@ -91,3 +91,23 @@ def can_control_source(actor: Actor | None, owner_id: int) -> bool:
     if actor is None or not actor.active:
         return False
     return actor.id == owner_id or can(actor, Permission.CONTROL_SOURCES)
+
+
+def blind_to_decisions(actor: Actor | None, sample_pending: bool, decided_item: bool) -> bool:
+    """Whether an item's decisions stay hidden from ``actor`` (blind second review).
+
+    While an approved item's QA sample is unanswered, everyone who could answer it (anyone
+    who may supervise and took no decision on the item) sees the item without its
+    decisions: who decided, how, why, what they edited, and any escalation on the way.
+    The item's own deciders (who may not answer it), managers and admins are not blinded;
+    once the sample is answered, nobody is.
+
+    Args:
+        actor: the person looking.
+        sample_pending: the item has a QA sample that is not answered yet.
+        decided_item: ``actor`` took a decision on the item.
+
+    Returns:
+        True when the decisions must be hidden from ``actor``.
+    """
+    return sample_pending and not decided_item and can(actor, Permission.SUPERVISE)

@@ -1,7 +1,7 @@
 """Typed tables, one module per concept. Importing this package registers them all."""
 
 from .audit import AuditEvent, AuditHead
-from .canary import Canary, FlagNote, QaReview
+from .canary import Canary, CanaryPlant, FlagNote, QaReview
 from .decision import Decision
 from .delivery import Delivery, DeliveryStatus
 from .escalation import Escalation
@@ -16,6 +16,7 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Canary",
+    "CanaryPlant",
     "Decision",
     "Delivery",
     "DeliveryStatus",

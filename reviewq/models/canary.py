@@ -38,6 +38,35 @@ class Canary(db.Model):
     source: Mapped[Source] = relationship()
 
 
+class CanaryPlant(db.Model):  # type: ignore[name-defined]  # until a typed model base
+    """A canary due to be planted among a source's drafts some time after the draft that
+    triggered it (so it is never next to its trigger, nor arrives at the same moment).
+
+    The next draft from the source after ``due_at``, or the sweep, plants it; ``done_at``
+    is then set, and ``item_id`` names the planted item (None: the library was empty).
+    """
+
+    __tablename__ = "canary_plants"
+    __table_args__ = (
+        sa.Index(
+            "ix_canary_plants_pending",
+            "source_id",
+            "due_at",
+            postgresql_where=sa.text("done_at IS NULL"),
+            sqlite_where=sa.text("done_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(sa.ForeignKey("sources.id"))
+    trigger_item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    canary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("canaries.id"))
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("items.id"))
+
+
 class QaReview(db.Model):
     """A blind second look at an approved item: the supervisor does not see the decision."""
 

@@ -21,8 +21,24 @@ class Item(db.Model):
 
     __tablename__ = "items"
     __table_args__ = (
-        sa.UniqueConstraint("source_id", "external_id"),
-        sa.UniqueConstraint("source_id", "webhook_id"),
+        # A source's ids are unique among its real drafts only: a planted canary's ids
+        # take nothing from the source, which may send the same id as a new draft.
+        sa.Index(
+            "uq_items_real_external_id",
+            "source_id",
+            "external_id",
+            unique=True,
+            postgresql_where=sa.text("canary_id IS NULL"),
+            sqlite_where=sa.text("canary_id IS NULL"),
+        ),
+        sa.Index(
+            "uq_items_real_webhook_id",
+            "source_id",
+            "webhook_id",
+            unique=True,
+            postgresql_where=sa.text("canary_id IS NULL"),
+            sqlite_where=sa.text("canary_id IS NULL"),
+        ),
         # Review next reads the queue in this order; only queued rows are indexed.
         sa.Index(
             "ix_items_queue",

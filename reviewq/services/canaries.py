@@ -1,24 +1,26 @@
-"""Canaries: known-bad drafts planted in live queues, and blind second reviews of approvals.
+"""Canaries: the library of known-bad drafts and its planting rate, catch rates, and blind
+second reviews of approvals.
 
 A planted canary is an ordinary item of its source (same look, risk, timing); only
-``canary_id`` marks it, and nothing a reviewer sees shows that. Canaries are never called
-back and never shown to the source. Blind second reviews sample approved items at the
-policy's QA rate; the supervisor answering one does not see the first decision.
+``canary_id`` marks it, and nothing a reviewer sees shows that (how: ``planting``).
+Canaries are never called back and never shown to the source. Blind second reviews sample
+approved items at the policy's QA rate, whoever approved them; the supervisor answering
+one does not see the first decision (``blind_to_decisions``).
 """
 
 from __future__ import annotations
 
 import random
-import uuid
-from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
-from ..domain.authority import Actor, Permission, can
+from ..domain.authority import Actor, Permission, blind_to_decisions, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
-from ..domain.intake import Submission, parse_submission
+from ..domain.intake import parse_submission
 from ..models import Canary, Decision, Item, QaReview, Source
 from . import audit, verdicts
 
@@ -42,8 +44,24 @@ def create(
     risk_tags: list[str],
     category: str,
     expected: str,
+    context: dict[str, Any] | None = None,
 ) -> Canary:
     """Add a canary to the library of ``source``.
+
+    Args:
+        session: the caller's session.
+        actor: the supervisor.
+        source: whose drafts it joins.
+        title: its title, as a draft of the source would have.
+        content: the known-bad text.
+        risk_tags: its tags (they route it like any draft).
+        category: what is wrong with it (``CATEGORIES``).
+        expected: the outcome a careful reviewer reaches (reject or escalate).
+        context: what a reviewer sees beside it (prompt, conversation, documents), as the
+            source sends it; keys it leaves out are laid out like the source's drafts.
+
+    Returns:
+        The new library entry.
 
     Raises:
         NotAllowed: the actor is not a supervisor.
@@ -58,7 +76,13 @@ def create(
         errors.append({"field": "expected", "message": "must be reject or escalate"})
     try:
         parse_submission(
-            {"external_id": "canary", "title": title, "content": content, "risk_tags": risk_tags}
+            {
+                "external_id": "canary",
+                "title": title,
+                "content": content,
+                "risk_tags": risk_tags,
+                "context": {} if context is None else context,
+            }
         )
     except ValidationFailed as exc:
         errors += exc.errors
@@ -69,7 +93,7 @@ def create(
         title=title,
         content=content,
         risk_tags=risk_tags,
-        context={},
+        context=context or {},
         category=category,
         expected=expected,
         created_by_id=actor.id,
@@ -106,46 +130,6 @@ def set_rate(session: Session, actor: Actor, source: Source, rate: float) -> Non
         f"source:{source.slug}",
         {"from": before, "to": rate},
     )
-
-
-def maybe_plant(
-    session: Session, real: Item, now: datetime, submit: Callable[..., tuple[Item, bool]]
-) -> Item | None:
-    """After a real draft arrives, plant one of its source's canaries at the source's rate.
-
-    Args:
-        session: the caller's session.
-        real: the draft that just arrived (its metadata shape is copied, so the canary
-            looks like its neighbours).
-        now: arrival time (the canary arrives at the same moment).
-        submit: the intake function that stores a submission for the source.
-
-    Returns:
-        The planted item, or None.
-    """
-    source = real.source
-    if real.canary_id is not None or source.canary_rate <= 0 or _rng.random() >= source.canary_rate:
-        return None
-    library = session.scalars(
-        sa.select(Canary).where(Canary.source_id == source.id, Canary.active.is_(True))
-    ).all()
-    if not library:
-        return None
-    canary = _rng.choice(library)
-    draft = Submission(
-        external_id=f"{real.external_id.split('-')[0]}-{uuid.uuid4().hex[:10]}",
-        title=canary.title,
-        content=canary.content,
-        content_type=real.content_type,
-        risk_tags=canary.risk_tags,
-        context=canary.context or real.context,
-        metadata=real.meta,
-    )
-    item, _ = submit(session, source, f"canary_{uuid.uuid4().hex}", draft, now, canary_id=canary.id)
-    audit.record(
-        session, "system", "canary.planted", f"item:{item.id}", {"canary": canary.id}, at=now
-    )
-    return item
 
 
 def catch_rates(session: Session) -> dict[int, tuple[int, int]]:
@@ -201,3 +185,67 @@ def answer(
         at=now,
     )
     return review
+
+
+def blind_items(
+    session: Session | scoped_session[Any], actor: Actor | None, item_ids: Iterable[int]
+) -> dict[int, int]:
+    """Which of ``item_ids`` ``actor`` must not see the decisions of yet, and the second
+    review to answer first (``domain.authority.blind_to_decisions``).
+
+    Returns:
+        Item id -> the id of its pending QA sample, for the blinded items only.
+    """
+    ids = set(item_ids)
+    if not ids or actor is None or not can(actor, Permission.SUPERVISE):
+        return {}
+    pending = dict(
+        session.execute(
+            sa.select(QaReview.item_id, QaReview.id).where(
+                QaReview.item_id.in_(ids), QaReview.done_at.is_(None)
+            )
+        ).all()
+    )
+    if not pending:
+        return {}
+    decided = set(
+        session.scalars(
+            sa.select(Decision.item_id).where(
+                Decision.item_id.in_(pending), Decision.user_id == actor.id
+            )
+        )
+    )
+    return {
+        item_id: review_id
+        for item_id, review_id in pending.items()
+        if blind_to_decisions(actor, True, item_id in decided)
+    }
+
+
+def without_blind_examples(
+    session: Session | scoped_session[Any], actor: Actor | None, evidence: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Oversight evidence less its example decisions on items ``actor`` must second-review
+    blind (an example says who decided the item, and how).
+
+    Args:
+        session: the caller's session.
+        actor: who will see the evidence.
+        evidence: a reviewer's evidence, each with ``examples`` naming an ``item`` id.
+
+    Returns:
+        The same evidence, without those examples.
+    """
+    items = {
+        int(x["item"])
+        for e in evidence
+        for x in e.get("examples", [])
+        if str(x.get("item", "")).isdigit()
+    }
+    hidden = {str(i) for i in blind_items(session, actor, items)}
+    if not hidden:
+        return evidence
+    return [
+        e | {"examples": [x for x in e.get("examples", []) if str(x.get("item")) not in hidden]}
+        for e in evidence
+    ]

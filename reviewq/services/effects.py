@@ -1,5 +1,10 @@
-"""What follows from an item's new status, in the same transaction: an escalation record
-when it went up, a callback in the outbox when its outcome is final."""
+"""What follows from an item's new status, in the same transaction: the one consequences
+path that every status change goes through (reviewers, supervisors, the sweep, sources).
+
+Escalated: its escalation record opens and level 1 is paged. Approved, rejected or
+withdrawn: the callback goes into the outbox. Approved: a blind second review may be
+sampled at the item's QA rate, whoever approved it. Withdrawn: an open escalation closes.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..domain.authority import Actor
 from ..domain.workflow import ItemStatus
 from ..models import Item
-from . import canaries, deliveries, escalations
+from . import canaries, deliveries, escalation_records
 
 
 def after_change(
@@ -30,7 +35,9 @@ def after_change(
         raised_by: who escalated (None: the system, a tag or the clock).
     """
     if item.status is ItemStatus.ESCALATED:
-        escalations.open_for(session, item, reason or "escalated", raised_by, now)
+        escalation_records.open_for(session, item, reason or "escalated", raised_by, now)
+    if item.status is ItemStatus.WITHDRAWN:
+        escalation_records.close_for_withdrawal(session, item, now)
     if item.status in (ItemStatus.APPROVED, ItemStatus.REJECTED, ItemStatus.WITHDRAWN):
         deliveries.record(session, item, item.status.value, now)
     if item.status is ItemStatus.APPROVED:

@@ -1,5 +1,8 @@
 """Escalations: opened by reviewers, always-escalate tags and the SLA clock; claimed and
-resolved by supervisors; moved up a level when nobody claims them in time."""
+resolved by supervisors; moved up a level when nobody claims them in time.
+
+Opening and closing the record is a consequence of the item's status (``effects`` and
+``escalation_records``); this module holds the supervisors' use cases."""
 
 from __future__ import annotations
 
@@ -13,56 +16,8 @@ from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion, ValidationFailed
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Decision, Escalation, Item
-from . import audit, deliveries, notifications, verdicts
+from . import audit, effects, notifications, verdicts
 from .verdicts import Verdict
-
-
-def open_for(
-    session: Session, item: Item, reason: str, raised_by: Actor | None, now: datetime
-) -> Escalation:
-    """Open the escalation of an item that just became ``escalated`` and page level 1.
-
-    Returns:
-        The escalation (the item's open one, if it already had one).
-    """
-    existing = current(session, item.id)
-    if existing is not None:
-        return existing
-    escalation = Escalation(
-        item_id=item.id,
-        reason=reason,
-        raised_by_id=raised_by.id if raised_by else None,
-        raised_at=now,
-        level=1,
-        level_since=now,
-    )
-    session.add(escalation)
-    session.flush()
-    audit.record(
-        session,
-        verdicts.actor_name(session, raised_by) if raised_by else "system",
-        "escalation.opened",
-        f"item:{item.id}",
-        {"escalation": escalation.id, "reason": reason},
-        at=now,
-    )
-    first = levels.level(1)
-    notifications.notify_roles(
-        session,
-        first.notify,
-        f"Escalated: #{item.id} {item.title[:80]} ({reason[:120]})",
-        f"/items/{item.id}",
-        now,
-    )
-    deliveries.record(session, item, "escalated", now, reason=reason)
-    return escalation
-
-
-def current(session: Session, item_id: int) -> Escalation | None:
-    """The item's open escalation, if any."""
-    return session.scalar(
-        sa.select(Escalation).where(Escalation.item_id == item_id, Escalation.resolved_at.is_(None))
-    )
 
 
 def open_escalations(session: Session) -> list[Escalation]:
@@ -162,17 +117,8 @@ def resolve(
     escalation.outcome = "returned" if verdict.action is Action.RETURN else item.status.value
     escalation.guidance = decision.reason if verdict.action is Action.RETURN else None
     session.flush()
-    if item.status in (ItemStatus.APPROVED, ItemStatus.REJECTED):
-        deliveries.record(session, item, item.status.value, now)
+    effects.after_change(session, item, now)
     return decision
-
-
-def close_for_withdrawal(session: Session, item: Item, now: datetime) -> None:
-    """A withdrawn item's open escalation closes with it."""
-    escalation = current(session, item.id)
-    if escalation is not None:
-        escalation.resolved_at, escalation.outcome = now, "withdrawn"
-        session.flush()
 
 
 def move_up_stale(session: Session, now: datetime) -> list[Escalation]:
@@ -227,4 +173,4 @@ def breach(session: Session, item: Item, now: datetime) -> None:
         {"due_at": item.due_at.isoformat()},
         at=now,
     )
-    open_for(session, item, "SLA breached", None, now)
+    effects.after_change(session, item, now, reason="SLA breached")

@@ -14,7 +14,7 @@ from ..domain.errors import NotFound, SourceUnavailable
 from ..domain.intake import Submission
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Item, Source, SourceStatus
-from . import audit, canaries, effects, escalations
+from . import audit, effects, planting
 from . import policy as policy_service
 from .policy import InForce
 
@@ -97,7 +97,8 @@ def _insert_unless_seen(session: Session, values: dict[str, Any]) -> Item | None
 
 
 def _existing(session: Session, source: Source, webhook_id: str, external_id: str) -> Item:
-    """The item a repeated draft matches; a webhook-id replay wins over an external_id match.
+    """The real item a repeated draft matches; a webhook-id replay wins over an external_id
+    match. Canaries never match: their ids are not the source's.
 
     Raises:
         NoResultFound: neither matches (the caller only asks after a unique conflict).
@@ -106,6 +107,7 @@ def _existing(session: Session, source: Source, webhook_id: str, external_id: st
         sa.select(Item)
         .where(
             Item.source_id == source.id,
+            Item.canary_id.is_(None),
             sa.or_(Item.webhook_id == webhook_id, Item.external_id == external_id),
         )
         .order_by(Item.webhook_id != webhook_id)
@@ -120,9 +122,9 @@ def submit(
     draft: Submission,
     now: datetime,
     policy: InForce | None = None,
-    canary_id: int | None = None,
 ) -> tuple[Item, bool]:
-    """Store a verified draft, or find the one it repeats.
+    """Store a verified draft, or find the one it repeats. Canaries due by now are stored
+    first; a real new draft may schedule one (``planting``).
 
     Args:
         session: the caller's session.
@@ -143,6 +145,50 @@ def submit(
     ensure_accepting(source)
     if policy is None:
         policy = policy_service.in_force(session)
+    if source.canary_rate > 0:  # canaries due now arrive just before this draft
+        _plant_due(session, source, now, policy)
+    item, created = _store(session, source, webhook_id, draft, now, policy)
+    if created:
+        planting.schedule(session, item, now)
+    return item, created
+
+
+def plant_due(session: Session, now: datetime) -> int:
+    """Plant every canary that is due, for sources that sent nothing since (the sweep).
+
+    Returns:
+        How many canaries were planted.
+    """
+    sources = planting.sources_due(session, now)
+    policy = policy_service.in_force(session) if sources else InForce(None)
+    return sum(_plant_due(session, source, now, policy) for source in sources)
+
+
+def _plant_due(session: Session, source: Source, now: datetime, policy: InForce) -> int:
+    """Store the source's due canaries as drafts of the source; how many were stored."""
+    plants = planting.take_due(session, source, now)
+    for plant in plants:
+        item, _ = _store(
+            session, source, plant.webhook_id, plant.draft, plant.at, policy, plant.canary.id
+        )
+        planting.planted(session, plant, item)
+    return len(plants)
+
+
+def _store(
+    session: Session,
+    source: Source,
+    webhook_id: str,
+    draft: Submission,
+    now: datetime,
+    policy: InForce,
+    canary_id: int | None = None,
+) -> tuple[Item, bool]:
+    """Insert the draft (a real one, or a canary's) with its audit event and consequences.
+
+    Returns:
+        The item and whether it was created.
+    """
     values = _item_values(source, webhook_id, draft, now, policy) | {"canary_id": canary_id}
     item = _insert_unless_seen(session, values)
     if item is None:
@@ -165,8 +211,6 @@ def submit(
         tags = [t for t in item.risk_tags if t in policy.rules and policy.rules[t].always_escalate]
         reason = "always-escalate tag: " + ", ".join(tags or ["default rule"])
         effects.after_change(session, item, now, reason=reason)
-    if canary_id is None:
-        canaries.maybe_plant(session, item, now, submit)
     return item, True
 
 
@@ -203,6 +247,5 @@ def withdraw(session: Session, source: Source, item: Item, now: datetime) -> Ite
         {"from": previous},
         at=now,
     )
-    escalations.close_for_withdrawal(session, item, now)
     effects.after_change(session, item, now)
     return item

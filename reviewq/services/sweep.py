@@ -1,4 +1,5 @@
-"""The periodic sweep: SLA breaches, expired claims, stale escalations, and jobs Redis lost.
+"""The periodic sweep: SLA breaches, expired claims, stale escalations, canaries due from
+quiet sources, and jobs Redis lost.
 
 Safe to run twice at once: rows are taken with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or
 under the write lock (SQLite), every step re-checks status, and an item has at most one
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..domain.workflow import ItemStatus
 from ..jobqueue import after_commit
 from ..models import Item
-from . import deliveries, escalations, review
+from . import deliveries, escalations, intake, review
 
 
 def run(session: Session, now: datetime) -> dict[str, Any]:
@@ -38,6 +39,7 @@ def run(session: Session, now: datetime) -> dict[str, Any]:
         escalations.breach(session, item, now)
     released = review.release_expired(session, now)
     moved = escalations.move_up_stale(session, now)
+    planted = intake.plant_due(session, now)
     resend = deliveries.due(session, now)
     for delivery_id in resend:
         after_commit(session, "deliver", delivery_id)
@@ -45,5 +47,6 @@ def run(session: Session, now: datetime) -> dict[str, Any]:
         "sla_breached": len(overdue),
         "claims_released": released,
         "escalations_moved_up": len(moved),
+        "canaries_planted": planted,
         "callbacks_requeued": resend,
     }

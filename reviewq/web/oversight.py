@@ -3,9 +3,10 @@ symbolic review (for supervisors and managers, and each reviewer's own)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
+from ..domain.intake import BadJSON, parse_json
 from ..extensions import db
 from ..models import Canary, Item, QaReview, Source, User
 from ..models.types import utcnow
@@ -84,6 +86,7 @@ def add_canary() -> Response:
     form = request.form
     tags = [t.strip() for t in form.get("risk_tags", "").split(",") if t.strip()]
     try:
+        context = _context_field(form.get("context", ""))
         canaries.create(
             _session(),
             _actor(),
@@ -93,6 +96,7 @@ def add_canary() -> Response:
             tags,
             form.get("category", ""),
             form.get("expected", ""),
+            context,
         )
         db.session.commit()
         flash("Canary added to the library.", "info")
@@ -100,6 +104,23 @@ def add_canary() -> Response:
         db.session.rollback()
         flash(str(exc), "error")
     return redirect(url_for("oversight.canary_library"))
+
+
+def _context_field(text: str) -> dict[str, Any] | None:
+    """The optional context field: a JSON object as the source sends it (None when blank).
+
+    Raises:
+        ValidationFailed: not JSON, or not an object.
+    """
+    if not text.strip():
+        return None
+    try:
+        context = parse_json(text.encode())
+    except BadJSON as exc:
+        raise ValidationFailed([{"field": "context", "message": str(exc)}]) from None
+    if not isinstance(context, dict):
+        raise ValidationFailed([{"field": "context", "message": "must be a JSON object"}])
+    return context
 
 
 @bp.post("/canaries/rate")
@@ -320,6 +341,9 @@ def _stats_page(person: User, days: int, own: bool, can_note: bool) -> str:
     now = utcnow()
     win = oversight.window(_session(), now, days)
     mine = next((r for r in win.report.reviewers if r.reviewer == person.email), None)
+    if mine is not None:  # an example names who decided an item, and how (blind review)
+        evidence = canaries.without_blind_examples(_session(), _actor(), mine.evidence)
+        mine = dataclasses.replace(mine, evidence=evidence)
     return render_template(
         "reviewer_stats.html",
         person=person,

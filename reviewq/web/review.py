@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from flask import (
@@ -27,7 +27,7 @@ from ..domain.workflow import REJECT_REASONS, Action
 from ..extensions import db
 from ..models import Decision, Item, Source
 from ..models.types import utcnow
-from ..services import escalations, review
+from ..services import canaries, escalation_records, review
 from ..services import queue as queue_service
 from ..services.verdicts import Verdict
 from . import render
@@ -112,14 +112,19 @@ def review_next() -> Response:
 def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, int]:
     """Render the item page; also used by the escalation views."""
     actor, now = _actor(), utcnow()
-    escalation = escalations.current(db.session, item.id)
+    escalation = escalation_records.current(db.session, item.id)
     resolving = bool(escalation and escalation.claimed_by_id == actor.id)
-    decisions = db.session.scalars(
-        sa.select(Decision)
-        .options(joinedload(Decision.user))
-        .where(Decision.item_id == item.id)
-        .order_by(Decision.decided_at)
-    ).all()
+    # Blind second review: the decisions are not even loaded for someone who must answer
+    # the item's QA sample first.
+    blind_review = canaries.blind_items(db.session, actor, [item.id]).get(item.id)
+    decisions: Sequence[Decision] = []
+    if blind_review is None:
+        decisions = db.session.scalars(
+            sa.select(Decision)
+            .options(joinedload(Decision.user))
+            .where(Decision.item_id == item.id)
+            .order_by(Decision.decided_at)
+        ).all()
     holds = item.claimed_by_id == actor.id and item.status == "in_review"
     if (holds or resolving) and not form.is_submitted():
         form.version.data = item.version
@@ -138,6 +143,7 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
         action_form=ActionForm(),
         escalation=escalation,
         resolving=resolving,
+        blind_review=blind_review,
         can_claim_escalation=can(actor, Permission.SUPERVISE),
     ), status
 

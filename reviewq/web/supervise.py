@@ -15,7 +15,7 @@ from ..domain.workflow import Action
 from ..extensions import db
 from ..models import Delivery, DeliveryStatus, Escalation, Source, SourceStatus
 from ..models.types import utcnow
-from ..services import deliveries, escalations, notifications, sources
+from ..services import canaries, deliveries, escalations, notifications, sources
 from .access import current_actor, require
 from .forms import ActionForm
 from .review import decision_form
@@ -44,17 +44,20 @@ def _escalation(escalation_id: int) -> Escalation:
 @bp.get("/escalations")
 @require(Permission.SUPERVISE, Permission.SEE_REPORTS)
 def escalation_queue() -> str:
-    """Open escalations (highest level, longest waiting first) and recent resolutions."""
+    """Open escalations (highest level, longest waiting first) and recent resolutions (less
+    those of items the viewer must second-review blind)."""
     resolved = db.session.scalars(
         sa.select(Escalation)
         .where(Escalation.resolved_at.is_not(None))
         .order_by(Escalation.resolved_at.desc())
         .limit(20)
     ).all()
+    blind = canaries.blind_items(db.session, current_actor(), {e.item_id for e in resolved})
     return render_template(
         "escalations.html",
         open=escalations.open_escalations(db.session),
-        resolved=resolved,
+        resolved=[e for e in resolved if e.item_id not in blind],
+        blind_count=sum(e.item_id in blind for e in resolved),
         now=utcnow(),
         form=ActionForm(),
         can_claim=can(current_actor(), Permission.SUPERVISE),
@@ -106,13 +109,24 @@ def resolve(escalation_id: int) -> Response | tuple[str, int]:
 @bp.get("/notifications")
 @login_required
 def notification_list() -> str:
-    """My notifications, newest first."""
+    """My notifications, newest first (what they say about an item I must second-review
+    blind is held back until I have)."""
+    notes = notifications.recent(db.session, current_user.id)
+    about = {n.id: _item_of(n.link) for n in notes}
+    blind = canaries.blind_items(db.session, current_actor(), {i for i in about.values() if i})
     return render_template(
         "notifications.html",
-        notes=notifications.recent(db.session, current_user.id),
+        notes=notes,
+        blind={n: blind[i] for n, i in about.items() if i in blind},
         now=utcnow(),
         form=ActionForm(),
     )
+
+
+def _item_of(link: str) -> int | None:
+    """The item a notification links to (``/items/<id>``), if any."""
+    prefix, _, rest = link.partition("/items/")
+    return int(rest) if not prefix and rest.isdigit() else None
 
 
 @bp.post("/notifications/read")

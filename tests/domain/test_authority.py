@@ -52,3 +52,16 @@ def test_source_owners_and_overseers_control_sources() -> None:
         can_control_source(Actor(8, r, 1), 7) for r in (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
     )
     assert not can_control_source(None, 7)
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("pending", [True, False])
+@pytest.mark.parametrize("decided", [True, False])
+def test_who_is_blind_to_an_items_decisions(role, pending, decided) -> None:
+    """Exactly those who could answer a pending QA sample: supervisors who did not decide."""
+    from reviewq.domain.authority import blind_to_decisions
+
+    expected = pending and not decided and role is Role.SUPERVISOR
+    assert blind_to_decisions(Actor(1, role, 3), pending, decided) is expected
+    assert not blind_to_decisions(Actor(1, role, 3, active=False), pending, decided)
+    assert not blind_to_decisions(None, pending, decided)

@@ -15,7 +15,17 @@ from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.domain.workflow import Action, ItemStatus
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Decision, Escalation, Item, Notification, User
-from reviewq.services import audit, escalations, intake, policy, review, sources, sweep, users
+from reviewq.services import (
+    audit,
+    escalation_records,
+    escalations,
+    intake,
+    policy,
+    review,
+    sources,
+    sweep,
+    users,
+)
 from reviewq.services.review import Verdict, actor_of
 from tests.services.conftest import NOW
 
@@ -81,7 +91,7 @@ def decide(actor, item, action, at, **fields):
 
 
 def escalation_of(item) -> Escalation | None:
-    return escalations.current(db.session, item.id)
+    return escalation_records.current(db.session, item.id)
 
 
 def events(action: str) -> list[AuditEvent]:
@@ -202,6 +212,7 @@ def test_running_the_sweep_twice_changes_nothing_the_second_time(people, submit)
             "sla_breached": 0,
             "claims_released": 0,
             "escalations_moved_up": 0,
+            "canaries_planted": 0,
             "callbacks_requeued": [],
         }
         assert snapshot() == before
@@ -379,7 +390,7 @@ def test_a_reviewer_escalates_and_supervisors_are_paged(people, submit):
 
 def test_escalating_twice_keeps_one_open_escalation(people, submit):
     item = escalate(people, submit)
-    again = escalations.open_for(db.session, item, "again", people["ben"], NOW + 3 * MIN)
+    again = escalation_records.open_for(db.session, item, "again", people["ben"], NOW + 3 * MIN)
     db.session.commit()
     assert again.id == escalation_of(item).id and again.reason == "Customer threatens to sue"
     assert db.session.scalar(sa.select(sa.func.count(Escalation.id))) == 1

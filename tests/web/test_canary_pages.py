@@ -1,9 +1,13 @@
 """Canary library and blind second review through the pages."""
 
+import json
+
 import sqlalchemy as sa
 
+from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Canary, QaReview, Source
+from reviewq.services import policy
 from tests.conftest import csrf, draft, signed_in
 
 
@@ -38,15 +42,25 @@ def test_a_supervisor_adds_a_canary_and_sets_the_rate(app, source) -> None:
 
 
 def test_the_blind_second_review_hides_the_first_decision(app, source) -> None:
-    item_id = source.submit(draft(title="Approved reply")).get_json()["id"]
     with app.app_context():
-        db.session.add(QaReview(item_id=item_id, created_at=sa.func.now()))
+        policy.set_rules(db.session, "test", [Rule(DEFAULT_TAG, qa_rate=1.0)])
         db.session.commit()
-        review_id = db.session.scalar(sa.select(QaReview.id))
+    item_id = source.submit(draft(title="Approved reply")).get_json()["id"]
+    rob = signed_in(app, "rob@example.com", "reviewer", 3)
+    assert rob.post("/queue/next", data={"csrf_token": csrf(rob, "/queue")}).status_code == 302
+    edited = "Dear customer, your refund of $24.00 is on its way."
+    decided = rob.post(
+        f"/items/{item_id}/decision",
+        data={"csrf_token": csrf(rob, "/queue"), "action": "edit", "version": 2, "content": edited},
+    )
+    assert decided.status_code == 302
+    with app.app_context():
+        review_id = db.session.scalar(sa.select(QaReview.id).where(QaReview.item_id == item_id))
     sue = signed_in(app, "sue@example.com", "supervisor", 5)
     page = sue.get(f"/qa/{review_id}").get_data(as_text=True)
-    assert "Approved reply" in page and "Would approve as is" in page
-    assert "approved by" not in page.lower() and "Earlier decisions" not in page
+    assert "Approved reply" in page and edited in page and "Would approve as is" in page
+    assert "rob" not in page and "$42.00" not in page  # neither who approved, nor the edit
+    assert "Earlier decisions" not in page
     token = csrf(sue, "/qa")
     resp = sue.post(
         f"/qa/{review_id}", data={"csrf_token": token, "verdict": "change", "note": "Wrong amount"}
@@ -55,3 +69,27 @@ def test_the_blind_second_review_hides_the_first_decision(app, source) -> None:
     with app.app_context():
         done = db.session.get(QaReview, review_id)
         assert done.agrees is False and done.note == "Wrong amount"
+
+
+def test_a_canary_carries_its_own_context(app, source) -> None:
+    sue = signed_in(app, "sue@example.com", "supervisor", 5)
+    token = csrf(sue, "/canaries")
+    fields = {
+        "csrf_token": token,
+        "source": source.slug,
+        "title": "Refund of $9,000",
+        "content": "We refund $9,000 today.",
+        "category": "wrong_facts",
+        "expected": "reject",
+    }
+    for bad, message in [
+        ("{not json", "context: body is not JSON"),
+        ("[1, 2]", "context: must be a JSON object"),
+        ('{"conversation": [{"role": "boss", "content": "x"}]}', "context.conversation[0].role"),
+    ]:
+        page = sue.post("/canaries", data=fields | {"context": bad}, follow_redirects=True)
+        assert message in page.get_data(as_text=True)
+    turn = [{"role": "user", "content": "Where is my refund?"}]
+    sue.post("/canaries", data=fields | {"context": json.dumps({"conversation": turn})})
+    with app.app_context():
+        assert db.session.scalars(sa.select(Canary.context)).all() == [{"conversation": turn}]

@@ -10,7 +10,7 @@ import pytest
 
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
-from reviewq.services import escalations, policy, users
+from reviewq.services import escalation_records, policy, users
 from tests.conftest import draft
 
 ROLES = ["anon", "reviewer", "supervisor", "manager", "admin"]
@@ -106,7 +106,7 @@ def test_route_answers_each_role_as_expected(app, signed_in, source, route) -> N
     item_id = source.submit(draft()).get_json()["id"]
     escalated = source.submit(draft(risk_tags=["fraud"])).get_json()["id"]
     with app.app_context():
-        escalation_id = escalations.current(db.session, escalated).id
+        escalation_id = escalation_records.current(db.session, escalated).id
     method, rule = route
     path = (
         rule.replace("<int:item_id>", str(item_id))
