@@ -159,7 +159,7 @@ HISTORY_PEOPLE = [
     ("kai@example.com", "Kai Careful", 60, 0.8),
     ("max.fast@example.com", "Max Stamp", 2, 1.0),
 ]
-HISTORY_ITEMS = 45  # per person
+HISTORY_ITEMS = 60  # per person: the detector judges from 50 decisions
 
 
 def _history(session: Session, actor: str, source: Source, now: datetime) -> int:

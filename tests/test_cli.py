@@ -154,7 +154,7 @@ def test_audit_verify_reports_tampering(runner, source, ctx) -> None:
 def test_demo_is_idempotent(runner, ctx) -> None:
     first = run(runner, "demo").output
     assert "reviewer@example.com" in first and "Drafts: 50 added" in first
-    assert "History: 135 decided drafts" in first
+    assert "History: 180 decided drafts" in first
     second = run(runner, "demo").output
     assert "Drafts: 0 added" in second and "webhook secret" not in second
     assert "History" not in second
