@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -29,16 +30,21 @@ oversight_cli = AppGroup("oversight", help="Find symbolic review in decision log
 MAX_ERRORS_SHOWN = 50
 
 
+def format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--format text|json`` (text by default)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
 @oversight_cli.command("analyze")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="A readable table, or the full report as JSON.",
-)
+@format_option("A readable table, or the full report as JSON.")
 @click.option(
     "--window-days",
     type=click.IntRange(min=1),
@@ -129,14 +135,7 @@ def render_text(report: Report) -> str:
 @oversight_cli.command("evaluate")
 @click.argument("log", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Figures and a confusion table per archetype, or the same as JSON.",
-)
+@format_option("Figures and a confusion table per archetype, or the same as JSON.")
 def evaluate_command(log: Path, labels: Path, fmt: str) -> None:
     """Score the detector on a labelled log: precision, recall, honest reviewers flagged,
     verdict kind, and a confusion table per archetype."""

@@ -52,14 +52,15 @@ def work(
         )  # fmt: skip
     for n in range(decisions):
         k = next(_numbers)
-        intake.submit(
+        item, _ = intake.submit(
             db.session,
             src,
             f"work-m{k}",
             parse_submission(draft(external_id=f"work-d{k}", content=LONG, risk_tags=[])),
             start - timedelta(minutes=1),
-            canary_id=canary.id if canary and n < canary_first else None,
         )
+        if canary and n < canary_first:  # planted: what only the canary id tells apart
+            item.canary_id = canary.id
     db.session.commit()
     decided, at = [], start
     for _ in range(decisions):
