@@ -7,8 +7,9 @@ concern, in the order the data flows:
 * ``records``: a decision (the log line), validated;
 * ``collect``: records into each reviewer's compact columns (``OversightAnalyzer``);
 * ``baselines``: per-source pace norms, and the team's robust baselines;
-* ``profile``: one reviewer's sessions, floors, demand and parts (rested, late, high demand);
-* ``signals`` and ``strain``: one function per signal, each a typed ``Signal``;
+* ``work``: one reviewer's decisions in time order with every per-decision measure;
+* ``profile``: the parts compared (rested, late, high demand, and their references);
+* ``signals``, ``outcomes`` and ``strain``: one function per signal, each a typed ``Signal``;
 * ``verdict``: individual, conditions, insufficient or ok, and who sees which evidence;
 * ``report``: the JSON report; ``evaluate``: scoring against labels;
 * ``settings``: every threshold, in one place.

@@ -21,10 +21,20 @@ from .baselines import (
     stratum_keys,
     value_baseline,
 )
+from .outcomes import s3_approval_excess, s8_canaries, s9_second_review, s11_silent_sessions
 from .profile import Profile, profile
 from .records import iso
 from .settings import OversightSettings
-from .signals import INDIVIDUAL, Signal, TeamBaselines, team_pairs
+from .signals import (
+    Signal,
+    TeamBaselines,
+    s1_under_floor,
+    s2_skimming,
+    s4_never_edits,
+    s5_bursts,
+    s10_reasons,
+    team_pairs,
+)
 from .stats import wilson_interval
 from .strain import s6_fatigue, s6b_long_sessions, s7_high_demand, s7w_demand
 
@@ -32,6 +42,17 @@ if TYPE_CHECKING:
     from .collect import OversightAnalyzer
 
 VERDICTS = ("ok", "individual", "conditions", "insufficient")
+INDIVIDUAL = (
+    s1_under_floor,
+    s2_skimming,
+    s3_approval_excess,
+    s4_never_edits,
+    s5_bursts,
+    s8_canaries,
+    s9_second_review,
+    s10_reasons,
+    s11_silent_sessions,
+)
 ORDER = ("S1", "S2", "S3", "S4", "S5", "S6", "S6b", "S7", "S7w", "S8", "S9", "S10", "S11")
 
 

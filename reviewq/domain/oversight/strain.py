@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .profile import Part, Profile
+from .profile import Profile
 from .settings import OversightSettings
 from .signals import Signal, pct
 from .stats import fisher_combined, fisher_greater, mann_whitney_greater
+from .work import Part
 
 
 def _compare(
