@@ -104,16 +104,24 @@ def profile(
     # those hold too little rested work, the same days, then all rested work
     session, day = work.session_of, work.day_of
     least = s.strain_min_decisions
+    references: dict[tuple[bool, frozenset[int]], list[int]] = {}
+    parts: dict[int, Part] = {}  # by id() of a list kept alive in ``references``
 
     def reference(idx: list[int], same_session: bool) -> list[int]:
-        if same_session:
-            sessions = set(map(session.__getitem__, idx))
-            ref = [i for i in rested_idx if session[i] in sessions]
-            if len(ref) >= least:
-                return ref
-        days = set(map(day.__getitem__, idx))
-        ref = [i for i in rested_idx if day[i] in days]
-        return ref if len(ref) >= least else rested_idx
+        """Rested work of the same sessions, else of the same days, else all of it."""
+        groups = frozenset(map((session if same_session else day).__getitem__, idx))
+        key = (same_session, groups)
+        if key not in references:
+            if same_session:
+                ref = [i for i in rested_idx if session[i] in groups]
+                if len(ref) < least:
+                    ref = reference(idx, False)
+            else:
+                ref = [i for i in rested_idx if day[i] in groups]
+                if len(ref) < least:
+                    ref = rested_idx
+            references[key] = ref
+        return references[key]
 
     # pace against the same day's rested pace: everyone has fast and slow days
     by_day: dict[int, list[float]] = {}
@@ -123,17 +131,22 @@ def profile(
     day_pace = {k: median(v) if len(v) >= 10 else usual for k, v in by_day.items()}
     norm = [x / day_pace.get(y, usual) for x, y in zip(work.pace, day, strict=True)]
 
-    def strain_part(idx: list[int]) -> Part:
-        return work.part(idx, k_ex, examples=False, pace=norm)
+    def pair(idx: list[int], same_session: bool) -> tuple[Part, Part]:
+        strained = work.part(idx, k_ex, examples=False, pace=norm)
+        if len(idx) < least:  # too little strained work to compare: no reference needed
+            return strained, Part()
+        ref = reference(idx, same_session)
+        if id(ref) not in parts:
+            parts[id(ref)] = work.part(ref, k_ex, examples=False, pace=norm)
+        return strained, parts[id(ref)]
 
     late_parts = {}
     offset = work.offset
     for minutes in s.s6_late_minutes:
         limit = minutes * 60.0
-        idx = [i for i in everything if offset[i] > limit and not high[i]]
-        late_parts[minutes] = (strain_part(idx), strain_part(reference(idx, True)))
-    high_idx = [i for i in everything if high[i] and not late[i]]
-    high_part = (strain_part(high_idx), strain_part(reference(high_idx, False)))
+        late_idx = [i for i in everything if offset[i] > limit and not high[i]]
+        late_parts[minutes] = pair(late_idx, True)
+    high_part = pair([i for i in everything if high[i] and not late[i]], False)
 
     symbolic = [u or b or x for u, b, x in zip(work.under, work.in_burst, strained, strict=True)]
     by_source: dict[int, list[int]] = {}

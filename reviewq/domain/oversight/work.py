@@ -127,7 +127,10 @@ class Work:
         self.careful = careful = [
             (cb + y * cw) * f for y, f in zip(w, map(factors.__getitem__, key_list), strict=True)
         ]
-        self.floor = floor = [min(fb + y * fw, share * z) for y, z in zip(w, careful, strict=True)]
+        self.floor = floor = [
+            a if a < b else b
+            for a, b in zip([fb + y * fw for y in w], [share * z for z in careful], strict=True)
+        ]
         # time spent reading: the active time when the log has it (NaN compares false)
         self.spent = spent = [z if z < x else x for x, z in zip(dwell, self.act, strict=True)]
         self.under = [x < y for x, y in zip(spent, floor, strict=True)]
@@ -173,65 +176,71 @@ class Work:
                 day += 1
             self.session_of.extend([k] * (stop - start))
             self.day_of.extend([day] * (stop - start))
+        # per decision: its session's first index, end index and start/end times
         bounds = starts[1:] + [n]
-        self.offset: list[float] = []
-        self.demand: list[float] = []
-        self.busy: list[float] = []
-        self.in_burst = in_burst = [False] * n
+        lo_of: list[int] = []
+        hi_of: list[int] = []
+        t0_of: list[float] = []
+        end_of: list[float] = []
+        for start, stop, end in zip(starts, bounds, ends, strict=True):
+            m = stop - start
+            lo_of += [start] * m
+            hi_of += [stop] * m
+            t0_of += [o[start]] * m
+            end_of += [end] * m
+        self.offset = [x - y for x, y in zip(o, t0_of, strict=True)]
         careful, floor = self.careful, self.floor
         half = s.demand_window_minutes * 30.0
         min_worked = s.demand_min_worked_minutes * 60.0
         grace = s.demand_pause_grace_seconds
         cap_k, cap_s = s.engaged_cap_careful, s.engaged_cap_seconds
-        engaged = [
-            min(x, y if y == y else x, cap_k * z + cap_s)
-            for x, y, z in zip(self.dwell, self.act, careful, strict=True)
+        engaged = []
+        for x, y, z in zip(self.dwell, self.act, careful, strict=True):
+            cap = cap_k * z + cap_s
+            if y == y and y < x:  # active time known (NaN is not equal to itself)
+                x = y
+            engaged.append(x if x < cap else cap)
+        # demand and busy share over the +-half window around each decision, inside its
+        # session: careful time wanted, time engaged and pauses between drafts, as prefix sums
+        # over the whole reviewer (C-level bisect within the session's bounds)
+        prefix = list(accumulate(careful, initial=0.0))
+        used = list(accumulate(engaged, initial=0.0))
+        running = list(accumulate(d, max))  # latest decision so far (sessions are apart)
+        pauses = [0.0] + [x - y if x > y else 0.0 for x, y in zip(o[1:], running, strict=False)]
+        for start in starts:
+            pauses[start] = 0.0
+        gaps = list(accumulate(pauses, initial=0.0))
+        idle = list(accumulate((x - grace if x > grace else 0.0 for x in pauses), initial=0.0))
+        lows = [x - half for x in o]
+        highs = [x + half for x in o]
+        los = list(map(bisect_left, repeat(o), lows, lo_of, hi_of))
+        his = list(map(bisect_right, repeat(o), highs, lo_of, hi_of))
+        spent = [
+            max(used[h] - used[lo] + gaps[h] - gaps[lo + 1], min_worked)
+            for lo, h in zip(los, his, strict=True)
         ]
+        self.demand = [
+            (prefix[h] - prefix[lo]) / w for lo, h, w in zip(los, his, spent, strict=True)
+        ]
+        self.busy = [
+            1.0 - (idle[h] - idle[lo + 1]) / w for lo, h, w in zip(los, his, spent, strict=True)
+        ]
+        # bursts: k_run decisions in a row, in one session, whose elapsed span is below the
+        # sum of their floors
         k_run = s.s5_run
-        for start, stop in zip(starts, bounds, strict=True):
-            t0 = o[start]
-            so = o[start:stop]
-            dd = d[start:stop]
-            self.offset.extend([x - t0 for x in so])
-            # demand and busy share over the +-half window around each decision: careful time
-            # wanted, time engaged (active time, or a dwell without its interruptions) and
-            # pauses between drafts, as prefix sums over the window's decisions (C-level bisect)
-            prefix = list(accumulate(careful[start:stop], initial=0.0))
-            used = list(accumulate(engaged[start:stop], initial=0.0))
-            running = accumulate(dd[:-1], max)  # latest decision before each next one
-            pauses = [x - y if x > y else 0.0 for x, y in zip(so[1:], running, strict=True)]
-            gaps = list(accumulate([0.0, *pauses], initial=0.0))
-            idle = list(accumulate([0.0, *(x - grace if x > grace else 0.0 for x in pauses)],
-                                   initial=0.0))  # fmt: skip
-            los = list(map(bisect_left, repeat(so), [x - half for x in so]))
-            his = list(map(bisect_right, repeat(so), [x + half for x in so]))
-            spent = [
-                max(used[h] - used[lo] + gaps[h] - gaps[lo + 1], min_worked)
-                for lo, h in zip(los, his, strict=True)
-            ]
-            self.demand.extend(
-                [(prefix[h] - prefix[lo]) / w for lo, h, w in zip(los, his, spent, strict=True)]
-            )
-            self.busy.extend(
-                [
-                    1.0 - (idle[h] - idle[lo + 1]) / w
-                    for lo, h, w in zip(los, his, spent, strict=True)
-                ]
-            )
-            m = stop - start
-            if m < k_run:
-                continue
-            # bursts: k_run decisions in a row whose elapsed span is below their floors' sum
-            fp = list(accumulate(floor[start:stop], initial=0.0))
-            need = [b - a for a, b in zip(fp[: m - k_run + 1], fp[k_run:], strict=True)]
-            ends_of_runs = zip(dd[k_run - 1 :], so[: m - k_run + 1], need, strict=True)
-            cover_to = -1
-            for k in [k for k, (y, x, z) in enumerate(ends_of_runs) if y - x < z]:
-                j = k + k_run - 1
-                if max(dd[k : j + 1]) - so[k] < need[k]:
-                    for x in range(max(k, cover_to + 1), j + 1):
-                        in_burst[start + x] = True
-                    cover_to = j
+        self.in_burst = in_burst = [False] * n
+        if n < k_run:
+            return
+        fp = list(accumulate(floor, initial=0.0))
+        need = [b - a for a, b in zip(fp[: n - k_run + 1], fp[k_run:], strict=True)]
+        runs = zip(d[k_run - 1 :], o[: n - k_run + 1], need, hi_of, strict=False)
+        cover_to = -1
+        for k in [k for k, (y, x, z, h) in enumerate(runs) if y - x < z and k + k_run <= h]:
+            j = k + k_run - 1
+            if max(d[k : j + 1]) - o[k] < need[k]:
+                for x in range(max(k, cover_to + 1), j + 1):
+                    in_burst[x] = True
+                cover_to = j
 
     def part(
         self,
@@ -246,6 +255,8 @@ class Work:
         p = Part(n=len(idx))
         if not idx:
             return p
+        if pace is not None:
+            return self._strain_part(p, idx, k_ex, pace)
         p.under = _count(idx, self.under)
         deep = _select(idx, self.deep)
         p.deep = len(deep)
@@ -304,4 +315,20 @@ class Work:
             "S9": escapes[:k_ex],
             "strain": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__),
         }
+        return p
+
+    def _strain_part(self, p: Part, idx: list[int], k_ex: int, pace: list[float]) -> Part:
+        """Only what a strain comparison reads: floor share, interventions, canaries,
+        second review, and the given (day-normalised) pace."""
+        p.under = _count(idx, self.under)
+        p.interventions = _count(idx, self.intervention)
+        canaries = _select(idx, self.c)
+        p.canaries = len(canaries)
+        p.caught = _count(canaries, self.caught)
+        sampled = _select(idx, self.sampled)
+        p.qa = len(sampled)
+        p.qa_disagree = _count(sampled, self.disagree)
+        p.pace = list(map(pace.__getitem__, idx))
+        p.pace_median = median(p.pace)
+        p.examples = {"strain": heapq.nlargest(k_ex, idx, key=self.pace.__getitem__)}
         return p
