@@ -11,7 +11,7 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import accumulate, compress
 from operator import not_
 from statistics import median
 from typing import TYPE_CHECKING, Any
@@ -142,9 +142,10 @@ def profile(
 
     late_parts = {}
     offset = work.offset
-    for minutes in s.s6_late_minutes:
+    late_idx = [i for i in everything if not high[i]]
+    for minutes in sorted(s.s6_late_minutes):  # each cut-off's late work within the last's
         limit = minutes * 60.0
-        late_idx = [i for i in everything if offset[i] > limit and not high[i]]
+        late_idx = [i for i in late_idx if offset[i] > limit]
         late_parts[minutes] = pair(late_idx, True)
     high_part = pair([i for i in everything if high[i] and not late[i]], False)
 
@@ -203,27 +204,28 @@ def _spells(work: Work, idx: list[int], s: OversightSettings) -> Spells:
     """Silent sessions: whole sessions approved as they came, where the reviewer's own rate
     of interventions on the same sources predicts several (someone who reads some sessions
     and stamps others, at any speed)."""
-    by_source: dict[int, list[int]] = {}
-    for i in idx:
-        cell = by_source.setdefault(work.src[i], [0, 0])
-        cell[0] += 1
-        cell[1] += work.intervention[i]
-    rate = {k: x / n for k, (n, x) in by_source.items()}
-    sessions: dict[int, list[int]] = {}
-    for i in idx:
-        sessions.setdefault(work.session_of[i], []).append(i)
+    if not idx:
+        return Spells(0, 0, 0.0)
+    src = list(map(work.src.__getitem__, idx))
+    acted = list(map(work.intervention.__getitem__, idx))
+    totals, hits = Counter(src), Counter(compress(src, acted))
+    rate = {k: hits.get(k, 0) / n for k, n in totals.items()}
+    wanted = list(accumulate(map(rate.__getitem__, src), initial=0.0))
+    done = list(accumulate(acted, initial=0))
+    sessions = list(map(work.session_of.__getitem__, idx))
+    cuts = [0, *(k for k in range(1, len(idx)) if sessions[k] != sessions[k - 1]), len(idx)]
     eligible = silent = 0
     expected = 0.0
     first: list[int] = []
-    for members in sessions.values():
-        wanted = sum(rate[work.src[i]] for i in members)
-        if wanted < s.s11_min_expected:
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        want = wanted[b] - wanted[a]
+        if want < s.s11_min_expected:
             continue
         eligible += 1
-        expected += math.exp(-wanted)
-        if not any(work.intervention[i] for i in members):
+        expected += math.exp(-want)
+        if done[b] == done[a]:
             silent += 1
-            first.append(members[0])
+            first.append(idx[a])
     return Spells(eligible, silent, expected, tuple(first[: s.examples_per_flag]))
 
 

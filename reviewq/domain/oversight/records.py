@@ -78,6 +78,7 @@ def _check_durations(opened: float, decided: float, active: float | None, tol: f
 
 
 _fromiso = datetime.fromisoformat
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DESIGN_FIELDS = itemgetter(
     "reviewer", "item", "source", "risk_tags", "words", "action", "edited", "opened_at",
     "decided_at", "active_seconds", "canary", "canary_expected", "qa_agreed",
@@ -146,8 +147,8 @@ def _normalize(obj: Any, tol: float, line: int = 0) -> tuple:
         d_dt = _fromiso(decided_at)
         if o_dt.tzinfo is None or d_dt.tzinfo is None:
             raise ValueError
-        opened = o_dt.timestamp()
-        decided = d_dt.timestamp()
+        opened = (o_dt - _EPOCH).total_seconds()  # about twice as fast as .timestamp()
+        decided = (d_dt - _EPOCH).total_seconds()
     except (TypeError, ValueError):
         opened = _parse_time(opened_at, "opened_at")
         decided = _parse_time(decided_at, "decided_at")

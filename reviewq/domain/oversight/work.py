@@ -194,12 +194,9 @@ class Work:
         min_worked = s.demand_min_worked_minutes * 60.0
         grace = s.demand_pause_grace_seconds
         cap_k, cap_s = s.engaged_cap_careful, s.engaged_cap_seconds
-        engaged = []
-        for x, y, z in zip(self.dwell, self.act, careful, strict=True):
-            cap = cap_k * z + cap_s
-            if y == y and y < x:  # active time known (NaN is not equal to itself)
-                x = y
-            engaged.append(x if x < cap else cap)
+        # time engaged: time spent (active time when known), without interruptions
+        caps = [cap_k * z + cap_s for z in careful]
+        engaged = [x if x < c else c for x, c in zip(self.spent, caps, strict=True)]
         # demand and busy share over the +-half window around each decision, inside its
         # session: careful time wanted, time engaged and pauses between drafts, as prefix sums
         # over the whole reviewer (C-level bisect within the session's bounds)
@@ -216,9 +213,9 @@ class Work:
         los = list(map(bisect_left, repeat(o), lows, lo_of, hi_of))
         his = list(map(bisect_right, repeat(o), highs, lo_of, hi_of))
         spent = [
-            max(used[h] - used[lo] + gaps[h] - gaps[lo + 1], min_worked)
-            for lo, h in zip(los, his, strict=True)
+            used[h] - used[lo] + gaps[h] - gaps[lo + 1] for lo, h in zip(los, his, strict=True)
         ]
+        spent = [x if x > min_worked else min_worked for x in spent]
         self.demand = [
             (prefix[h] - prefix[lo]) / w for lo, h, w in zip(los, his, spent, strict=True)
         ]
