@@ -73,18 +73,18 @@ def reviewer_ratios(
         (z if z < y - x else y - x) / (cb + w * cw)
         for x, y, z, w in zip(o, d, cols.act, cols.w, strict=True)
     ]
-    key_list, src_list = keys.tolist(), cols.src.tolist()
+    key_list = keys.tolist()
     if cutoff > -math.inf and min(d, default=cutoff) < cutoff:
         inside = [y >= cutoff for y in d]
         ratios = list(compress(ratios, inside))
         key_list = list(compress(key_list, inside))
-        src_list = list(compress(src_list, inside))
     groups: defaultdict[int, list[float]] = defaultdict(list)
     for k, r in zip(key_list, ratios, strict=True):
         groups[k].append(r)
+    width = 2 * (len(s.length_edges) + 1)
     sources: defaultdict[int, list[float]] = defaultdict(list)
-    for k, r in zip(src_list, ratios, strict=True):
-        sources[k].append(r)
+    for k, values in groups.items():  # a source's decisions are its strata's, joined
+        sources[k // width] += values
     least = s.norm_min_decisions
     return (
         {k: median(v) for k, v in groups.items() if len(v) >= least},

@@ -127,7 +127,7 @@ def profile(
     by_day: dict[int, list[float]] = {}
     for i in rested_idx:
         by_day.setdefault(day[i], []).append(work.pace[i])
-    usual = median(work.pace[i] for i in rested_idx) if rested_idx else 1.0
+    usual = rested.pace_median or 1.0
     day_pace = {k: median(v) if len(v) >= 10 else usual for k, v in by_day.items()}
     norm = [x / day_pace.get(y, usual) for x, y in zip(work.pace, day, strict=True)]
 

@@ -293,10 +293,9 @@ class Work:
         totals = Counter(map(key.__getitem__, idx))
         edited = Counter(map(key.__getitem__, edits))
         p.by_stratum = {x: [n, edited.get(x, 0)] for x, n in totals.items()}
-        values = list(map((pace or self.pace).__getitem__, idx))
-        p.pace_median = median(values)
         if with_pace:
-            p.pace = values
+            p.pace = list(map(self.pace.__getitem__, idx))
+            p.pace_median = median(p.pace)
         spent, floor_, pace_all, canary = self.spent, self.floor, self.pace, self.c
         if not examples:
             p.examples = {"strain": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__)}
