@@ -171,6 +171,7 @@ def s2_skimming(p: Profile, b: TeamBaselines, s: OversightSettings) -> Signal:
         **sig,  # type: ignore[arg-type]
         value=part.pace_median,
         fired=fired,
+        evaluable=base.source != "none",
         details={"robust_z": rounded(z, 2), "robust_sd": rounded(sd, 3)},
         summary=f"median pace {part.pace_median:.2f}x the careful time of the same kind of "
         f"draft over {part.n} {p.scope} decisions (team {centre:.2f}x, z = {z:.1f})",
