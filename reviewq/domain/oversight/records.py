@@ -78,48 +78,6 @@ def _check_durations(opened: float, decided: float, active: float | None, tol: f
 
 
 _fromiso = datetime.fromisoformat
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MINUTES: dict[str, float] = {}
-
-
-def _epoch(text: str) -> float:
-    """Seconds since the epoch of an ISO 8601 time with a zone (hot path).
-
-    The usual shape ``YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM)`` is read as its minute (parsed,
-    validated and cached once per minute and zone) plus its seconds; anything else goes to
-    ``datetime.fromisoformat``. Raises ValueError, TypeError or IndexError like a bad time.
-    """
-    if text[-1] == "Z":
-        zone_at = len(text) - 1
-    elif text[-3] == ":" and text[-6] in "+-":
-        zone_at = len(text) - 6
-    else:
-        zone_at = 0
-    seconds = text[17:zone_at]
-    if (
-        zone_at > 18
-        and text[16] == ":"
-        and seconds[:2].isdigit()
-        and (len(seconds) == 2 or (seconds[2] == "." and seconds[3:].isdigit()))
-    ):
-        key = text[:16] + text[zone_at:]
-        base = _MINUTES.get(key)
-        if base is None:
-            stamp = _fromiso(key)
-            if stamp.tzinfo is None:
-                raise ValueError("no time zone")
-            base = (stamp - _EPOCH).total_seconds()
-            if len(_MINUTES) > 200_000:
-                _MINUTES.clear()
-            _MINUTES[key] = base
-        value = float(seconds)
-        if value >= 60.0:
-            raise ValueError("seconds out of range")
-        return base + value
-    stamp = _fromiso(text)
-    if stamp.tzinfo is None:
-        raise ValueError("no time zone")
-    return (stamp - _EPOCH).total_seconds()
 
 
 _DESIGN_FIELDS = itemgetter(
@@ -155,7 +113,6 @@ def _normalize(obj: Any, tol: float, line: int = 0) -> tuple:
         canary, expected, qa = get("canary", False), get("canary_expected"), get("qa_agreed")
     if type(reviewer) is not str or not reviewer or reviewer.isspace():
         raise RecordError("reviewer", "missing or not a non-empty string")
-    item = get("item")
     if type(item) is not str or not item:
         if type(item) is int:
             item = str(item)
@@ -186,9 +143,13 @@ def _normalize(obj: Any, tol: float, line: int = 0) -> tuple:
     if edited and code:
         raise RecordError("edited", "true only for an approval (approved with edits)")
     try:
-        opened = _epoch(opened_at)
-        decided = _epoch(decided_at)
-    except (TypeError, ValueError, IndexError):
+        o_dt = _fromiso(opened_at)
+        d_dt = _fromiso(decided_at)
+        if o_dt.tzinfo is None or d_dt.tzinfo is None:
+            raise ValueError
+        opened = o_dt.timestamp()
+        decided = d_dt.timestamp()
+    except (TypeError, ValueError):
         opened = _parse_time(opened_at, "opened_at")
         decided = _parse_time(decided_at, "decided_at")
     clamped = False

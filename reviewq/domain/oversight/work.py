@@ -153,19 +153,16 @@ class Work:
     def _sessions(self, s: OversightSettings) -> None:
         """Split sessions; mark bursts, demand and time into the session of each decision."""
         o, d, n = self.o, self.d, self.n
+        if n == 0:
+            self.starts, self.ends = [], []
+            self.session_of: list[int] = []
+            self.day_of: list[int] = []
+            self.offset, self.demand, self.busy, self.in_burst = [], [], [], []
+            return
         gap = s.session_gap_seconds
-        starts: list[int] = []
-        ends: list[float] = []
-        last_end = -math.inf
-        for i in range(n):
-            if o[i] - last_end >= gap:
-                if starts:
-                    ends.append(last_end)
-                starts.append(i)
-                last_end = d[i]
-            elif d[i] > last_end:
-                last_end = d[i]
-        ends.append(last_end)
+        running = list(accumulate(d, max))  # the latest decision so far
+        starts = [0, *(i for i in range(1, n) if o[i] - running[i - 1] >= gap)]
+        ends = [running[i - 1] for i in starts[1:]] + [running[-1]]
         self.starts, self.ends = starts, ends
         # working days: sessions less than ``day_gap_hours`` apart belong to the same day
         day_gap = s.day_gap_hours * 3600.0
@@ -202,7 +199,6 @@ class Work:
         # over the whole reviewer (C-level bisect within the session's bounds)
         prefix = list(accumulate(careful, initial=0.0))
         used = list(accumulate(engaged, initial=0.0))
-        running = list(accumulate(d, max))  # latest decision so far (sessions are apart)
         pauses = [0.0] + [x - y if x > y else 0.0 for x, y in zip(o[1:], running, strict=False)]
         for start in starts:
             pauses[start] = 0.0
