@@ -159,7 +159,7 @@ def profile(
             cell = table.setdefault(key, [0, 0])
             cell[0] += count
             cell[1] += count if sym else 0
-    plain = bytes(x and not y for x, y in zip(work.approved, work.real_edit, strict=True))
+    plain = bytes(work.as_is)
     session_minutes = [
         (end - work.o[start]) / 60.0 for start, end in zip(work.starts, work.ends, strict=True)
     ]

@@ -139,6 +139,7 @@ class Work:
         least = s.min_dwell_seconds
         self.pace = [z / (x if x > least else least) for x, z in zip(spent, careful, strict=True)]
         self.approved = [x == APPROVE for x in self.a]
+        self.rejected = [x == REJECT for x in self.a]
         min_chars = s.real_edit_min_chars
         self.real_edit = [
             bool(x) and (y < 0 or y >= min_chars) for x, y in zip(self.e, self.ec, strict=True)
@@ -257,7 +258,7 @@ class Work:
         p.burst = len(burst)
         approved = _select(idx, self.approved)
         p.approvals = len(approved)
-        p.rejects = sum(1 for i in idx if self.a[i] == REJECT)
+        p.rejects = _count(idx, self.rejected)
         edits = _select(idx, self.real_edit)
         p.real_edits = len(edits)
         p.interventions = _count(idx, self.intervention)
