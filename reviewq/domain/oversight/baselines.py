@@ -132,14 +132,7 @@ class Baseline:
     source: str  # "team" | "prior" | "none"
     kappa: float | None = None  # beta-binomial concentration (None: plain binomial)
     kept: int = 0
-    cv: float | None = None  # between-reviewer spread of count / expected (outcome signals)
-
-    def kappa_at(self, mean: float) -> float | None:
-        """The beta-binomial concentration for a reviewer whose expected rate is ``mean``."""
-        if self.cv is None:
-            return self.kappa
-        var = (self.cv * mean) ** 2
-        return max(mean * (1 - mean) / var - 1.0, 2.0) if var > 1e-12 else None
+    cv: float | None = None  # between-reviewer SD of log(count / expected) (outcome signals)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -183,23 +176,6 @@ def rate_baseline(
     var = sd * sd - noise
     kappa = max(m * (1 - m) / var - 1.0, 2.0) if var > 1e-9 else None
     return Baseline(mid, mad, len(pairs), "team", kappa, kept)
-
-
-def ratio_baseline(
-    triples: list[tuple[int, int, float]], s: OversightSettings, *, bad_high: bool
-) -> Baseline:
-    """Spread of observed / expected counts over reviewers (expected from the team's rates
-    for the same sources or strata), as a coefficient of variation for tail tests: how far
-    honest reviewers' rates differ once their queues are accounted for."""
-    usable = [(x, e) for x, _, e in triples if e >= 5.0]
-    if len(usable) < s.baseline_min_reviewers:
-        return Baseline(None, None, len(usable), "none")
-    ratios = [x / e for x, e in usable]
-    mid, mad, kept = trimmed_center(ratios, bad_high)
-    noise = median([1.0 / e for _, e in usable])
-    var = (MAD_SCALE * mad) ** 2 - noise
-    cv = math.sqrt(var) / mid if var > 0 and mid > 0 else None
-    return Baseline(mid, mad, len(usable), "team", None, kept, cv)
 
 
 def log_ratio_baseline(
