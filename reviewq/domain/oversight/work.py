@@ -251,7 +251,7 @@ class Work:
             return p
         if pace is not None:
             return self._strain_part(p, idx, k_ex, pace)
-        p.under = _count(idx, self.under)
+        canaries, sampled = self._quality(p, idx)
         deep = _select(idx, self.deep)
         p.deep = len(deep)
         burst = _select(idx, self.in_burst)
@@ -261,14 +261,6 @@ class Work:
         p.rejects = _count(idx, self.rejected)
         edits = _select(idx, self.real_edit)
         p.real_edits = len(edits)
-        p.interventions = _count(idx, self.intervention)
-        canaries = _select(idx, self.c)
-        p.canaries = len(canaries)
-        p.caught = _count(canaries, self.caught)
-        sampled = _select(idx, self.sampled)
-        p.qa = len(sampled)
-        disagree = _select(sampled, self.disagree)
-        p.qa_disagree = len(disagree)
         pairs = _select(sampled, self.approved)
         p.qa_pairs = len(pairs)
         escapes = _select(pairs, self.disagree)
@@ -313,6 +305,15 @@ class Work:
     def _strain_part(self, p: Part, idx: list[int], k_ex: int, pace: list[float]) -> Part:
         """Only what a strain comparison reads: floor share, interventions, canaries,
         second review, and the given (day-normalised) pace."""
+        self._quality(p, idx)
+        p.pace = list(map(pace.__getitem__, idx))
+        p.pace_median = median(p.pace)
+        p.examples = {"strain": heapq.nlargest(k_ex, idx, key=self.pace.__getitem__)}
+        return p
+
+    def _quality(self, p: Part, idx: list[int]) -> tuple[list[int], list[int]]:
+        """Floor share, interventions, canaries and second review of ``idx`` into ``p``;
+        returns the canaries and the sampled decisions among them."""
         p.under = _count(idx, self.under)
         p.interventions = _count(idx, self.intervention)
         canaries = _select(idx, self.c)
@@ -321,7 +322,4 @@ class Work:
         sampled = _select(idx, self.sampled)
         p.qa = len(sampled)
         p.qa_disagree = _count(sampled, self.disagree)
-        p.pace = list(map(pace.__getitem__, idx))
-        p.pace_median = median(p.pace)
-        p.examples = {"strain": heapq.nlargest(k_ex, idx, key=self.pace.__getitem__)}
-        return p
+        return canaries, sampled
