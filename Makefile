@@ -26,6 +26,7 @@ test: $(BIN)/.installed  ## the suite on SQLite, then on PostgreSQL
 lint: $(BIN)/.installed
 	$(BIN)/ruff check reviewq tests migrations bench
 	$(BIN)/ruff format --check reviewq tests migrations bench
+	$(BIN)/mypy reviewq
 
 bench: $(BIN)/.installed  ## speed targets, each printed as a ratio against a same-run baseline
 	$(BIN)/python bench/intake.py

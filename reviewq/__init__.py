@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import config, jobqueue
-from .extensions import db, migrate
+from .extensions import db, db_session, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     @login.user_loader
     def load_user(token: str):  # type: ignore[no-untyped-def]
-        user = auth.user_for_token(db.session, token, utcnow())
+        user = auth.user_for_token(db_session, token, utcnow())
         if user is not None:
             user.session_token = token
         return user
@@ -105,7 +105,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             return {}
         actor = current_actor()
         return {
-            "unread": unread_count(db.session, current_user.id),
+            "unread": unread_count(db_session, current_user.id),
             "nav_can": {p.value: can(actor, p) for p in Permission},
         }
 

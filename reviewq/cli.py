@@ -16,7 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 from .domain.authority import Role
 from .domain.errors import ReviewqError
 from .domain.policy import DEFAULT_TAG, Rule
-from .extensions import db
+from .extensions import db_session
 from .models import SourceStatus
 from .models.types import utcnow
 from .services import audit, policy, sources, users
@@ -35,9 +35,9 @@ def transaction() -> Iterator[None]:
     """One command = one transaction; domain errors become a one-line message and exit 1."""
     try:
         yield
-        db.session.commit()
+        db_session.commit()
     except ReviewqError as exc:
-        db.session.rollback()
+        db_session.rollback()
         raise click.ClickException(str(exc)) from None
 
 
@@ -56,7 +56,7 @@ audit_cli = AppGroup("audit", help="Check the audit trail.")
 def users_create(email: str, name: str, role: str, level: int, password: str) -> None:
     """Create a user who can sign in."""
     with transaction():
-        user = users.create_user(db.session, actor(), email, name, role, level, password)
+        user = users.create_user(db_session, actor(), email, name, role, level, password)
     click.echo(f"created {user.role} {user.email} (level {user.level})")
 
 
@@ -72,7 +72,7 @@ def sources_create(
     """Register an AI source; prints its webhook secret and API token once."""
     with transaction():
         new = sources.create_source(
-            db.session,
+            db_session,
             actor(),
             slug,
             name,
@@ -96,9 +96,9 @@ def sources_rotate(slug: str, grace_hours: int | None) -> None:
     """Give a source a new webhook secret; the old one works for a grace period."""
     hours = grace_hours or current_app.config["SECRET_GRACE_HOURS"]
     with transaction():
-        source = sources.get(db.session, slug)
+        source = sources.get(db_session, slug)
         secret = sources.rotate_secret(
-            db.session, actor(), source, utcnow(), timedelta(hours=hours)
+            db_session, actor(), source, utcnow(), timedelta(hours=hours)
         )
     click.echo(f"new webhook secret: {secret}")
     click.echo(f"the previous secret keeps verifying for {hours} hours")
@@ -110,8 +110,8 @@ def _status_command(name: str, status: SourceStatus, needs_reason: bool) -> Call
     @click.option("--reason", required=needs_reason, default=None)
     def command(slug: str, reason: str | None) -> None:
         with transaction():
-            source = sources.get(db.session, slug)
-            sources.set_status(db.session, actor(), source, status, reason)
+            source = sources.get(db_session, slug)
+            sources.set_status(db_session, actor(), source, status, reason)
         click.echo(f"{slug} is now {status}" + (f": {reason}" if reason else ""))
 
     command.__doc__ = {
@@ -142,7 +142,7 @@ def _rules_table(rules: dict[str, Rule]) -> str:
 @policy_cli.command("show")
 def policy_show() -> None:
     """Print the risk policy in force."""
-    version = policy.current(db.session)
+    version = policy.current(db_session)
     if version is None:
         click.echo("no policy set: every item gets the built-in default rule")
         click.echo(_rules_table({DEFAULT_TAG: Rule(tag=DEFAULT_TAG)}))
@@ -173,14 +173,14 @@ def policy_set(
     """Set the rule for TAG ('*' is the default rule); makes a new policy version."""
     rule = Rule(tag, level, approvals, sla_minutes, always_escalate, qa_rate)
     with transaction():
-        version = policy.set_rules(db.session, actor(), [rule])
+        version = policy.set_rules(db_session, actor(), [rule])
     click.echo(f"policy version {version.id}: {rule.describe()}")
 
 
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Walk the audit hash chain and report the first broken link."""
-    count, broken = audit.verify(db.session)
+    count, broken = audit.verify(db_session)
     if broken:
         click.echo(f"BROKEN at event {broken.seq}: {broken.problem} ({count} verified before it)")
         raise SystemExit(1)
@@ -194,7 +194,7 @@ def demo_command() -> None:
     from .demo import load
 
     with transaction():
-        report: dict[str, Any] = load(db.session, actor(), utcnow())
+        report: dict[str, Any] = load(db_session, actor(), utcnow())
     click.echo(report["text"])
 
 

@@ -207,13 +207,13 @@ def export_command(out: Path, days: int) -> None:
     """Write the live decisions of the last DAYS days as a decision log (DESIGN section 6)."""
     from datetime import UTC, datetime, timedelta
 
-    from .extensions import db
+    from .extensions import db_session
     from .services import oversight
 
     count = 0
     with out.open("w", encoding="utf-8") as fh:
         since = datetime.now(UTC) - timedelta(days=days)
-        for record in oversight.records(db.session, since):
+        for record in oversight.records(db_session, since):
             fh.write(json.dumps(oversight.log_line(record), ensure_ascii=False) + "\n")
             count += 1
     click.echo(f"wrote {count:,} decisions to {out}")

@@ -1,10 +1,13 @@
 """Flask extensions, created unbound; ``create_app`` binds them with ``init_app``."""
 
+from typing import TYPE_CHECKING, cast
+
 from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from redis import Redis
 from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Named constraints, so migrations can alter them on every database.
 NAMING = {
@@ -21,6 +24,18 @@ db = SQLAlchemy(
     metadata=MetaData(naming_convention=NAMING), session_options={"expire_on_commit": False}
 )
 migrate = Migrate(compare_type=True)
+
+# The model base and the session as the type checker should see them: ``db.Model`` and
+# ``db.session`` are made at run time (a declarative base, a scoped session that proxies a
+# ``Session``), which a type checker cannot follow.
+if TYPE_CHECKING:
+
+    class Model(DeclarativeBase):
+        pass
+
+else:
+    Model = db.Model
+db_session = cast(Session, db.session)
 
 
 def redis_client(app: Flask) -> Redis | None:

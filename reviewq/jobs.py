@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask, has_app_context
 
-from .extensions import db
+from .extensions import db, db_session
 from .models.types import utcnow
 
 _app: Flask | None = None
@@ -38,7 +38,7 @@ def deliver(delivery_id: int) -> str:
 
     with _context():
         try:
-            return deliveries.attempt(db.session, delivery_id, utcnow())
+            return deliveries.attempt(db_session, delivery_id, utcnow())
         finally:
             db.session.remove()
 
@@ -49,8 +49,8 @@ def sweep() -> dict[str, Any]:
 
     with _context():
         try:
-            summary = sweep_service.run(db.session, utcnow())
-            db.session.commit()
+            summary = sweep_service.run(db_session, utcnow())
+            db_session.commit()
             return summary
         finally:
             db.session.remove()
@@ -62,6 +62,6 @@ def notify_external(notification_ids: list[int]) -> int:
 
     with _context():
         try:
-            return channels.send(db.session, notification_ids)
+            return channels.send(db_session, notification_ids)
         finally:
             db.session.remove()

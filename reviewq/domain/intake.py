@@ -205,7 +205,7 @@ def parse_submission(payload: Any) -> Submission:
     if errors:
         raise ValidationFailed(errors)
     return Submission(
-        external_id=external_id,
+        external_id=str(external_id),  # checked above: a string of 1-200 characters
         title=title,
         content=content,
         content_type=content_type,

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..domain.audit import EventRecord
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One recorded action. ``hash`` chains it to the event before (``seq - 1``)."""
 
     __tablename__ = "audit_events"
@@ -41,7 +41,7 @@ class AuditEvent(db.Model):
         )
 
 
-class AuditHead(db.Model):
+class AuditHead(Model):
     """A single row holding the chain's last sequence number and hash.
 
     Updating it first serializes writers across processes (a row lock on PostgreSQL, the

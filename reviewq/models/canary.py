@@ -8,13 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .item import Item
 from .source import Source
 from .types import UTCDateTime, utcnow
 
 
-class Canary(db.Model):
+class Canary(Model):
     """A known-bad draft in a source's voice, with the outcome a careful reviewer reaches.
 
     Planted copies look like any other item of the source; the expected outcome is never
@@ -38,7 +38,7 @@ class Canary(db.Model):
     source: Mapped[Source] = relationship()
 
 
-class CanaryPlant(db.Model):  # type: ignore[name-defined]  # until a typed model base
+class CanaryPlant(Model):
     """A canary due to be planted among a source's drafts some time after the draft that
     triggered it (so it is never next to its trigger, nor arrives at the same moment).
 
@@ -67,7 +67,7 @@ class CanaryPlant(db.Model):  # type: ignore[name-defined]  # until a typed mode
     item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("items.id"))
 
 
-class QaReview(db.Model):
+class QaReview(Model):
     """A blind second look at an approved item: the supervisor does not see the decision."""
 
     __tablename__ = "qa_reviews"
@@ -83,7 +83,7 @@ class QaReview(db.Model):
     item: Mapped[Item] = relationship()
 
 
-class FlagNote(db.Model):
+class FlagNote(Model):
     """A supervisor's acknowledgement or dismissal of an oversight flag, with a note.
 
     Flags themselves are computed from the decisions each time; this records what a

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.workflow import Action
-from ..extensions import db
+from ..extensions import Model
 from .item import Item
 from .types import UTCDateTime, str_enum, utcnow
 from .user import User
 
 
-class Decision(db.Model):
+class Decision(Model):
     """Approve, edit, reject, escalate or return, by one user on one item."""
 
     __tablename__ = "decisions"

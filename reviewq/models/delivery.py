@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .item import Item
 from .source import Source
 from .types import UTCDateTime, str_enum, utcnow
@@ -24,7 +24,7 @@ class DeliveryStatus(StrEnum):
     DISABLED = "disabled"  # the receiver answered 410 Gone
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     """One signed callback, written in the same transaction as the decision it reports.
 
     ``msg_id`` is the Standard Webhooks ``webhook-id``: the same on every try, so the receiver

@@ -7,13 +7,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .item import Item
 from .types import UTCDateTime
 from .user import User
 
 
-class Escalation(db.Model):
+class Escalation(Model):
     """One escalation of one item; an item has at most one open escalation at a time."""
 
     __tablename__ = "escalations"

@@ -9,14 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.workflow import ItemStatus
-from ..extensions import db
+from ..extensions import Model
 from .policy import PolicyVersion
 from .source import Source
 from .types import UTCDateTime, str_enum, utcnow
 from .user import User
 
 
-class Item(db.Model):
+class Item(Model):
     """A draft under review. ``version`` guards every change (optimistic locking)."""
 
     __tablename__ = "items"

@@ -7,11 +7,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, utcnow
 
 
-class Notification(db.Model):
+class Notification(Model):
     """Something one person should look at, e.g. an escalation that reached their level."""
 
     __tablename__ = "notifications"

@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.policy import Rule
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, utcnow
 
 
-class PolicyVersion(db.Model):
+class PolicyVersion(Model):
     """One complete, immutable version of the policy."""
 
     __tablename__ = "policy_versions"
@@ -31,7 +31,7 @@ class PolicyVersion(db.Model):
         return {r.tag: r.to_rule() for r in self.rules}
 
 
-class PolicyRule(db.Model):
+class PolicyRule(Model):
     """What one tag demands, within one policy version (tag ``*`` is the default rule)."""
 
     __tablename__ = "policy_rules"

@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, str_enum, utcnow
 from .user import User
 
@@ -21,7 +21,7 @@ class SourceStatus(StrEnum):
     RETIRED = "retired"
 
 
-class Source(db.Model):
+class Source(Model):
     """One AI system. Its webhook secret verifies intake and signs callbacks."""
 
     __tablename__ = "sources"
@@ -55,7 +55,7 @@ class Source(db.Model):
         return valid
 
 
-class SourceToken(db.Model):
+class SourceToken(Model):
     """A bearer token for the pull API, stored only as its SHA-256."""
 
     __tablename__ = "source_tokens"

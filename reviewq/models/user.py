@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -10,11 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain.authority import Role
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, str_enum, utcnow
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person with one role and an authority level (1 = lowest)."""
 
     __tablename__ = "users"
@@ -37,7 +38,7 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     # Set when the user is loaded from a sign-in session (never stored on this table).
-    session_token = None
+    session_token = cast("str | None", None)  # typed without an annotation the ORM would map
     # werkzeug's current default (scrypt); the test suite lowers the cost for speed.
     password_method = "scrypt"
 

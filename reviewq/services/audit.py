@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,7 @@ from ..models.types import utcnow
 
 HEAD_ID = 1
 # The head row is changed by Core statements on its table, which cost less than ORM ones.
-HEAD = AuditHead.__table__
+HEAD = cast(sa.Table, AuditHead.__table__)
 
 
 def _advance_head(session: Session) -> tuple[int, str]:

@@ -156,6 +156,7 @@ def attempt(session: Session, delivery_id: int, now: datetime) -> str:
     if not _take_lease(session, delivery_id, now):
         return "skipped"
     delivery = session.get(Delivery, delivery_id, populate_existing=True)
+    assert delivery is not None  # the lease was just taken on this row
     source = delivery.source
     if source.callback_disabled_at is not None:
         # An earlier callback got 410 Gone: nothing more goes to this endpoint (an admin's

@@ -108,7 +108,7 @@ def claim_next(
         pick = pick.where(queued.priority == where.priority)
     if where.skipped:
         pick = pick.where(queued.id.not_in(where.skipped))
-    pick = (
+    first = (
         pick.order_by(queued.priority, queued.due_at, queued.created_at, queued.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -116,7 +116,7 @@ def claim_next(
     )
     claimed_id = session.execute(
         sa.update(Item)
-        .where(Item.id == pick, Item.status == ItemStatus.QUEUED)
+        .where(Item.id == first, Item.status == ItemStatus.QUEUED)
         .values(
             status=ItemStatus.IN_REVIEW,
             claimed_by_id=actor.id,
@@ -131,6 +131,7 @@ def claim_next(
     if claimed_id is None:
         return None
     item = session.get(Item, claimed_id, populate_existing=True)
+    assert item is not None  # just claimed by this statement
     audit.record(
         session, verdicts.actor_name(session, actor), "item.claimed", f"item:{item.id}", at=now
     )

@@ -48,7 +48,7 @@ def callback_target_problem(url: str, allow_private: bool) -> str | None:
     if allow_private:
         return None
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(parts.hostname, None)}
     except OSError as exc:
         return f"cannot resolve {parts.hostname}: {exc}"
     if any(not is_public_address(a) for a in addresses):

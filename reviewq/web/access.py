@@ -24,6 +24,14 @@ def current_actor() -> Actor | None:
     )
 
 
+def signed_in_actor() -> Actor:
+    """The signed-in person, in a view behind ``require`` (a visitor never gets this far)."""
+    actor = current_actor()
+    if actor is None:
+        abort(401)
+    return actor
+
+
 def require(*permissions: Permission) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Let the view run only for a signed-in person holding one of ``permissions``.
 

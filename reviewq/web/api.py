@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -11,7 +12,7 @@ from ..domain import signing
 from ..domain.errors import NotFound, Unauthenticated, ValidationFailed
 from ..domain.intake import EXTERNAL_ID, BadJSON, parse_json, parse_submission
 from ..domain.workflow import FINAL_STATUSES
-from ..extensions import db
+from ..extensions import db_session
 from ..models import Item, Source
 from ..models.types import utcnow
 from ..services import intake
@@ -80,7 +81,7 @@ def item_json(item: Item) -> dict[str, Any]:
 def _token_source() -> Source:
     """The source whose bearer token came with the request."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    source = source_service.by_token(db.session, token.strip()) if scheme == "Bearer" else None
+    source = source_service.by_token(db_session, token.strip()) if scheme == "Bearer" else None
     if source is None:
         raise Unauthenticated("missing or unknown bearer token")
     return source
@@ -89,7 +90,7 @@ def _token_source() -> Source:
 def _own_item(source: Source, item_id: int) -> Item:
     if item_id > MAX_ID:
         raise NotFound(f"no item {item_id}")
-    return intake.item_for_source(db.session, source, item_id)
+    return intake.item_for_source(db_session, source, item_id)
 
 
 @bp.post("/sources/<slug>/items")
@@ -97,8 +98,9 @@ def submit_item(slug: str) -> tuple[Response, int] | Response:
     """Accept a draft signed per Standard Webhooks by the source's secret."""
     body = request.get_data(cache=False)
     now = utcnow()
-    source, policy = intake.find_sender(db.session, slug)
-    signing.verify(body, request.headers, source.verification_secrets(now) if source else [])
+    source, policy = intake.find_sender(db_session, slug)
+    headers = cast(Mapping[str, str], request.headers)  # werkzeug's Headers is such a mapping
+    signing.verify(body, headers, source.verification_secrets(now) if source else [])
     assert source is not None  # verify() refuses unknown sources
     intake.ensure_accepting(source)
     try:
@@ -106,8 +108,8 @@ def submit_item(slug: str) -> tuple[Response, int] | Response:
     except BadJSON as exc:
         return problem(400, "Bad Request", str(exc), "bad-json")
     webhook_id = request.headers["webhook-id"]
-    item, created = intake.submit(db.session, source, webhook_id, draft, now, policy)
-    db.session.commit()
+    item, created = intake.submit(db_session, source, webhook_id, draft, now, policy)
+    db_session.commit()
     response = jsonify(item_json(item))
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.get_item", item_id=item.id)
@@ -135,7 +137,7 @@ def list_items(slug: str) -> Response:
         if not EXTERNAL_ID.fullmatch(external_id):
             raise ValidationFailed([{"field": "external_id", "message": "is not a valid id"}])
         query = query.where(Item.external_id == external_id)
-    items = db.session.scalars(query.order_by(Item.id.desc()).limit(int(limit)))
+    items = db_session.scalars(query.order_by(Item.id.desc()).limit(int(limit)))
     return jsonify({"items": [item_json(i) for i in items]})
 
 
@@ -143,8 +145,8 @@ def list_items(slug: str) -> Response:
 def withdraw_item(item_id: int) -> Response:
     """Take back an undecided draft."""
     source = _token_source()
-    item = intake.withdraw(db.session, source, _own_item(source, item_id), utcnow())
-    db.session.commit()
+    item = intake.withdraw(db_session, source, _own_item(source, item_id), utcnow())
+    db_session.commit()
     return jsonify(item_json(item))
 
 

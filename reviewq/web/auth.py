@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from ..domain.authority import Permission, can
 from ..domain.errors import TooManyAttempts
-from ..extensions import db
+from ..extensions import db_session
 from ..models.types import utcnow
 from ..services import auth
 from .access import current_actor
@@ -44,7 +44,7 @@ def login() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             token = auth.sign_in(
-                db.session,
+                db_session,
                 form.email.data,
                 form.password.data,
                 request.remote_addr or "",
@@ -52,14 +52,15 @@ def login() -> str | Response | tuple[str, int]:
                 current_app.config["PERMANENT_SESSION_LIFETIME"],
             )
         except TooManyAttempts as exc:
-            db.session.rollback()
+            db_session.rollback()
             form.password.errors.append(str(exc))
             return render_template("login.html", form=form), 429
-        db.session.commit()
+        db_session.commit()
         if token is None:
             form.password.errors.append("Wrong email or password.")
             return render_template("login.html", form=form), 401
-        user = auth.user_for_token(db.session, token, utcnow())
+        user = auth.user_for_token(db_session, token, utcnow())
+        assert user is not None  # the token was made a moment ago
         user.session_token = token
         session.clear()  # a fresh session on every sign-in (no fixation)
         session.permanent = True
@@ -72,8 +73,8 @@ def login() -> str | Response | tuple[str, int]:
 def logout() -> Response:
     """Sign out: the session is revoked on the server, so copies of the cookie die too."""
     if ActionForm().validate_on_submit() and current_user.is_authenticated:
-        auth.sign_out(db.session, current_user.session_token, utcnow())
-        db.session.commit()
+        auth.sign_out(db_session, current_user.session_token, utcnow())
+        db_session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

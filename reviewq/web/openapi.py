@@ -180,7 +180,7 @@ def openapi_document() -> dict[str, Any]:
     """Build the document (a plain dict, served as JSON)."""
     item_id = {"name": "item_id", "in": "path", "required": True, "schema": ITEM_ID}
     slug = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-    bearer = [{"sourceToken": []}]
+    bearer: list[dict[str, list[str]]] = [{"sourceToken": []}]
     return {
         "openapi": "3.1.0",
         "info": {

@@ -6,56 +6,43 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from ..domain.authority import Actor, Permission, can
+from ..domain.authority import Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.intake import BadJSON, parse_json
-from ..extensions import db
+from ..extensions import db_session
 from ..models import Canary, Item, QaReview, Source, User
 from ..models.types import utcnow
 from ..services import canaries, oversight
 from . import render
-from .access import current_actor, require
+from .access import require, signed_in_actor
 from .forms import ActionForm
 
 bp = Blueprint("oversight", __name__)
 
 
 def _source(slug: str) -> Source:
-    source = db.session.scalar(sa.select(Source).where(Source.slug == slug))
+    source = db_session.scalar(sa.select(Source).where(Source.slug == slug))
     if source is None:
         abort(404)
     return source
-
-
-def _session() -> Session:
-    """The request's database session, typed as the services take it."""
-    return cast(Session, db.session)
-
-
-def _actor() -> Actor:
-    """The signed-in person (every view below runs behind ``require``)."""
-    actor = current_actor()
-    if actor is None:  # require() has already sent visitors to sign in
-        abort(401)
-    return actor
 
 
 @bp.get("/canaries")
 @require(Permission.SUPERVISE)
 def canary_library() -> str:
     """The canary library, planting rates per source, and catch rates per reviewer."""
-    rates = canaries.catch_rates(_session())
-    names = dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(rates))).all())
+    rates = canaries.catch_rates(db_session)
+    names = dict(db_session.execute(sa.select(User.id, User.name).where(User.id.in_(rates))).all())
     planted = dict(
-        db.session.execute(
+        db_session.execute(
             sa.select(Item.canary_id, sa.func.count())
             .where(Item.canary_id.is_not(None))
             .group_by(Item.canary_id)
@@ -63,10 +50,10 @@ def canary_library() -> str:
     )
     return render_template(
         "canaries.html",
-        library=db.session.scalars(
+        library=db_session.scalars(
             sa.select(Canary).options(joinedload(Canary.source)).order_by(Canary.id.desc())
         ).all(),
-        sources=db.session.scalars(sa.select(Source).order_by(Source.slug)).all(),
+        sources=db_session.scalars(sa.select(Source).order_by(Source.slug)).all(),
         catches=sorted(
             ((names.get(uid, uid), c, t) for uid, (c, t) in rates.items()),
             key=lambda row: row[1] / row[2],
@@ -88,8 +75,8 @@ def add_canary() -> Response:
     try:
         context = _context_field(form.get("context", ""))
         canaries.create(
-            _session(),
-            _actor(),
+            db_session,
+            signed_in_actor(),
             _source(form.get("source", "")),
             form.get("title", ""),
             form.get("content", ""),
@@ -98,10 +85,10 @@ def add_canary() -> Response:
             form.get("expected", ""),
             context,
         )
-        db.session.commit()
+        db_session.commit()
         flash("Canary added to the library.", "info")
     except (ValidationFailed, NotAllowed) as exc:
-        db.session.rollback()
+        db_session.rollback()
         flash(str(exc), "error")
     return redirect(url_for("oversight.canary_library"))
 
@@ -131,13 +118,15 @@ def set_rate() -> Response:
         abort(400)
     try:
         rate = float(request.form.get("rate", "")) / 100
-        canaries.set_rate(_session(), _actor(), _source(request.form.get("source", "")), rate)
-        db.session.commit()
+        canaries.set_rate(
+            db_session, signed_in_actor(), _source(request.form.get("source", "")), rate
+        )
+        db_session.commit()
         flash("Planting rate saved.", "info")
     except ValueError:
         flash("The rate must be a number of percent.", "error")
     except (ValidationFailed, NotAllowed) as exc:
-        db.session.rollback()
+        db_session.rollback()
         flash(str(exc), "error")
     return redirect(url_for("oversight.canary_library"))
 
@@ -146,13 +135,13 @@ def set_rate() -> Response:
 @require(Permission.SUPERVISE)
 def qa_queue() -> str:
     """Approved items sampled for a blind second review."""
-    pending = db.session.scalars(
+    pending = db_session.scalars(
         sa.select(QaReview)
         .options(joinedload(QaReview.item))
         .where(QaReview.done_at.is_(None))
         .order_by(QaReview.created_at)
     ).all()
-    done = db.session.scalars(
+    done = db_session.scalars(
         sa.select(QaReview)
         .where(QaReview.done_at.is_not(None))
         .order_by(QaReview.done_at.desc())
@@ -165,7 +154,7 @@ def qa_queue() -> str:
 @require(Permission.SUPERVISE)
 def qa_review(review_id: int) -> Response | str | tuple[str, int]:
     """The blind second review: the approved text and its context, not the first decision."""
-    review = db.session.get(QaReview, review_id, options=[joinedload(QaReview.item)])
+    review = db_session.get(QaReview, review_id, options=[joinedload(QaReview.item)])
     if review is None:
         abort(404)
     if request.method == "POST":
@@ -176,18 +165,18 @@ def qa_review(review_id: int) -> Response | str | tuple[str, int]:
             abort(400)
         try:
             canaries.answer(
-                _session(),
-                _actor(),
+                db_session,
+                signed_in_actor(),
                 review,
                 request.form["verdict"] == "agree",
                 request.form.get("note", ""),
                 utcnow(),
             )
-            db.session.commit()
+            db_session.commit()
             flash("Second review recorded.", "info")
             return redirect(url_for("oversight.qa_queue"))
         except (NotAllowed, Conflict) as exc:
-            db.session.rollback()
+            db_session.rollback()
             flash(str(exc), "error")
     return render_template(
         "qa_review.html", review=review, item=review.item, render=render, form=ActionForm()
@@ -269,11 +258,11 @@ def overview() -> str:
     days = _days()
     sort = _choice("sort", SORTS, "verdict")
     now = utcnow()
-    win = oversight.window(_session(), now, days)
+    win = oversight.window(db_session, now, days)
     ranked = sorted(win.report.reviewers, key=SORTS[sort])
     page, pages = _page(len(ranked))
     shown = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
-    people = oversight.people(_session(), (r.reviewer for r in shown))
+    people = oversight.people(db_session, (r.reviewer for r in shown))
     by_source = win.report.team["symbolic_oversight_index"].get("by_source") or {}
     return render_template(
         "oversight.html",
@@ -291,8 +280,8 @@ def overview() -> str:
         sparkline=sparkline,
         index_bar=index_bar,
         people=people,
-        notes=oversight.latest_flag_notes(_session(), (u.id for u in people.values())),
-        source_names=oversight.source_names(_session(), by_source),
+        notes=oversight.latest_flag_notes(db_session, (u.id for u in people.values())),
+        source_names=oversight.source_names(db_session, by_source),
     )
 
 
@@ -301,15 +290,15 @@ def overview() -> str:
 def reviewer_detail(user_id: int) -> Response | str:
     """One reviewer: every signal with its numbers, baseline, threshold and example decisions."""
     days = _days()
-    person = db.session.get(User, user_id) or abort(404)
-    actor = _actor()
+    person = db_session.get(User, user_id) or abort(404)
+    actor = signed_in_actor()
     own = person.id == actor.id
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
         try:
             oversight.set_flag(
-                _session(),
+                db_session,
                 actor,
                 person,
                 request.form.get("signal", ""),
@@ -317,10 +306,10 @@ def reviewer_detail(user_id: int) -> Response | str:
                 request.form.get("note", ""),
                 utcnow(),
             )
-            db.session.commit()
+            db_session.commit()
             flash("Your note on the flag is recorded.", "info")
         except (ValidationFailed, NotAllowed) as exc:
-            db.session.rollback()
+            db_session.rollback()
             flash(str(exc), "error")
         return redirect(url_for("oversight.reviewer_detail", user_id=user_id, days=days))
     return _stats_page(person, days, own=own, can_note=can(actor, Permission.SUPERVISE) and not own)
@@ -331,7 +320,7 @@ def reviewer_detail(user_id: int) -> Response | str:
 def my_stats() -> str:
     """A reviewer's own signals: the same numbers supervisors see, first to the person."""
     days = _days()
-    person = db.session.get(User, _actor().id) or abort(404)
+    person = db_session.get(User, signed_in_actor().id) or abort(404)
     return _stats_page(person, days, own=True, can_note=False)
 
 
@@ -339,10 +328,10 @@ def _stats_page(person: User, days: int, own: bool, can_note: bool) -> str:
     """One person's stats page; ``own`` hides which items were canaries and titles it
     "My review stats"."""
     now = utcnow()
-    win = oversight.window(_session(), now, days)
+    win = oversight.window(db_session, now, days)
     mine = next((r for r in win.report.reviewers if r.reviewer == person.email), None)
     if mine is not None:  # an example names who decided an item, and how (blind review)
-        evidence = canaries.without_blind_examples(_session(), _actor(), mine.evidence)
+        evidence = canaries.without_blind_examples(db_session, signed_in_actor(), mine.evidence)
         mine = dataclasses.replace(mine, evidence=evidence)
     return render_template(
         "reviewer_stats.html",
@@ -359,6 +348,6 @@ def _stats_page(person: User, days: int, own: bool, can_note: bool) -> str:
         trend=[{**week, "verdict": week["verdicts"].get(person.email)} for week in win.trend],
         sparkline=sparkline,
         can_note=can_note,
-        notes=oversight.flag_notes(_session(), person.id),
+        notes=oversight.flag_notes(db_session, person.id),
         form=ActionForm(),
     )

@@ -77,8 +77,9 @@ def _http_error(exc: HTTPException) -> Response | tuple[str, int]:
     if not _is_api():
         return _page(code, exc.name, exc.description or exc.name)
     response = problem(code, exc.name, exc.description or exc.name, f"http-{code}")
-    if code == 405 and exc.valid_methods:
-        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    allowed = getattr(exc, "valid_methods", None)  # set on MethodNotAllowed only
+    if code == 405 and allowed:
+        response.headers["Allow"] = ", ".join(allowed)
     return response
 
 

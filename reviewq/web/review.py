@@ -24,7 +24,7 @@ from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.policy import RISK_NAMES
 from ..domain.workflow import REJECT_REASONS, Action
-from ..extensions import db
+from ..extensions import db_session
 from ..models import Decision, Item, Source
 from ..models.types import utcnow
 from ..services import canaries, escalation_records, review
@@ -57,7 +57,7 @@ def _filter() -> review.QueueFilter:
     """Queue filters from the query string or form (unknown values are ignored), plus the
     items this reviewer skipped recently, so Skip never hands the same item straight back."""
     values = request.values
-    source = db.session.scalar(sa.select(Source.id).where(Source.slug == values.get("source", "")))
+    source = db_session.scalar(sa.select(Source.id).where(Source.slug == values.get("source", "")))
     priority = {v: k for k, v in RISK_NAMES.items()}.get(values.get("risk", ""))
     skipped = frozenset(session.get("skipped", []))
     return review.QueueFilter(source_id=source, priority=priority, skipped=skipped)
@@ -67,8 +67,8 @@ def _next_or_queue(message: str | None = None, category: str = "info") -> Respon
     """After a decision or skip: claim the next item, or go back to the queue."""
     if message:
         flash(message, category)
-    item = review.claim_next(db.session, _actor(), utcnow(), _filter())
-    db.session.commit()
+    item = review.claim_next(db_session, _actor(), utcnow(), _filter())
+    db_session.commit()
     if item is None:
         flash("Nothing left that you can review. Well done.", "info")
         return redirect(url_for("review.queue"))
@@ -76,7 +76,7 @@ def _next_or_queue(message: str | None = None, category: str = "info") -> Respon
 
 
 def _load(item_id: int) -> Item:
-    item = db.session.get(Item, item_id, options=[joinedload(Item.source)])
+    item = db_session.get(Item, item_id, options=[joinedload(Item.source)])
     if item is None:
         abort(404)
     return item
@@ -88,7 +88,7 @@ def queue() -> str:
     """Counts by risk, source and age; my open claims; the items next in line."""
     actor, now = _actor(), utcnow()
     where = _filter()
-    data = queue_service.overview(db.session, actor, now, where)
+    data = queue_service.overview(db_session, actor, now, where)
     return render_template(
         "queue.html",
         data=data,
@@ -112,14 +112,14 @@ def review_next() -> Response:
 def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, int]:
     """Render the item page; also used by the escalation views."""
     actor, now = _actor(), utcnow()
-    escalation = escalation_records.current(db.session, item.id)
+    escalation = escalation_records.current(db_session, item.id)
     resolving = bool(escalation and escalation.claimed_by_id == actor.id)
     # Blind second review: the decisions are not even loaded for someone who must answer
     # the item's QA sample first.
-    blind_review = canaries.blind_items(db.session, actor, [item.id]).get(item.id)
+    blind_review = canaries.blind_items(db_session, actor, [item.id]).get(item.id)
     decisions: Sequence[Decision] = []
     if blind_review is None:
-        decisions = db.session.scalars(
+        decisions = db_session.scalars(
             sa.select(Decision)
             .options(joinedload(Decision.user))
             .where(Decision.item_id == item.id)
@@ -185,14 +185,14 @@ def decision_form(
     )
     try:
         recorded = apply(verdict).action
-        db.session.commit()
+        db_session.commit()
     except ValidationFailed as exc:
-        db.session.rollback()
+        db_session.rollback()
         for error in exc.errors:
             getattr(form, error["field"]).errors.append(error["message"])
         return item_page(_load(item_id), form, 422)
     except (Conflict, StaleDataError, NotAllowed) as exc:
-        db.session.rollback()
+        db_session.rollback()
         stale = "Someone else changed this item at the same moment. Nothing was changed."
         flash(stale if isinstance(exc, StaleDataError) else str(exc), "error")
         return redirect(url_for("review.item", item_id=item_id))
@@ -208,7 +208,7 @@ def decide(item_id: int) -> Response | tuple[str, int]:
         item_id,
         VERDICTS,
         "Choose Approve, Edit, Reject or Escalate.",
-        lambda verdict: review.decide(db.session, _actor(), item, verdict, utcnow()),
+        lambda verdict: review.decide(db_session, _actor(), item, verdict, utcnow()),
     )
     if not isinstance(result, Action):
         return result
@@ -233,11 +233,11 @@ def skip(item_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        review.skip(db.session, _actor(), _load(item_id), utcnow())
-        db.session.commit()
+        review.skip(db_session, _actor(), _load(item_id), utcnow())
+        db_session.commit()
         session["skipped"] = [item_id, *session.get("skipped", [])][:SKIP_MEMORY]
     except Conflict as exc:
-        db.session.rollback()
+        db_session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("review.queue"))
     return _next_or_queue(f"#{item_id} skipped: back in the queue for someone else.")
@@ -250,9 +250,9 @@ def renew(item_id: int) -> tuple[Response, int]:
     if not ActionForm().validate_on_submit():
         return jsonify({"error": "bad CSRF token"}), 400
     try:
-        until = review.renew(db.session, _actor(), _load(item_id), utcnow())
-        db.session.commit()
+        until = review.renew(db_session, _actor(), _load(item_id), utcnow())
+        db_session.commit()
     except Conflict as exc:
-        db.session.rollback()
+        db_session.rollback()
         return jsonify({"error": str(exc)}), 409
     return jsonify({"claim_expires_at": until.isoformat()}), 200

@@ -12,11 +12,11 @@ from werkzeug.wrappers import Response
 from ..domain.authority import Permission, can, can_control_source
 from ..domain.errors import Conflict, ValidationFailed
 from ..domain.workflow import Action
-from ..extensions import db
+from ..extensions import db_session
 from ..models import Delivery, DeliveryStatus, Escalation, Source, SourceStatus
 from ..models.types import utcnow
 from ..services import canaries, deliveries, escalations, notifications, sources
-from .access import current_actor, require
+from .access import current_actor, require, signed_in_actor
 from .forms import ActionForm
 from .review import decision_form
 
@@ -35,7 +35,7 @@ STATUS_CHANGES = {
 
 
 def _escalation(escalation_id: int) -> Escalation:
-    found = db.session.get(Escalation, escalation_id, options=[joinedload(Escalation.item)])
+    found = db_session.get(Escalation, escalation_id, options=[joinedload(Escalation.item)])
     if found is None:
         abort(404)
     return found
@@ -46,16 +46,16 @@ def _escalation(escalation_id: int) -> Escalation:
 def escalation_queue() -> str:
     """Open escalations (highest level, longest waiting first) and recent resolutions (less
     those of items the viewer must second-review blind)."""
-    resolved = db.session.scalars(
+    resolved = db_session.scalars(
         sa.select(Escalation)
         .where(Escalation.resolved_at.is_not(None))
         .order_by(Escalation.resolved_at.desc())
         .limit(20)
     ).all()
-    blind = canaries.blind_items(db.session, current_actor(), {e.item_id for e in resolved})
+    blind = canaries.blind_items(db_session, current_actor(), {e.item_id for e in resolved})
     return render_template(
         "escalations.html",
-        open=escalations.open_escalations(db.session),
+        open=escalations.open_escalations(db_session),
         resolved=[e for e in resolved if e.item_id not in blind],
         blind_count=sum(e.item_id in blind for e in resolved),
         now=utcnow(),
@@ -72,10 +72,10 @@ def claim(escalation_id: int) -> Response:
         abort(400)
     escalation = _escalation(escalation_id)
     try:
-        escalations.claim(db.session, current_actor(), escalation, utcnow())
-        db.session.commit()
+        escalations.claim(db_session, signed_in_actor(), escalation, utcnow())
+        db_session.commit()
     except Conflict as exc:
-        db.session.rollback()
+        db_session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("supervise.escalation_queue"))
     return redirect(url_for("review.item", item_id=escalation.item_id))
@@ -91,7 +91,7 @@ def resolve(escalation_id: int) -> Response | tuple[str, int]:
         RESOLUTIONS,
         "Choose Approve, Edit, Reject or Return to queue.",
         lambda verdict: escalations.resolve(
-            db.session, current_actor(), escalation, verdict, utcnow()
+            db_session, signed_in_actor(), escalation, verdict, utcnow()
         ),
     )
     if not isinstance(result, Action):
@@ -111,9 +111,9 @@ def resolve(escalation_id: int) -> Response | tuple[str, int]:
 def notification_list() -> str:
     """My notifications, newest first (what they say about an item I must second-review
     blind is held back until I have)."""
-    notes = notifications.recent(db.session, current_user.id)
+    notes = notifications.recent(db_session, current_user.id)
     about = {n.id: _item_of(n.link) for n in notes}
-    blind = canaries.blind_items(db.session, current_actor(), {i for i in about.values() if i})
+    blind = canaries.blind_items(db_session, current_actor(), {i for i in about.values() if i})
     return render_template(
         "notifications.html",
         notes=notes,
@@ -135,8 +135,8 @@ def mark_read() -> Response:
     """Mark all my notifications read."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    notifications.mark_all_read(db.session, current_user.id, utcnow())
-    db.session.commit()
+    notifications.mark_all_read(db_session, current_user.id, utcnow())
+    db_session.commit()
     return redirect(url_for("supervise.notification_list"))
 
 
@@ -145,7 +145,7 @@ def mark_read() -> Response:
 def source_list() -> str:
     """AI sources with their status; pause, resume or retire the ones you may control."""
     actor = current_actor()
-    rows = db.session.scalars(sa.select(Source).order_by(Source.slug)).all()
+    rows = db_session.scalars(sa.select(Source).order_by(Source.slug)).all()
     visible = [s for s in rows if can_control_source(actor, s.owner_id)]
     if not visible and not can(actor, Permission.CONTROL_SOURCES):
         abort(403)
@@ -157,7 +157,7 @@ def source_list() -> str:
 def change_source(slug: str) -> Response:
     """Pause (reason required), resume or retire (reason required) a source; audited."""
     form = ActionForm()
-    source = db.session.scalar(sa.select(Source).where(Source.slug == slug))
+    source = db_session.scalar(sa.select(Source).where(Source.slug == slug))
     if source is None:
         abort(404)
     if not can_control_source(current_actor(), source.owner_id):
@@ -167,12 +167,12 @@ def change_source(slug: str) -> Response:
         abort(400)
     try:
         sources.set_status(
-            db.session, f"user:{current_user.email}", source, status, request.form.get("reason")
+            db_session, f"user:{current_user.email}", source, status, request.form.get("reason")
         )
-        db.session.commit()
+        db_session.commit()
         flash(f"{source.name} is now {status}.", "info")
     except (ValidationFailed, Conflict) as exc:
-        db.session.rollback()
+        db_session.rollback()
         flash(str(exc), "error")
     return redirect(url_for("supervise.source_list"))
 
@@ -181,7 +181,7 @@ def change_source(slug: str) -> Response:
 @require(Permission.ADMINISTER)
 def delivery_list() -> str:
     """Callbacks that failed or were refused (410), with the last error; pending ones too."""
-    rows = db.session.scalars(
+    rows = db_session.scalars(
         sa.select(Delivery)
         .options(joinedload(Delivery.source))
         .where(Delivery.status != DeliveryStatus.DELIVERED)
@@ -197,14 +197,14 @@ def redeliver(delivery_id: int) -> Response:
     """Send a failed callback again now (same webhook-id)."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    delivery = db.session.get(Delivery, delivery_id)
+    delivery = db_session.get(Delivery, delivery_id)
     if delivery is None:
         abort(404)
     try:
-        deliveries.redeliver(db.session, f"user:{current_user.email}", delivery, utcnow())
-        db.session.commit()
+        deliveries.redeliver(db_session, f"user:{current_user.email}", delivery, utcnow())
+        db_session.commit()
         flash(f"Callback {delivery.msg_id} queued again.", "info")
     except Conflict as exc:
-        db.session.rollback()
+        db_session.rollback()
         flash(str(exc), "error")
     return redirect(url_for("supervise.delivery_list"))
