@@ -28,12 +28,14 @@ from .settings import OversightSettings
 from .signals import (
     Signal,
     TeamBaselines,
+    expected_count,
     s1_under_floor,
     s2_skimming,
     s4_never_edits,
     s5_bursts,
     s10_reasons,
     team_pairs,
+    totals,
 )
 from .stats import wilson_interval
 from .strain import s6_fatigue, s6b_long_sessions, s7_high_demand, s7w_demand
@@ -106,14 +108,6 @@ def r4(value: float | None, digits: int = 4) -> float | None:
     return round(value, digits)
 
 
-def _expected(cells: dict[int, list[int]], rates: dict[int, float]) -> float:
-    return sum(n * rates.get(key, 0.0) for key, (n, _) in cells.items())
-
-
-def _total(cells: dict[int, list[int]]) -> tuple[int, int]:
-    return sum(n for n, _ in cells.values()), sum(x for _, x in cells.values())
-
-
 def team_baselines(profiles: list[Profile], s: OversightSettings) -> TeamBaselines:
     """The team's robust baselines over each reviewer's scope part."""
     mains = [p.main for p in profiles]
@@ -134,13 +128,13 @@ def team_baselines(profiles: list[Profile], s: OversightSettings) -> TeamBaselin
         s3_rates=s3_rates,
         s3_qa_rates=grouped_rates([m.hr_qa_by_source for m in mains], s, 5, bad_high=True),
         s3=log_ratio_baseline(
-            [(n - x, n - _expected(m.hr_by_source, s3_rates)) for m in mains
-             for n, x in [_total(m.hr_by_source)] if n >= s.s3_min_items],
+            [(n - x, n - expected_count(m.hr_by_source, s3_rates, 0.0)) for m in mains
+             for n, x in [totals(m.hr_by_source)] if n >= s.s3_min_items],
             s, bad_high=False,
         ),
         s4_rates=s4_rates,
         s4=log_ratio_baseline(
-            [(m.real_edits, _expected(m.by_stratum, s4_rates)) for m in mains
+            [(m.real_edits, expected_count(m.by_stratum, s4_rates, 0.0)) for m in mains
              if m.n >= s.s4_min_decisions],
             s, bad_high=False,
         ),
@@ -187,20 +181,17 @@ def judge(p: Profile, team: TeamBaselines, s: OversightSettings) -> ReviewerResu
         }
         for sig in (signals["S6b"], signals["S7"])
     ]
+    short = rules.insufficient(p.n, s) if d.verdict == "insufficient" else None
     return ReviewerResult(
         reviewer=p.name,
         verdict=d.verdict,
         flagged=d.verdict in ("individual", "conditions"),
-        reasons=(
-            [rules.insufficient(p.n, s)["summary"]]
-            if d.verdict == "insufficient"
-            else rules.reasons(signals, d, summary)
-        ),
+        reasons=([short["summary"]] if short else rules.reasons(signals, d, summary)),
         signals={k: v.to_dict() for k, v in signals.items()},
         metrics=_metrics(p, signals, s),
         evidence=rules.evidence(signals, d, p.example_rows, rested),
         risk_factors=risk_factors,
-        insufficient=rules.insufficient(p.n, s) if d.verdict == "insufficient" else None,
+        insufficient=short,
     )
 
 

@@ -87,7 +87,7 @@ def _normal_sf(z: float) -> float:
 
 def normal_cdf(z: float) -> float:
     """P(Z <= z) for a standard normal Z."""
-    return 0.5 * math.erfc(-z / _SQRT2)
+    return _normal_sf(-z)
 
 
 def mann_whitney_greater(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
