@@ -225,7 +225,8 @@ def sweep_command() -> None:
     summary = sweep()
     click.echo(
         f"escalated {summary['sla_breached']} overdue, released {summary['claims_released']} "
-        f"expired claims, moved up {summary['escalations_moved_up']} escalations, "
+        f"expired claims and {summary['escalation_claims_released']} of escalations, "
+        f"moved up {summary['escalations_moved_up']} escalations, "
         f"planted {summary['canaries_planted']} canaries, "
         f"requeued {len(summary['callbacks_requeued'])} callbacks"
     )

@@ -1,5 +1,5 @@
-"""The periodic sweep: SLA breaches, expired claims, stale escalations, canaries due from
-quiet sources, and jobs Redis lost.
+"""The periodic sweep: SLA breaches, expired claims (of items and escalations), stale
+escalations, canaries due from quiet sources, and jobs Redis lost.
 
 Safe to run twice at once: rows are taken with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or
 under the write lock (SQLite), every step re-checks status, and an item has at most one
@@ -38,6 +38,7 @@ def run(session: Session, now: datetime) -> dict[str, Any]:
     for item in overdue:
         escalations.breach(session, item, now)
     released = review.release_expired(session, now)
+    abandoned = escalations.release_expired(session, now)
     moved = escalations.move_up_stale(session, now)
     planted = intake.plant_due(session, now)
     resend = deliveries.due(session, now)
@@ -46,6 +47,7 @@ def run(session: Session, now: datetime) -> dict[str, Any]:
     return {
         "sla_breached": len(overdue),
         "claims_released": released,
+        "escalation_claims_released": abandoned,
         "escalations_moved_up": len(moved),
         "canaries_planted": planted,
         "callbacks_requeued": resend,

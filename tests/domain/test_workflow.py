@@ -19,6 +19,8 @@ EXPECTED = {
     (S.IN_REVIEW, A.ESCALATE): S.ESCALATED,
     (S.IN_REVIEW, A.BREACH_SLA): S.ESCALATED,
     (S.IN_REVIEW, A.WITHDRAW): S.WITHDRAWN,
+    # a supervisor's approval is one of two: the item goes back for the second
+    (S.ESCALATED, A.APPROVE_PARTIAL): S.QUEUED,
     (S.ESCALATED, A.APPROVE): S.APPROVED,
     (S.ESCALATED, A.EDIT): S.APPROVED,
     (S.ESCALATED, A.REJECT): S.REJECTED,
