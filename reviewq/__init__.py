@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
@@ -119,6 +119,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", app.config["HSTS"])
+        # Pages show drafts and people: no copy in any cache, so the back button after
+        # signing out shows nothing. Only the static files may be kept.
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     from . import cli

@@ -98,6 +98,9 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
         "MAX_CONTENT_LENGTH": _positive_int(environ, "REVIEWQ_MAX_BODY_BYTES", MAX_BODY_BYTES),
         "SECRET_GRACE_HOURS": _positive_int(environ, "REVIEWQ_SECRET_GRACE_HOURS", 24),
         "SESSION_COOKIE_SECURE": production,
+        # Production is served over HTTPS only (two years, as the HSTS preload list asks);
+        # development and tests run over plain http, where the header would lock them out.
+        "HSTS": "max-age=63072000; includeSubDomains" if production else None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "reviewq_session",
