@@ -93,7 +93,7 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
         "REVIEWQ_ENV": env,
         "SECRET_KEY": _secret_key(environ.get("SECRET_KEY"), env, instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_uri(environ.get("DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "REDIS_URL": _redis_url(environ.get("REDIS_URL")),
         "MAX_CONTENT_LENGTH": _positive_int(environ, "REVIEWQ_MAX_BODY_BYTES", MAX_BODY_BYTES),
         "SECRET_GRACE_HOURS": _positive_int(environ, "REVIEWQ_SECRET_GRACE_HOURS", 24),
