@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -56,6 +59,28 @@ def _secret_key(raw: str | None, env: str, instance_path: Path) -> str:
     return key
 
 
+def _secret_keys(raw: str | None, env: str, secret_key: str) -> list[str]:
+    """The keys that encrypt webhook secrets at rest, newest (encrypting) first."""
+    if raw and raw.strip():
+        keys = [key.strip() for key in raw.split(",") if key.strip()]
+        for key in keys:
+            try:
+                valid = len(base64.urlsafe_b64decode(key.encode())) == 32
+            except (binascii.Error, ValueError):
+                valid = False
+            if not valid:
+                raise ConfigError(
+                    "REVIEWQ_SECRET_KEYS must be comma-separated Fernet keys (32 url-safe "
+                    "base64-encoded bytes each, e.g. from Fernet.generate_key())"
+                )
+        return keys
+    if env == "production":
+        raise ConfigError("REVIEWQ_SECRET_KEYS is required when REVIEWQ_ENV=production")
+    # Local use: a key derived from SECRET_KEY (kept in the instance folder), never stored.
+    digest = hashlib.sha256(b"reviewq secrets at rest\0" + secret_key.encode()).digest()
+    return [base64.urlsafe_b64encode(digest).decode()]
+
+
 def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
     raw = environ.get(name)
     if raw is None or raw == "":
@@ -89,9 +114,12 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
     allow_private = environ.get("REVIEWQ_ALLOW_PRIVATE_CALLBACKS", "" if production else "1")
     if allow_private not in ("", "0", "1"):
         raise ConfigError("REVIEWQ_ALLOW_PRIVATE_CALLBACKS must be 0 or 1")
+    secret_key = _secret_key(environ.get("SECRET_KEY"), env, instance_path)
     return {
         "REVIEWQ_ENV": env,
-        "SECRET_KEY": _secret_key(environ.get("SECRET_KEY"), env, instance_path),
+        "SECRET_KEY": secret_key,
+        # Webhook secrets are stored encrypted with these (MultiFernet: the first encrypts).
+        "SECRET_KEYS": _secret_keys(environ.get("REVIEWQ_SECRET_KEYS"), env, secret_key),
         "SQLALCHEMY_DATABASE_URI": _database_uri(environ.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "REDIS_URL": _redis_url(environ.get("REDIS_URL")),

@@ -88,9 +88,11 @@ def test_production_cookies_are_secure(make_app, database_url) -> None:
 
     os.environ["REVIEWQ_ENV"] = "production"
     os.environ["SECRET_KEY"] = "x" * 40
+    os.environ["REVIEWQ_SECRET_KEYS"] = "q" * 43 + "="
     try:
         app = make_app(SQLALCHEMY_DATABASE_URI=database_url)
     finally:
         del os.environ["REVIEWQ_ENV"], os.environ["SECRET_KEY"]
+        del os.environ["REVIEWQ_SECRET_KEYS"]
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 10 * 3600

@@ -10,7 +10,11 @@ from tests.conftest import draft, signed_in
 
 @pytest.fixture
 def production_app(make_app, database_url):
-    env = {"REVIEWQ_ENV": "production", "SECRET_KEY": "x" * 40}
+    env = {
+        "REVIEWQ_ENV": "production",
+        "SECRET_KEY": "x" * 40,
+        "REVIEWQ_SECRET_KEYS": "q" * 43 + "=",
+    }
     os.environ.update(env)
     try:
         return make_app(SQLALCHEMY_DATABASE_URI=database_url)
