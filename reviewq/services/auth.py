@@ -40,7 +40,6 @@ ADDRESS = Limit("address", failures=30, window=timedelta(minutes=15))
 # addresses not at all.
 ACCOUNT = Limit("account", failures=10, window=timedelta(hours=1), max_wait=timedelta(minutes=1))
 KNOWN_ADDRESS = timedelta(days=30)
-WINDOW = PAIR.window  # how long an address waits after too many failures on one account
 
 
 @cache
