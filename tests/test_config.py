@@ -72,10 +72,10 @@ def test_production_requires_keys_for_the_secrets_at_rest(tmp_path: Path) -> Non
     assert cfg["HSTS"]
 
 
-def test_development_derives_a_stable_key_from_the_secret_key(tmp_path: Path) -> None:
+def test_development_generates_a_key_for_the_secrets_at_rest_and_keeps_it(tmp_path) -> None:
     from cryptography.fernet import Fernet
 
     first = from_environ({}, tmp_path)["SECRET_KEYS"]
-    assert first == from_environ({}, tmp_path)["SECRET_KEYS"] and len(first) == 1
-    Fernet(first[0])  # a valid key
-    assert first != from_environ({"SECRET_KEY": "y" * 32}, tmp_path)["SECRET_KEYS"]
+    assert len(first) == 1 and Fernet(first[0])  # a valid key
+    assert from_environ({"SECRET_KEY": "y" * 32}, tmp_path)["SECRET_KEYS"] == first
+    assert (tmp_path / "secret_keys").stat().st_mode & 0o077 == 0
