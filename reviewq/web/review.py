@@ -27,7 +27,7 @@ from ..domain.workflow import REJECT_REASONS, Action
 from ..extensions import db_session
 from ..models import Decision, Item, Source
 from ..models.types import utcnow
-from ..services import approvals, canaries, escalation_records, escalations, review
+from ..services import approvals, canaries, escalation_records, escalations, reading, review
 from ..services import queue as queue_service
 from ..services.verdicts import Verdict
 from . import render
@@ -76,8 +76,10 @@ def _next_or_queue(message: str | None = None, category: str = "info") -> Respon
 
 
 def _load(item_id: int) -> Item:
+    """The item, or 404 when there is none or it is above the reader's level and they are
+    not involved with it (need-to-know: answered as for an item that is not there)."""
     item = db_session.get(Item, item_id, options=[joinedload(Item.source)])
-    if item is None:
+    if item is None or not reading.may_read(db_session, _actor(), item):
         abort(404)
     return item
 

@@ -15,7 +15,7 @@ from ..domain.workflow import Action
 from ..extensions import db_session
 from ..models import Delivery, DeliveryStatus, Escalation, Source, SourceStatus
 from ..models.types import utcnow
-from ..services import canaries, deliveries, escalations, notifications, sources
+from ..services import canaries, deliveries, escalations, notifications, reading, sources
 from .access import current_actor, require, signed_in_actor
 from .forms import ActionForm
 from .review import decision_form
@@ -156,6 +156,8 @@ def notification_list() -> str:
         "notifications.html",
         notes=notes,
         blind={n: blind[i] for n, i in about.items() if i in blind},
+        # only links the reader may open (no item page for admins, nor above one's level)
+        links={n.id: reading.openable_link(db_session, current_actor(), n.link) for n in notes},
         now=utcnow(),
         form=ActionForm(),
     )
