@@ -1,20 +1,29 @@
-"""Demo data for trying reviewq: one user per role, two sources, a policy, ~50 drafts."""
+"""Demo data for trying reviewq: one user per role, two sources, a policy, ~50 drafts.
+
+The drafts and the canary library are package data in ``reviewq/demo_data/`` (its README
+describes the files): one markdown file per draft, its fields in TOML front matter.
+"""
 
 from __future__ import annotations
 
 import random
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from .demo_drafts import DRAFTS
-from .domain.errors import NotFound
-from .domain.intake import parse_submission
+from .domain.errors import NotFound, ValidationFailed
+from .domain.intake import Submission, parse_submission
 from .domain.policy import DEFAULT_TAG, Rule
 from .models import Item, Source, SourceStatus
 from .services import intake, policy, sources, users
+from .services.canaries import CATEGORIES, EXPECTED
 
 DEMO_USERS = [
     # email, name, role, level, password
@@ -50,6 +59,7 @@ def load(session: Session, actor: str, now: datetime) -> dict[str, Any]:
     Returns:
         ``{"text": ...}``: a report with the sign-in details and new source secrets.
     """
+    drafts, library = read_drafts(), read_canaries()  # a malformed file stops it here
     lines = ["Demo sign-ins (http://127.0.0.1:5000):"]
     for email, name, role, level, password in DEMO_USERS:
         if users.by_email(session, email) is None:
@@ -72,68 +82,32 @@ def load(session: Session, actor: str, now: datetime) -> dict[str, Any]:
             lines.append(f"Source {slug}: webhook secret {new.secret}  API token {new.token}")
 
     # Last week's decisions first, so its reviewers only ever see last week's drafts.
-    history = _history(session, actor, by_slug["support-bot"], now)
+    body = "\n\n".join(draft.submission.content for draft in drafts[:2])  # a long read
+    history = _history(session, actor, by_slug["support-bot"], body, now)
     if history:
         lines.append(f"History: {history} decided drafts from last week, for the Oversight page.")
     rng = random.Random(42)  # the same ages on every machine
     added = 0
-    for draft in DRAFTS:
-        source = by_slug[draft["source"]]
-        fields = {k: v for k, v in draft.items() if k != "source"}
+    for draft in drafts:
+        source = by_slug[draft.source]
+        external_id = draft.submission.external_id
         exists = session.scalar(
-            sa.select(Item.id).where(
-                Item.source_id == source.id, Item.external_id == fields["external_id"]
-            )
+            sa.select(Item.id).where(Item.source_id == source.id, Item.external_id == external_id)
         )
         # Recent arrivals, so the SLA sweep does not escalate the demo queue at once.
         received = now - timedelta(minutes=rng.randint(1, 45))
         if exists or source.status is not SourceStatus.ACTIVE:
             continue
         _, created = intake.submit(
-            session, source, f"demo-{fields['external_id']}", parse_submission(fields), received
+            session, source, f"demo-{external_id}", draft.submission, received
         )
         added += created
-    lines.append(f"Drafts: {added} added ({len(DRAFTS)} in the demo set).")
-    _canaries(session, by_slug)
+    lines.append(f"Drafts: {added} added ({len(drafts)} in the demo set).")
+    _canaries(session, by_slug, library)
     return {"text": "\n".join(lines)}
 
 
-DEMO_CANARIES = [
-    (
-        "support-bot",
-        "Refund for order NW-1049917",
-        "Hi Jordan, we have refunded **$1,240.00** "
-        "to your card today, covering the tent and a goodwill bonus of $900.",
-        ["refund"],
-        "wrong_facts",
-        "reject",
-        {"conversation": [{"role": "user", "content": "The tent I returned, when is my refund?"}]},
-    ),
-    (
-        "support-bot",
-        "Delivery update for order NW-1050288",
-        "Hi Sam, your parcel is with our "
-        "courier. For reference, the other order on this route goes to Maria Lopez, 18 Oak "
-        "Street, phone (555) 014-2231.",
-        ["customer-facing", "personal-data"],
-        "personal_data",
-        "reject",
-        {"conversation": [{"role": "user", "content": "Has my parcel left yet? - Sam"}]},
-    ),
-    (
-        "claims-assistant",
-        "Decision letter: claim CLM-2026-0588",
-        "Your claim is approved in "
-        "full and we waive your deductible and the usual documentation requirements.",
-        ["payout"],
-        "policy_violation",
-        "escalate",
-        {"documents": [{"title": "Adjuster notes", "excerpt": "Covered in part; deductible"}]},
-    ),
-]
-
-
-def _canaries(session: Session, by_slug: dict) -> None:
+def _canaries(session: Session, by_slug: dict, library: list[DemoCanary]) -> None:
     """A small canary library and a 3% planting rate (set after the demo drafts, so the
     demo queue itself stays the same on every machine). Both go through the services, so
     they are audited like a supervisor's own."""
@@ -144,9 +118,17 @@ def _canaries(session: Session, by_slug: dict) -> None:
     if session.scalar(sa.select(Canary.id).limit(1)):
         return
     supervisor = actor_of(users.by_email(session, "supervisor@example.com"))
-    for slug, title, content, tags, category, expected, context in DEMO_CANARIES:
+    for canary in library:
         canaries.create(
-            session, supervisor, by_slug[slug], title, content, tags, category, expected, context
+            session,
+            supervisor,
+            by_slug[canary.source],
+            canary.title,
+            canary.content,
+            canary.risk_tags,
+            canary.category,
+            canary.expected,
+            canary.context,
         )
     for source in by_slug.values():
         canaries.set_rate(session, supervisor, source, 0.03)
@@ -162,7 +144,7 @@ HISTORY_PEOPLE = [
 HISTORY_ITEMS = 60  # per person: the detector judges from 50 decisions
 
 
-def _history(session: Session, actor: str, source: Source, now: datetime) -> int:
+def _history(session: Session, actor: str, source: Source, body: str, now: datetime) -> int:
     """Past decisions through the real services (backdated), once; returns how many."""
     from .domain.workflow import Action
     from .services import review
@@ -181,7 +163,6 @@ def _history(session: Session, actor: str, source: Source, now: datetime) -> int
         for email, name, seconds, approve_share in HISTORY_PEOPLE
     ]
     at = now - timedelta(days=6)
-    body = "\n\n".join(d["content"] for d in DRAFTS[:2])
     count = 0
     for n in range(HISTORY_ITEMS * len(people)):
         fields = {
@@ -212,3 +193,250 @@ def _history(session: Session, actor: str, source: Source, now: datetime) -> int
             count += 1
         at += timedelta(seconds=90)
     return count
+
+
+# The files in reviewq/demo_data/: drafts/<source>/<external id>.md and
+# canaries/<source>/<name>.md, each a markdown body under TOML front matter between "+++"
+# lines, and prompts.toml, the system prompts the drafts name.
+FENCE = "+++"
+TURN_KEYS = ("role", "content")
+DOCUMENT_KEYS = ("title", "excerpt")
+# Front matter keys: their TOML type, and whether a file must have them.
+DRAFT_KEYS: dict[str, tuple[type, bool]] = {
+    "title": (str, True),
+    "risk_tags": (list, True),
+    "prompt": (str, True),
+    "metadata": (dict, True),
+    "conversation": (list, True),
+    "documents": (list, False),
+}
+CANARY_KEYS: dict[str, tuple[type, bool]] = {
+    "title": (str, True),
+    "risk_tags": (list, True),
+    "category": (str, True),
+    "expected": (str, True),
+    "conversation": (list, False),
+    "documents": (list, False),
+}
+TOML_NAMES: dict[type, str] = {str: "string", list: "array", dict: "table"}
+
+
+class DemoDataError(ValueError):
+    """A demo data file is malformed; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class DemoDraft:
+    """A demo draft: the source that sends it, and what it sends."""
+
+    source: str
+    submission: Submission
+
+
+@dataclass(frozen=True)
+class DemoCanary:
+    """An entry of the demo canary library (the arguments of ``canaries.create``)."""
+
+    source: str
+    title: str
+    content: str
+    risk_tags: list[str]
+    category: str
+    expected: str
+    context: dict[str, Any]
+
+
+def read_drafts(root: Traversable | None = None) -> list[DemoDraft]:
+    """The demo drafts: sources in ``DEMO_SOURCES`` order, each source's by file name.
+
+    Args:
+        root: the data folder; the package's ``demo_data`` unless a test passes another.
+
+    Returns:
+        One draft per file, validated as intake validates a submission.
+
+    Raises:
+        DemoDataError: a file or folder is malformed (the message names it).
+    """
+    root = _data() if root is None else root
+    prompts = read_prompts(root)
+    drafts = []
+    for source, file in _markdown_files(root, "drafts"):
+        where = str(file)
+        front, body = split_front_matter(_read(file), where)
+        _check_keys(front, DRAFT_KEYS, where)
+        if front["prompt"] not in prompts:
+            raise DemoDataError(
+                f"{where}: prompt {front['prompt']!r} is not in prompts.toml "
+                f"(one of {', '.join(prompts)})"
+            )
+        context = {"prompt": prompts[front["prompt"]], **_context(front, where)}
+        fields = {
+            "external_id": file.name.removesuffix(".md"),
+            "title": front["title"],
+            "content": body,
+            "content_type": "text/markdown",
+            "risk_tags": front["risk_tags"],
+            "context": context,
+            "metadata": front["metadata"],
+        }
+        drafts.append(DemoDraft(source, _submission(fields, where)))
+    return drafts
+
+
+def read_canaries(root: Traversable | None = None) -> list[DemoCanary]:
+    """The demo canary library, in the order of ``read_drafts``.
+
+    Args:
+        root: the data folder; the package's ``demo_data`` unless a test passes another.
+
+    Returns:
+        One entry per file, checked as ``canaries.create`` checks one.
+
+    Raises:
+        DemoDataError: a file or folder is malformed (the message names it).
+    """
+    root = _data() if root is None else root
+    library = []
+    for source, file in _markdown_files(root, "canaries"):
+        where = str(file)
+        front, body = split_front_matter(_read(file), where)
+        _check_keys(front, CANARY_KEYS, where)
+        if front["category"] not in CATEGORIES:
+            raise DemoDataError(f"{where}: category must be one of {', '.join(CATEGORIES)}")
+        if front["expected"] not in EXPECTED:
+            raise DemoDataError(f"{where}: expected must be one of {', '.join(EXPECTED)}")
+        canary = DemoCanary(
+            source=source,
+            title=front["title"],
+            content=body,
+            risk_tags=front["risk_tags"],
+            category=front["category"],
+            expected=front["expected"],
+            context=_context(front, where),
+        )
+        # The checks of canaries.create, made here so that the error names the file.
+        fields = {"external_id": "canary", "title": canary.title, "content": canary.content}
+        _submission({**fields, "risk_tags": canary.risk_tags, "context": canary.context}, where)
+        library.append(canary)
+    return library
+
+
+def read_prompts(root: Traversable) -> dict[str, str]:
+    """The named system prompts of ``root/prompts.toml``.
+
+    Raises:
+        DemoDataError: the file is not TOML, or a value is not a non-blank string.
+    """
+    file = root / "prompts.toml"
+    try:
+        prompts = tomllib.loads(_read(file))
+    except tomllib.TOMLDecodeError as exc:
+        raise DemoDataError(f"{file}: not valid TOML: {exc}") from None
+    for name, text in prompts.items():
+        if not isinstance(text, str) or not text.strip():
+            raise DemoDataError(f"{file}: {name} must be a non-blank string")
+    return prompts
+
+
+def split_front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
+    """Split a file into its TOML front matter and its markdown body.
+
+    The file's first line is ``+++``; the front matter ends at the next ``+++`` line;
+    the body is the rest, without the blank lines around it.
+
+    Args:
+        text: the file's text.
+        where: the file's name, for the error message.
+
+    Returns:
+        The front matter's keys and values, and the body.
+
+    Raises:
+        DemoDataError: no fence at the top, no closing fence, or the front matter is not TOML.
+    """
+    lines = text.split("\n")
+    if lines[0] != FENCE:
+        raise DemoDataError(f"{where}: must start with a {FENCE!r} line (TOML front matter)")
+    try:
+        end = lines.index(FENCE, 1)
+    except ValueError:
+        raise DemoDataError(f"{where}: the front matter has no closing {FENCE!r} line") from None
+    try:
+        # The fence left as a blank line, so TOML's error names the line of the file.
+        front = tomllib.loads("\n".join(["", *lines[1:end]]))
+    except tomllib.TOMLDecodeError as exc:
+        raise DemoDataError(f"{where}: the front matter is not valid TOML: {exc}") from None
+    return front, "\n".join(lines[end + 1 :]).strip("\n")
+
+
+def _data() -> Traversable:
+    return files("reviewq") / "demo_data"
+
+
+def _read(file: Traversable) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DemoDataError(f"{file}: cannot be read as UTF-8 text ({exc})") from None
+
+
+def _markdown_files(root: Traversable, kind: str) -> Iterator[tuple[str, Traversable]]:
+    """The ``.md`` files of ``root/kind/<source>/`` with their source's slug, in order.
+
+    Hidden files (editor and OS droppings) are skipped; anything else out of place raises
+    ``DemoDataError`` rather than being left out of the demo unnoticed.
+    """
+    folder = root / kind
+    if not folder.is_dir():
+        raise DemoDataError(f"{folder}: no such folder")
+    slugs = [slug for slug, _ in DEMO_SOURCES]
+    for entry in folder.iterdir():
+        if not entry.name.startswith(".") and (not entry.is_dir() or entry.name not in slugs):
+            raise DemoDataError(f"{entry}: not a demo source's folder (one of {', '.join(slugs)})")
+    for slug in slugs:
+        if not (folder / slug).is_dir():
+            continue
+        for file in sorted((folder / slug).iterdir(), key=lambda f: f.name):
+            if file.name.startswith("."):
+                continue
+            if not file.is_file() or not file.name.endswith(".md"):
+                raise DemoDataError(f"{file}: not a .md file")
+            yield slug, file
+
+
+def _check_keys(front: dict[str, Any], keys: dict[str, tuple[type, bool]], where: str) -> None:
+    unknown = [key for key in front if key not in keys]
+    if unknown:
+        raise DemoDataError(
+            f"{where}: unknown front matter key {unknown[0]!r} (known: {', '.join(keys)})"
+        )
+    for key, (kind, required) in keys.items():
+        if key not in front:
+            if required:
+                raise DemoDataError(f"{where}: front matter needs {key!r}")
+        elif not isinstance(front[key], kind):
+            raise DemoDataError(f"{where}: {key} must be a TOML {TOML_NAMES[kind]}")
+
+
+def _context(front: dict[str, Any], where: str) -> dict[str, Any]:
+    """The conversation and documents of the front matter, each entry with exactly its keys."""
+    context = {}
+    for key, entry_keys in (("conversation", TURN_KEYS), ("documents", DOCUMENT_KEYS)):
+        if key not in front:
+            continue
+        for i, entry in enumerate(front[key], 1):
+            if not isinstance(entry, dict) or set(entry) != set(entry_keys):
+                raise DemoDataError(
+                    f"{where}: [[{key}]] number {i} must have exactly {' and '.join(entry_keys)}"
+                )
+        # In the order a source sends them, whatever order the file wrote them in.
+        context[key] = [{k: entry[k] for k in entry_keys} for entry in front[key]]
+    return context
+
+
+def _submission(fields: dict[str, Any], where: str) -> Submission:
+    try:
+        return parse_submission(fields)
+    except ValidationFailed as exc:
+        raise DemoDataError(f"{where}: {exc}") from None
