@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import random
 import time
-import urllib.error
-import urllib.request
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,8 +17,8 @@ from ..domain import callbacks, signing
 from ..domain.errors import Conflict
 from ..jobqueue import after_commit
 from ..models import Decision, Delivery, DeliveryStatus, Item, User
-from . import audit
-from .sources import callback_target_problem
+from . import audit, outbound
+from .outbound import Answer
 
 LEASE = timedelta(seconds=callbacks.TIMEOUT_SECONDS + 15)
 _rng = random.SystemRandom()
@@ -91,37 +87,16 @@ def record(
     return delivery
 
 
-@dataclass(frozen=True)
-class Answer:
-    """What the receiver said (status 0: no HTTP answer at all)."""
-
-    status: int
-    retry_after: str | None = None
-    error: str | None = None
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a 3xx is an answer, not an instruction to follow
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
 def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
-    """POST once: 15 s timeout, no redirects followed, never raises."""
-    problem = callback_target_problem(url, current_app.config["ALLOW_PRIVATE_CALLBACKS"])
-    if problem:
-        return Answer(0, error=problem)
-    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
-    try:
-        with _opener.open(request, timeout=callbacks.TIMEOUT_SECONDS) as response:
-            return Answer(response.status)
-    except urllib.error.HTTPError as exc:
-        return Answer(exc.code, exc.headers.get("Retry-After"), f"HTTP {exc.code}")
-    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
-        # HTTPException: an answer that is not HTTP (BadStatusLine, IncompleteRead, ...).
-        return Answer(0, error=f"{type(exc).__name__}: {exc}")
+    """POST once to an address of ``url`` that was checked: 15 s timeout, no redirects
+    followed, never raises."""
+    return outbound.post(
+        url,
+        body,
+        headers,
+        allow_private=current_app.config["ALLOW_PRIVATE_CALLBACKS"],
+        timeout=callbacks.TIMEOUT_SECONDS,
+    )
 
 
 def _take_lease(session: Session, delivery_id: int, now: datetime) -> bool:
