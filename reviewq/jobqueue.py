@@ -1,48 +1,75 @@
-"""Background jobs: RQ on Redis in production, an in-process runner in embedded mode.
+"""The job queue: RQ on Redis in production, threads of this process in embedded mode.
 
-Services never enqueue directly: they note a job with ``after_commit(session, ...)`` inside
-their transaction (next to the outbox row that makes it durable), and the job is handed to
-the queue only once that transaction has committed. If Redis is down at that moment the job
-is not lost: its row is still pending, and the sweep enqueues it again.
+Services ask for jobs with ``services.pending.run_after_commit`` inside their transaction,
+next to the outbox row that makes the work durable; when that transaction commits, the
+session's jobs are handed here. Nothing is lost if Redis refuses, hangs or forgets a job:
+the row is still pending and the sweep offers it again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from redis.exceptions import RedisError
+from rq import Queue
+from rq.job import Job as RQJob
+from rq.serializers import JSONSerializer
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from . import jobs
 from .extensions import redis_client
+from .services import pending
 
 log = logging.getLogger(__name__)
-PENDING = "reviewq.after_commit"
-QUEUES = {"deliver": "deliveries", "notify_external": "deliveries", "sweep": "maintenance"}
 SWEEP_EVERY = 60.0
+# A job key stays claimed this long at most: past the longest wait before a retry (a day).
+KEY_TTL = 2 * 24 * 3600
+
+# Atomically: if the job this key last went out as is still waiting, say so; otherwise
+# claim the key for the new job id. KEYS[1]: the key's marker; ARGV: new id, the job hash
+# prefix, the marker's time to live.
+_CLAIM = """
+local current = redis.call('GET', KEYS[1])
+if current then
+  local status = redis.call('HGET', ARGV[2] .. current, 'status')
+  if status == 'queued' or status == 'scheduled' or status == 'deferred' then
+    return current
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return false
+"""
 
 
-def after_commit(session: Session, job: str, *args: Any, at: datetime | None = None) -> None:
-    """Run ``reviewq.jobs.<job>(*args)`` (at ``at``, or now) once ``session`` commits."""
-    session.info.setdefault(PENDING, []).append((job, args, at))
+class Enqueued(StrEnum):
+    """What became of a job handed to the queue."""
+
+    QUEUED = "queued"  # on Redis, or running in this process (embedded mode)
+    WAITING = "waiting"  # the same work (job key) is already waiting: not queued twice
+    DEFERRED = "deferred"  # Redis failed: the sweep will offer it again
+    UNWANTED = "unwanted"  # this app does not run it (no notification channel configured)
 
 
 def _on_commit(session: Session) -> None:
-    pending = session.info.pop(PENDING, [])
-    if pending and has_app_context():
+    taken = pending.take(session)
+    if taken and has_app_context():
         queue: JobQueue = current_app.extensions["reviewq.jobs"]
-        for job, args, at in pending:
-            queue.enqueue(job, *args, at=at)
+        for job in taken:
+            queue.enqueue(job)
 
 
 def _on_rollback(session: Session) -> None:
-    session.info.pop(PENDING, None)
+    pending.discard(session)
 
 
 class JobQueue:
@@ -51,31 +78,49 @@ class JobQueue:
     def __init__(self, app: Flask):
         self.app = app
         self.redis = redis_client(app)
+        self._claim = self.redis.register_script(_CLAIM) if self.redis is not None else None
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._waiting: set[str] = set()  # embedded mode: job keys not yet started
         self._sweeping = False
         self._stop = threading.Event()
 
-    def enqueue(self, job: str, *args: Any, at: datetime | None = None) -> bool:
-        """Queue a job; returns False when Redis refused it (the sweep will retry)."""
-        if self.redis is None:
-            self._run_locally(job, args, at)
-            return True
-        from rq import Queue
-        from rq.serializers import JSONSerializer
+    def enqueue(self, job: pending.Job) -> Enqueued:
+        """Queue ``job`` (at ``job.at``, or now).
 
-        queue = Queue(QUEUES[job], connection=self.redis, serializer=JSONSerializer)
+        Raises:
+            UnknownJob: ``reviewq.jobs`` has no job of that name.
+        """
+        spec = jobs.spec(job.name)
+        if not spec.wanted(self.app.config):
+            return Enqueued.UNWANTED
+        if self.redis is None:
+            return self._run_locally(job)
         try:
-            if at is not None and at > datetime.now(UTC):
-                queue.enqueue_at(at, f"reviewq.jobs.{job}", *args)
-            else:
-                queue.enqueue(f"reviewq.jobs.{job}", *args)
+            outcome = self._enqueue_rq(spec, job)
         except RedisError as exc:
             log.warning(
-                "Redis refused job %s%r (%s); the sweep will enqueue it again", job, args, exc
+                "Redis refused job %s%r (%s); the sweep will offer it again",
+                job.name,
+                job.args,
+                exc,
             )
-            return False
-        return True
+            return Enqueued.DEFERRED
+        return outcome
+
+    def _enqueue_rq(self, spec: jobs.JobSpec, job: pending.Job) -> Enqueued:
+        assert self.redis is not None and self._claim is not None
+        job_id = uuid.uuid4().hex
+        if job.key is not None:
+            marker = f"reviewq:job-key:{job.key}"
+            if self._claim(keys=[marker], args=[job_id, RQJob.key_for(""), KEY_TTL]):
+                return Enqueued.WAITING
+        queue = Queue(spec.queue, connection=self.redis, serializer=JSONSerializer)
+        if job.at is not None and job.at > datetime.now(UTC):
+            queue.enqueue_at(job.at, spec.run, *job.args, job_id=job_id)
+        else:
+            queue.enqueue(spec.run, *job.args, job_id=job_id)
+        return Enqueued.QUEUED
 
     # Embedded mode -------------------------------------------------------------------
 
@@ -85,14 +130,29 @@ class JobQueue:
                 self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reviewq-job")
             return self._pool
 
-    def _run_locally(self, job: str, args: tuple[Any, ...], at: datetime | None) -> None:
-        delay = (at - datetime.now(UTC)).total_seconds() if at else 0.0
+    def _run_locally(self, job: pending.Job) -> Enqueued:
+        if job.key is not None:
+            with self._lock:
+                if job.key in self._waiting:
+                    return Enqueued.WAITING
+                self._waiting.add(job.key)
+        self._schedule(job)
+        return Enqueued.QUEUED
+
+    def _schedule(self, job: pending.Job) -> None:
+        delay = (job.at - datetime.now(UTC)).total_seconds() if job.at else 0.0
         if delay > 0:
-            timer = threading.Timer(delay, self._run_locally, (job, args, None))
+            timer = threading.Timer(delay, self._schedule, (dataclasses.replace(job, at=None),))
             timer.daemon = True
             timer.start()
             return
-        self._executor().submit(self.run, job, *args)
+        self._executor().submit(self._start, job)
+
+    def _start(self, job: pending.Job) -> Any:
+        if job.key is not None:
+            with self._lock:
+                self._waiting.discard(job.key)
+        return self.run(job.name, *job.args)
 
     def wait_idle(self) -> None:
         """Embedded mode: stop the sweep thread and let running jobs finish (for a graceful
@@ -103,15 +163,18 @@ class JobQueue:
         if pool is not None:
             pool.shutdown(wait=True)
 
-    def run(self, job: str, *args: Any) -> Any:
-        """Run a job in this process, in its own app context (embedded mode and tests)."""
-        from . import jobs
+    def run(self, name: str, *args: Any) -> Any:
+        """Run a job in this process, in its own app context (embedded mode and tests).
 
+        Raises:
+            UnknownJob: ``reviewq.jobs`` has no job of that name.
+        """
+        spec = jobs.spec(name)
         with self.app.app_context():
             try:
-                return getattr(jobs, job)(*args)
+                return spec.run(*args)
             except Exception:
-                log.exception("job %s%r failed", job, args)
+                log.exception("job %s%r failed", name, args)
                 raise
 
     def start_embedded_sweep(self) -> None:
@@ -125,7 +188,7 @@ class JobQueue:
         def loop() -> None:
             while not self._stop.wait(SWEEP_EVERY):
                 with contextlib.suppress(Exception):  # logged by run(); keep sweeping
-                    self.run("sweep")
+                    self.run(pending.SWEEP)
 
         threading.Thread(target=loop, name="reviewq-sweep", daemon=True).start()
 

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..domain.workflow import ItemStatus
-from ..jobqueue import after_commit
 from ..models import Item
 from . import deliveries, escalations, intake, review
 
@@ -24,7 +23,8 @@ def run(session: Session, now: datetime) -> dict[str, Any]:
     """One sweep (the caller commits).
 
     Returns:
-        What it did: counts, and the ids of callbacks it queued again.
+        What it did: counts, and the ids of the due callbacks it offered to the queue
+        again (a try already waiting there is not queued twice).
     """
     overdue = session.scalars(
         sa.select(Item)
@@ -40,9 +40,7 @@ def run(session: Session, now: datetime) -> dict[str, Any]:
     released = review.release_expired(session, now)
     moved = escalations.move_up_stale(session, now)
     planted = intake.plant_due(session, now)
-    resend = deliveries.due(session, now)
-    for delivery_id in resend:
-        after_commit(session, "deliver", delivery_id)
+    resend = deliveries.offer_due(session, now)
     return {
         "sla_breached": len(overdue),
         "claims_released": released,
