@@ -4,6 +4,10 @@ Services ask for jobs with ``services.pending.run_after_commit`` inside their tr
 next to the outbox row that makes the work durable; when that transaction commits, the
 session's jobs are handed here. Nothing is lost if Redis refuses, hangs or forgets a job:
 the row is still pending and the sweep offers it again.
+
+Handing a job to Redis never holds up a request for long: Redis gets a short timeout, and
+after a failure a circuit breaker sends jobs straight to the outbox (the sweep) for a
+while instead of waiting on Redis again.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import contextlib
 import dataclasses
 import logging
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -19,6 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
+from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 from rq.job import Job as RQJob
@@ -27,13 +33,14 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from . import jobs
-from .extensions import redis_client
 from .services import pending
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = 60.0
 # A job key stays claimed this long at most: past the longest wait before a retry (a day).
 KEY_TTL = 2 * 24 * 3600
+ENQUEUE_TIMEOUT = 0.25  # seconds: a local Redis answers in well under a millisecond
+BREAKER_COOLDOWN = 30.0  # seconds without trying Redis after it failed
 
 # Atomically: if the job this key last went out as is still waiting, say so; otherwise
 # claim the key for the new job id. KEYS[1]: the key's marker; ARGV: new id, the job hash
@@ -56,8 +63,45 @@ class Enqueued(StrEnum):
 
     QUEUED = "queued"  # on Redis, or running in this process (embedded mode)
     WAITING = "waiting"  # the same work (job key) is already waiting: not queued twice
-    DEFERRED = "deferred"  # Redis failed: the sweep will offer it again
+    DEFERRED = "deferred"  # Redis failed or the breaker is open: the sweep will offer it
     UNWANTED = "unwanted"  # this app does not run it (no notification channel configured)
+
+
+class Breaker:
+    """A circuit breaker: after a failure, calls are refused for ``cooldown`` seconds, then
+    one call at a time is let through to try again."""
+
+    def __init__(self, cooldown: float, clock: Any = time.monotonic) -> None:
+        self.cooldown = cooldown
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._open_until: float | None = None
+        self.failures = 0  # calls that failed since it last closed
+
+    @property
+    def is_open(self) -> bool:
+        """Whether calls are being refused right now."""
+        with self._lock:
+            return self._open_until is not None and self._clock() < self._open_until
+
+    def allow(self) -> bool:
+        """Whether to make the call; after the cooldown, one caller gets to try."""
+        with self._lock:
+            if self._open_until is None:
+                return True
+            if self._clock() < self._open_until:
+                return False
+            self._open_until = self._clock() + self.cooldown  # the others keep waiting
+            return True
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._open_until, self.failures = None, 0
+
+    def failed(self) -> None:
+        with self._lock:
+            self._open_until = self._clock() + self.cooldown
+            self.failures += 1
 
 
 def _on_commit(session: Session) -> None:
@@ -77,7 +121,19 @@ class JobQueue:
 
     def __init__(self, app: Flask):
         self.app = app
-        self.redis = redis_client(app)
+        url = app.config.get("REDIS_URL")
+        timeout = float(app.config.get("REDIS_ENQUEUE_TIMEOUT", ENQUEUE_TIMEOUT))
+        self.redis: Redis | None = (
+            Redis.from_url(
+                url,
+                socket_connect_timeout=timeout,
+                socket_timeout=timeout,
+                health_check_interval=30,
+            )
+            if url
+            else None
+        )
+        self.breaker = Breaker(float(app.config.get("REDIS_BREAKER_COOLDOWN", BREAKER_COOLDOWN)))
         self._claim = self.redis.register_script(_CLAIM) if self.redis is not None else None
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -96,9 +152,13 @@ class JobQueue:
             return Enqueued.UNWANTED
         if self.redis is None:
             return self._run_locally(job)
+        if not self.breaker.allow():
+            log.info("Redis breaker open: %s%r left to the sweep", job.name, job.args)
+            return Enqueued.DEFERRED
         try:
             outcome = self._enqueue_rq(spec, job)
         except RedisError as exc:
+            self.breaker.failed()
             log.warning(
                 "Redis refused job %s%r (%s); the sweep will offer it again",
                 job.name,
@@ -106,6 +166,7 @@ class JobQueue:
                 exc,
             )
             return Enqueued.DEFERRED
+        self.breaker.succeeded()
         return outcome
 
     def _enqueue_rq(self, spec: jobs.JobSpec, job: pending.Job) -> Enqueued:
