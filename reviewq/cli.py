@@ -252,7 +252,8 @@ def scheduler_command(every: int) -> None:
     from redis.exceptions import RedisError
 
     from .extensions import redis_client
-    from .jobqueue import JobQueue
+    from .jobqueue import Enqueued, JobQueue
+    from .services import pending
 
     client = redis_client(current_app)
     if client is None:
@@ -261,8 +262,10 @@ def scheduler_command(every: int) -> None:
     click.echo(f"scheduling the sweep every {every} s")
     while True:
         try:
-            if client.set("reviewq:sweep-scheduled", "1", nx=True, ex=max(every - 1, 1)):
-                queue.enqueue("sweep")
+            scheduled = client.set("reviewq:sweep-scheduled", "1", nx=True, ex=max(every - 1, 1))
         except RedisError as exc:  # keep going: the next minute may find Redis back
             click.echo(f"Redis unavailable, sweep not scheduled: {exc}", err=True)
+        else:
+            if scheduled and queue.enqueue(pending.sweep()) is Enqueued.DEFERRED:
+                click.echo("Redis unavailable, sweep not scheduled", err=True)
         time.sleep(every)

@@ -1,48 +1,119 @@
-"""Background jobs: RQ on Redis in production, an in-process runner in embedded mode.
+"""The job queue: RQ on Redis in production, threads of this process in embedded mode.
 
-Services never enqueue directly: they note a job with ``after_commit(session, ...)`` inside
-their transaction (next to the outbox row that makes it durable), and the job is handed to
-the queue only once that transaction has committed. If Redis is down at that moment the job
-is not lost: its row is still pending, and the sweep enqueues it again.
+Services ask for jobs with ``services.pending.run_after_commit`` inside their transaction,
+next to the outbox row that makes the work durable; when that transaction commits, the
+session's jobs are handed here. Nothing is lost if Redis refuses, hangs or forgets a job:
+the row is still pending and the sweep offers it again.
+
+Handing a job to Redis never holds up a request for long: Redis gets a short timeout, and
+after a failure a circuit breaker sends jobs straight to the outbox (the sweep) for a
+while instead of waiting on Redis again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import threading
+import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
+from redis import Redis
 from redis.exceptions import RedisError
+from rq import Queue
+from rq.job import Job as RQJob
+from rq.serializers import JSONSerializer
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .extensions import redis_client
+from . import jobs
+from .services import pending
 
 log = logging.getLogger(__name__)
-PENDING = "reviewq.after_commit"
-QUEUES = {"deliver": "deliveries", "notify_external": "deliveries", "sweep": "maintenance"}
 SWEEP_EVERY = 60.0
+# A job key stays claimed this long at most: past the longest wait before a retry (a day).
+KEY_TTL = 2 * 24 * 3600
+ENQUEUE_TIMEOUT = 0.25  # seconds: a local Redis answers in well under a millisecond
+BREAKER_COOLDOWN = 30.0  # seconds without trying Redis after it failed
+
+# Atomically: if the job this key last went out as is still waiting, say so; otherwise
+# claim the key for the new job id. KEYS[1]: the key's marker; ARGV: new id, the job hash
+# prefix, the marker's time to live.
+_CLAIM = """
+local current = redis.call('GET', KEYS[1])
+if current then
+  local status = redis.call('HGET', ARGV[2] .. current, 'status')
+  if status == 'queued' or status == 'scheduled' or status == 'deferred' then
+    return current
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return false
+"""
 
 
-def after_commit(session: Session, job: str, *args: Any, at: datetime | None = None) -> None:
-    """Run ``reviewq.jobs.<job>(*args)`` (at ``at``, or now) once ``session`` commits."""
-    session.info.setdefault(PENDING, []).append((job, args, at))
+class Enqueued(StrEnum):
+    """What became of a job handed to the queue."""
+
+    QUEUED = "queued"  # on Redis, or running in this process (embedded mode)
+    WAITING = "waiting"  # the same work (job key) is already waiting: not queued twice
+    DEFERRED = "deferred"  # Redis failed or the breaker is open: the sweep will offer it
+    UNWANTED = "unwanted"  # this app does not run it (no notification channel configured)
+
+
+class Breaker:
+    """A circuit breaker: after a failure, calls are refused for ``cooldown`` seconds, then
+    one call at a time is let through to try again."""
+
+    def __init__(self, cooldown: float, clock: Any = time.monotonic) -> None:
+        self.cooldown = cooldown
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._open_until: float | None = None
+        self.failures = 0  # calls that failed since it last closed
+
+    @property
+    def is_open(self) -> bool:
+        """Whether calls are being refused right now."""
+        with self._lock:
+            return self._open_until is not None and self._clock() < self._open_until
+
+    def allow(self) -> bool:
+        """Whether to make the call; after the cooldown, one caller gets to try."""
+        with self._lock:
+            if self._open_until is None:
+                return True
+            if self._clock() < self._open_until:
+                return False
+            self._open_until = self._clock() + self.cooldown  # the others keep waiting
+            return True
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._open_until, self.failures = None, 0
+
+    def failed(self) -> None:
+        with self._lock:
+            self._open_until = self._clock() + self.cooldown
+            self.failures += 1
 
 
 def _on_commit(session: Session) -> None:
-    pending = session.info.pop(PENDING, [])
-    if pending and has_app_context():
+    taken = pending.take(session)
+    if taken and has_app_context():
         queue: JobQueue = current_app.extensions["reviewq.jobs"]
-        for job, args, at in pending:
-            queue.enqueue(job, *args, at=at)
+        for job in taken:
+            queue.enqueue(job)
 
 
 def _on_rollback(session: Session) -> None:
-    session.info.pop(PENDING, None)
+    pending.discard(session)
 
 
 class JobQueue:
@@ -50,32 +121,67 @@ class JobQueue:
 
     def __init__(self, app: Flask):
         self.app = app
-        self.redis = redis_client(app)
+        url = app.config.get("REDIS_URL")
+        timeout = float(app.config.get("REDIS_ENQUEUE_TIMEOUT", ENQUEUE_TIMEOUT))
+        self.redis: Redis | None = (
+            Redis.from_url(
+                url,
+                socket_connect_timeout=timeout,
+                socket_timeout=timeout,
+                health_check_interval=30,
+            )
+            if url
+            else None
+        )
+        self.breaker = Breaker(float(app.config.get("REDIS_BREAKER_COOLDOWN", BREAKER_COOLDOWN)))
+        self._claim = self.redis.register_script(_CLAIM) if self.redis is not None else None
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._waiting: set[str] = set()  # embedded mode: job keys not yet started
         self._sweeping = False
         self._stop = threading.Event()
 
-    def enqueue(self, job: str, *args: Any, at: datetime | None = None) -> bool:
-        """Queue a job; returns False when Redis refused it (the sweep will retry)."""
-        if self.redis is None:
-            self._run_locally(job, args, at)
-            return True
-        from rq import Queue
-        from rq.serializers import JSONSerializer
+    def enqueue(self, job: pending.Job) -> Enqueued:
+        """Queue ``job`` (at ``job.at``, or now).
 
-        queue = Queue(QUEUES[job], connection=self.redis, serializer=JSONSerializer)
+        Raises:
+            UnknownJob: ``reviewq.jobs`` has no job of that name.
+        """
+        spec = jobs.spec(job.name)
+        if not spec.wanted(self.app.config):
+            return Enqueued.UNWANTED
+        if self.redis is None:
+            return self._run_locally(job)
+        if not self.breaker.allow():
+            log.info("Redis breaker open: %s%r left to the sweep", job.name, job.args)
+            return Enqueued.DEFERRED
         try:
-            if at is not None and at > datetime.now(UTC):
-                queue.enqueue_at(at, f"reviewq.jobs.{job}", *args)
-            else:
-                queue.enqueue(f"reviewq.jobs.{job}", *args)
+            outcome = self._enqueue_rq(spec, job)
         except RedisError as exc:
+            self.breaker.failed()
             log.warning(
-                "Redis refused job %s%r (%s); the sweep will enqueue it again", job, args, exc
+                "Redis refused job %s%r (%s); the sweep will offer it again",
+                job.name,
+                job.args,
+                exc,
             )
-            return False
-        return True
+            return Enqueued.DEFERRED
+        self.breaker.succeeded()
+        return outcome
+
+    def _enqueue_rq(self, spec: jobs.JobSpec, job: pending.Job) -> Enqueued:
+        assert self.redis is not None and self._claim is not None
+        job_id = uuid.uuid4().hex
+        if job.key is not None:
+            marker = f"reviewq:job-key:{job.key}"
+            if self._claim(keys=[marker], args=[job_id, RQJob.key_for(""), KEY_TTL]):
+                return Enqueued.WAITING
+        queue = Queue(spec.queue, connection=self.redis, serializer=JSONSerializer)
+        if job.at is not None and job.at > datetime.now(UTC):
+            queue.enqueue_at(job.at, spec.run, *job.args, job_id=job_id)
+        else:
+            queue.enqueue(spec.run, *job.args, job_id=job_id)
+        return Enqueued.QUEUED
 
     # Embedded mode -------------------------------------------------------------------
 
@@ -85,14 +191,29 @@ class JobQueue:
                 self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reviewq-job")
             return self._pool
 
-    def _run_locally(self, job: str, args: tuple[Any, ...], at: datetime | None) -> None:
-        delay = (at - datetime.now(UTC)).total_seconds() if at else 0.0
+    def _run_locally(self, job: pending.Job) -> Enqueued:
+        if job.key is not None:
+            with self._lock:
+                if job.key in self._waiting:
+                    return Enqueued.WAITING
+                self._waiting.add(job.key)
+        self._schedule(job)
+        return Enqueued.QUEUED
+
+    def _schedule(self, job: pending.Job) -> None:
+        delay = (job.at - datetime.now(UTC)).total_seconds() if job.at else 0.0
         if delay > 0:
-            timer = threading.Timer(delay, self._run_locally, (job, args, None))
+            timer = threading.Timer(delay, self._schedule, (dataclasses.replace(job, at=None),))
             timer.daemon = True
             timer.start()
             return
-        self._executor().submit(self.run, job, *args)
+        self._executor().submit(self._start, job)
+
+    def _start(self, job: pending.Job) -> Any:
+        if job.key is not None:
+            with self._lock:
+                self._waiting.discard(job.key)
+        return self.run(job.name, *job.args)
 
     def wait_idle(self) -> None:
         """Embedded mode: stop the sweep thread and let running jobs finish (for a graceful
@@ -103,15 +224,18 @@ class JobQueue:
         if pool is not None:
             pool.shutdown(wait=True)
 
-    def run(self, job: str, *args: Any) -> Any:
-        """Run a job in this process, in its own app context (embedded mode and tests)."""
-        from . import jobs
+    def run(self, name: str, *args: Any) -> Any:
+        """Run a job in this process, in its own app context (embedded mode and tests).
 
+        Raises:
+            UnknownJob: ``reviewq.jobs`` has no job of that name.
+        """
+        spec = jobs.spec(name)
         with self.app.app_context():
             try:
-                return getattr(jobs, job)(*args)
+                return spec.run(*args)
             except Exception:
-                log.exception("job %s%r failed", job, args)
+                log.exception("job %s%r failed", name, args)
                 raise
 
     def start_embedded_sweep(self) -> None:
@@ -125,7 +249,7 @@ class JobQueue:
         def loop() -> None:
             while not self._stop.wait(SWEEP_EVERY):
                 with contextlib.suppress(Exception):  # logged by run(); keep sweeping
-                    self.run("sweep")
+                    self.run(pending.SWEEP)
 
         threading.Thread(target=loop, name="reviewq-sweep", daemon=True).start()
 

@@ -1,67 +1,100 @@
-"""Job entry points. Each takes ids, runs in an app context, calls one service and commits.
+"""Job entry points and their registry. Each job takes ids, calls its services and owns the
+commits; it runs inside an app context that its runner pushes (``reviewq.worker`` for RQ,
+the job queue's threads in embedded mode), so nothing here builds an app.
 
-RQ workers import this module by name (``reviewq.jobs.deliver``); the app is built lazily in
-the worker process the first time a job needs it, never at import time.
+RQ records a job by its function's import path (``reviewq.jobs.deliver``); the queue only
+enqueues names found in ``REGISTRY``, so an unknown name fails when it is enqueued, not when
+a worker picks it up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from flask import Flask, has_app_context
+from flask import current_app
 
-from .extensions import db, db_session
+from .domain import callbacks
+from .extensions import db_session
 from .models.types import utcnow
+from .services import channels, deliveries, outbound, pending
+from .services import sweep as sweep_service
 
-_app: Flask | None = None
 
-
-@contextmanager
-def _context() -> Iterator[None]:
-    global _app
-    if has_app_context():  # embedded mode and tests: the caller's app
-        yield
-        return
-    if _app is None:
-        from . import create_app
-
-        _app = create_app()
-    with _app.app_context():
-        yield
+class UnknownJob(LookupError):
+    """A job name that ``REGISTRY`` does not know."""
 
 
 def deliver(delivery_id: int) -> str:
-    """Try one callback; on a retryable failure the next try is queued at its time."""
-    from .services import deliveries
+    """Try one callback: take its lease (commit), POST it with no transaction open, then
+    record the answer (commit); a retryable failure queues the next try at its time.
 
-    with _context():
-        try:
-            return deliveries.attempt(db_session, delivery_id, utcnow())
-        finally:
-            db.session.remove()
+    Returns:
+        The delivery's status afterwards, or "not sent" when it was not due, was in flight
+        elsewhere, or its source's callbacks are disabled.
+    """
+    started = time.monotonic()
+    now = utcnow()
+    outgoing = deliveries.lease(db_session, delivery_id, now)
+    db_session.commit()
+    if outgoing is None:
+        return "not sent"
+    answer = outbound.post(
+        outgoing.url,
+        outgoing.body,
+        outgoing.headers,
+        allow_private=current_app.config["ALLOW_PRIVATE_CALLBACKS"],
+        timeout=callbacks.TIMEOUT_SECONDS,
+    )
+    # Retry-After and the schedule count from the answer, not from when the call began.
+    finished = now + timedelta(seconds=time.monotonic() - started)
+    status = deliveries.record_answer(db_session, delivery_id, answer, finished)
+    db_session.commit()
+    return status
 
 
 def sweep() -> dict[str, Any]:
     """The periodic sweep: SLA breaches, expired claims, stale escalations, lost jobs."""
-    from .services import sweep as sweep_service
-
-    with _context():
-        try:
-            summary = sweep_service.run(db_session, utcnow())
-            db_session.commit()
-            return summary
-        finally:
-            db.session.remove()
+    summary = sweep_service.run(db_session, utcnow())
+    db_session.commit()
+    return summary
 
 
 def notify_external(notification_ids: list[int]) -> int:
-    """Send notifications by email or chat webhook when those are configured."""
-    from .services import channels
+    """Send notifications by email or chat webhook (queued only when one is configured)."""
+    return channels.send(db_session, channels.Settings.of(current_app.config), notification_ids)
 
-    with _context():
-        try:
-            return channels.send(db_session, notification_ids)
-        finally:
-            db.session.remove()
+
+@dataclass(frozen=True)
+class JobSpec:
+    """How the queue runs a job: its function, its RQ queue, and whether this app wants it
+    at all (a notification job without a configured channel would only do nothing)."""
+
+    run: Callable[..., Any]
+    queue: str
+    wanted: Callable[[Mapping[str, Any]], bool] = lambda config: True
+
+
+REGISTRY: dict[str, JobSpec] = {
+    pending.DELIVER: JobSpec(deliver, "deliveries"),
+    pending.NOTIFY_EXTERNAL: JobSpec(
+        notify_external, "deliveries", wanted=lambda config: channels.Settings.of(config).any
+    ),
+    pending.SWEEP: JobSpec(sweep, "maintenance"),
+}
+QUEUES = tuple(dict.fromkeys(spec.queue for spec in REGISTRY.values()))
+
+
+def spec(name: str) -> JobSpec:
+    """The registry entry for ``name``.
+
+    Raises:
+        UnknownJob: no job has that name.
+    """
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise UnknownJob(f"no job named {name!r}; known: {', '.join(REGISTRY)}") from None

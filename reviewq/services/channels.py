@@ -6,11 +6,13 @@ import json
 import logging
 import smtplib
 import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from ..domain.authority import Actor
@@ -20,13 +22,37 @@ from . import reading
 log = logging.getLogger(__name__)
 
 
-def send(session: Session, notification_ids: list[int]) -> int:
+@dataclass(frozen=True)
+class Settings:
+    """Where notifications go besides the app (the operator's settings)."""
+
+    chat_url: str | None = None
+    smtp_url: str | None = None
+    public_url: str = ""
+    mail_from: str = "reviewq@localhost"
+
+    @classmethod
+    def of(cls, config: Mapping[str, Any]) -> Settings:
+        """The channels named in the app's config."""
+        return cls(
+            chat_url=config.get("CHAT_WEBHOOK_URL") or None,
+            smtp_url=config.get("SMTP_URL") or None,
+            public_url=config.get("PUBLIC_URL") or "",
+            mail_from=config.get("MAIL_FROM") or "reviewq@localhost",
+        )
+
+    @property
+    def any(self) -> bool:
+        """Whether any channel is configured (else there is nothing to send)."""
+        return bool(self.chat_url or self.smtp_url)
+
+
+def send(session: Session, settings: Settings, notification_ids: list[int]) -> int:
     """Send the notifications on every configured channel; returns how many were sent.
 
     A channel that fails is logged and skipped: the in-app notification already exists.
     """
-    chat_url = current_app.config.get("CHAT_WEBHOOK_URL")
-    smtp_url = current_app.config.get("SMTP_URL")
+    chat_url, smtp_url = settings.chat_url, settings.smtp_url
     if not (chat_url or smtp_url):
         return 0
     rows = session.execute(
@@ -34,7 +60,7 @@ def send(session: Session, notification_ids: list[int]) -> int:
         .join(User, User.id == Notification.user_id)
         .where(Notification.id.in_(notification_ids))
     ).all()
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
+    base = settings.public_url.rstrip("/")
     sent = 0
     if chat_url and rows:
         text = rows[0][0].text + (f" {base}{rows[0][0].link}" if base else "")
@@ -54,7 +80,13 @@ def send(session: Session, notification_ids: list[int]) -> int:
             # a link only where the person may open it (no item page for an admin)
             link = reading.openable_link(session, _actor(user), note.link) or ""
             try:
-                _mail(smtp_url, user.email, note.text, f"{base}{link}" if base and link else link)
+                _mail(
+                    smtp_url,
+                    settings.mail_from,
+                    user.email,
+                    note.text,
+                    f"{base}{link}" if base and link else link,
+                )
                 sent += 1
             except (OSError, smtplib.SMTPException) as exc:
                 log.warning("email to %s failed: %s", user.email, exc)
@@ -65,10 +97,10 @@ def _actor(user: User) -> Actor:
     return Actor(id=user.id, role=user.role, level=user.level, active=user.active)
 
 
-def _mail(smtp_url: str, to: str, text: str, link: str) -> None:
+def _mail(smtp_url: str, sender: str, to: str, text: str, link: str) -> None:
     parts = urlsplit(smtp_url)
     message = EmailMessage()
-    message["From"] = current_app.config.get("MAIL_FROM", "reviewq@localhost")
+    message["From"] = sender
     message["To"] = to
     message["Subject"] = f"reviewq: {text[:90]}"
     message.set_content(f"{text}\n\n{link}\n" if link else f"{text}\n")

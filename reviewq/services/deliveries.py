@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import random
-import time
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from ..domain import callbacks, signing
 from ..domain.errors import Conflict
-from ..jobqueue import after_commit
 from ..models import Decision, Delivery, DeliveryStatus, Item, User
-from . import approvals, audit
-from .sources import callback_target_problem
+from . import approvals, audit, pending
+from .outbound import Answer
 
 LEASE = timedelta(seconds=callbacks.TIMEOUT_SECONDS + 15)
 _rng = random.SystemRandom()
@@ -93,41 +87,18 @@ def record(
     )
     session.add(delivery)
     session.flush()
-    after_commit(session, "deliver", delivery.id)
+    pending.run_after_commit(session, pending.deliver(delivery.id, delivery.attempts))
     return delivery
 
 
 @dataclass(frozen=True)
-class Answer:
-    """What the receiver said (status 0: no HTTP answer at all)."""
+class Outgoing:
+    """One try of a callback, ready to send: where to, and the exact signed bytes."""
 
-    status: int
-    retry_after: str | None = None
-    error: str | None = None
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a 3xx is an answer, not an instruction to follow
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
-def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
-    """POST once: 15 s timeout, no redirects followed, never raises."""
-    problem = callback_target_problem(url, current_app.config["ALLOW_PRIVATE_CALLBACKS"])
-    if problem:
-        return Answer(0, error=problem)
-    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
-    try:
-        with _opener.open(request, timeout=callbacks.TIMEOUT_SECONDS) as response:
-            return Answer(response.status)
-    except urllib.error.HTTPError as exc:
-        return Answer(exc.code, exc.headers.get("Retry-After"), f"HTTP {exc.code}")
-    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
-        # HTTPException: an answer that is not HTTP (BadStatusLine, IncompleteRead, ...).
-        return Answer(0, error=f"{type(exc).__name__}: {exc}")
+    delivery_id: int
+    url: str
+    body: bytes
+    headers: dict[str, str]
 
 
 def _take_lease(session: Session, delivery_id: int, now: datetime) -> bool:
@@ -143,43 +114,49 @@ def _take_lease(session: Session, delivery_id: int, now: datetime) -> bool:
         .returning(Delivery.id),
         execution_options={"synchronize_session": False},
     ).scalar()
-    session.commit()
     return taken is not None
 
 
-def attempt(session: Session, delivery_id: int, now: datetime) -> str:
-    """Try to deliver one callback and record the answer (commits its own transactions).
+def lease(session: Session, delivery_id: int, now: datetime) -> Outgoing | None:
+    """Take the lease of a due callback for one try, and sign it (the caller commits, then
+    sends with no transaction open, then calls ``record_answer``).
 
-    A lease keeps two workers from sending at once; no transaction is held during the
-    HTTP call. 2xx: delivered. 410: stop, and disable the source's callbacks (its other
-    pending callbacks are then disabled unsent). Anything else: try again on the schedule
-    (or at ``Retry-After``), then give up as failed.
+    The lease keeps two workers from sending at once; one whose worker died runs out and
+    the sweep offers the callback again. A callback whose source got 410 Gone earlier is
+    not sent: it is marked disabled here (an admin's redeliver turns the source back on).
 
     Returns:
-        The delivery's status afterwards, or "skipped" when it was not due or is in flight.
+        The request to send, or None when there is nothing to send: not due, in flight
+        elsewhere, no longer pending, or its source's callbacks are disabled.
     """
-    started = time.monotonic()
     if not _take_lease(session, delivery_id, now):
-        return "skipped"
+        return None
     delivery = session.get(Delivery, delivery_id, populate_existing=True)
     assert delivery is not None  # the lease was just taken on this row
     source = delivery.source
     if source.callback_disabled_at is not None:
-        # An earlier callback got 410 Gone: nothing more goes to this endpoint (an admin's
-        # redeliver turns the source's callbacks back on).
         delivery.status, delivery.lease_until = DeliveryStatus.DISABLED, None
         delivery.last_error = "not sent: the source's callbacks are disabled (410 Gone)"
-        return _finish(session, delivery, now)
+        _finish(session, delivery, now)
+        return None
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False)
     headers = {"Content-Type": "application/json", "User-Agent": "reviewq-callbacks/1"}
     headers |= signing.sign(source.secret, delivery.msg_id, body, now)
-    url = source.callback_url or ""
-    # End the read transaction before calling out: on SQLite every transaction holds the
-    # write lock (BEGIN IMMEDIATE), so a slow receiver would stall every decision.
-    session.commit()
-    answer = post(url, body.encode(), headers)
-    # Retry-After and the schedule count from the answer, not from when the call began.
-    finished = now + timedelta(seconds=time.monotonic() - started)
+    return Outgoing(delivery.id, source.callback_url or "", body.encode(), headers)
+
+
+def record_answer(session: Session, delivery_id: int, answer: Answer, finished: datetime) -> str:
+    """Store what the receiver said about a leased try (the caller commits).
+
+    2xx: delivered. 410: stop, and disable the source's callbacks (its other pending
+    callbacks are then disabled unsent). Anything else: try again on the schedule (or at
+    ``Retry-After``), then give up as failed.
+
+    Returns:
+        The delivery's status afterwards.
+    """
+    delivery = session.get(Delivery, delivery_id, populate_existing=True)
+    assert delivery is not None  # leased by this caller: callbacks are never deleted
     delivery.attempts += 1
     delivery.last_status = answer.status or None
     delivery.lease_until = None
@@ -191,7 +168,7 @@ def attempt(session: Session, delivery_id: int, now: datetime) -> str:
         )
     elif answer.status == 410:
         delivery.status, delivery.last_error = DeliveryStatus.DISABLED, "410 Gone"
-        source.callback_disabled_at = finished
+        delivery.source.callback_disabled_at = finished
     else:
         delivery.last_error = answer.error or f"HTTP {answer.status}"
         retry_after = callbacks.parse_retry_after(answer.retry_after, finished)
@@ -200,12 +177,13 @@ def attempt(session: Session, delivery_id: int, now: datetime) -> str:
             delivery.status = DeliveryStatus.FAILED
         else:
             delivery.next_attempt_at = when
-            after_commit(session, "deliver", delivery.id, at=when)
-    return _finish(session, delivery, finished)
+            pending.run_after_commit(session, pending.deliver(delivery.id, delivery.attempts, when))
+    _finish(session, delivery, finished)
+    return delivery.status.value
 
 
-def _finish(session: Session, delivery: Delivery, at: datetime) -> str:
-    """Store the delivery's new state (audited once it is final) and commit."""
+def _finish(session: Session, delivery: Delivery, at: datetime) -> None:
+    """Store the delivery's new state, audited once it is final."""
     session.flush()
     if delivery.status is not DeliveryStatus.PENDING:
         audit.record(
@@ -221,21 +199,35 @@ def _finish(session: Session, delivery: Delivery, at: datetime) -> str:
             },
             at=at,
         )
-    session.commit()
-    return delivery.status.value
 
 
 def due(session: Session, now: datetime) -> list[int]:
     """Pending deliveries whose time has come and that no worker is sending."""
-    return list(
-        session.scalars(
-            sa.select(Delivery.id).where(
-                Delivery.status == DeliveryStatus.PENDING,
-                Delivery.next_attempt_at <= now,
-                sa.or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
-            )
+    return [delivery_id for delivery_id, _ in _due(session, now)]
+
+
+def _due(session: Session, now: datetime) -> list[tuple[int, int]]:
+    rows = session.execute(
+        sa.select(Delivery.id, Delivery.attempts).where(
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.next_attempt_at <= now,
+            sa.or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),
         )
     )
+    return [(delivery_id, attempts) for delivery_id, attempts in rows]
+
+
+def offer_due(session: Session, now: datetime) -> list[int]:
+    """Ask (after commit) for a try of every due delivery; one whose try is still waiting
+    in the queue is not queued again (each try has its own job key).
+
+    Returns:
+        The ids of the due deliveries.
+    """
+    found = _due(session, now)
+    for delivery_id, attempts in found:
+        pending.run_after_commit(session, pending.deliver(delivery_id, attempts))
+    return [delivery_id for delivery_id, _ in found]
 
 
 def redeliver(session: Session, actor_name: str, delivery: Delivery, now: datetime) -> Delivery:
@@ -261,5 +253,5 @@ def redeliver(session: Session, actor_name: str, delivery: Delivery, now: dateti
         {"delivery": delivery.id},
         at=now,
     )
-    after_commit(session, "deliver", delivery.id)
+    pending.run_after_commit(session, pending.deliver(delivery.id, delivery.attempts))
     return delivery

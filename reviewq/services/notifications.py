@@ -11,8 +11,8 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from ..domain.authority import Role
-from ..jobqueue import after_commit
 from ..models import Notification, User
+from . import pending
 
 
 def notify_roles(
@@ -26,7 +26,7 @@ def notify_roles(
     session.add_all(made)
     session.flush()
     if made:
-        after_commit(session, "notify_external", [n.id for n in made])
+        pending.run_after_commit(session, pending.notify_external([n.id for n in made]))
     return made
 
 

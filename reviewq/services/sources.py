@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import re
-import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..domain import signing
-from ..domain.callbacks import is_public_address
 from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.sealing import Keyring
 from ..models import Source, SourceStatus, SourceToken
-from . import audit
+from . import audit, outbound
 from .users import by_email
 
 STATUS_EVENTS = {
@@ -43,18 +40,7 @@ def callback_target_problem(url: str, allow_private: bool) -> str | None:
         url: the callback URL.
         allow_private: development and tests may call loopback and private addresses.
     """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "must be an http(s) URL with a host"
-    if allow_private:
-        return None
-    try:
-        addresses = {str(info[4][0]) for info in socket.getaddrinfo(parts.hostname, None)}
-    except OSError as exc:
-        return f"cannot resolve {parts.hostname}: {exc}"
-    if any(not is_public_address(a) for a in addresses):
-        return f"refused: {parts.hostname} resolves to a non-public address"
-    return None
+    return outbound.target_problem(url, allow_private)
 
 
 def _check_callback_url(url: str | None, allow_private: bool) -> list[dict[str, str]]:

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..domain.workflow import ItemStatus
-from ..jobqueue import after_commit
 from ..models import Item
 from . import auth, deliveries, escalations, intake, review, sources
 
@@ -25,7 +24,8 @@ def run(session: Session, now: datetime) -> dict[str, Any]:
     """One sweep (the caller commits).
 
     Returns:
-        What it did: counts, and the ids of callbacks it queued again.
+        What it did: counts, and the ids of the due callbacks it offered to the queue
+        again (a try already waiting there is not queued twice).
     """
     overdue = session.scalars(
         sa.select(Item)
@@ -42,9 +42,7 @@ def run(session: Session, now: datetime) -> dict[str, Any]:
     abandoned = escalations.release_expired(session, now)
     moved = escalations.move_up_stale(session, now)
     planted = intake.plant_due(session, now)
-    resend = deliveries.due(session, now)
-    for delivery_id in resend:
-        after_commit(session, "deliver", delivery_id)
+    resend = deliveries.offer_due(session, now)
     auth.forget_stale_throttles(session, now)
     sources.erase_expired_secrets(session, now)
     return {

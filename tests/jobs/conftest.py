@@ -79,9 +79,9 @@ def make_rq_app(
 
     yield make
     for app in made:
-        client = app.extensions.get("reviewq.redis")
-        if client is not None:
-            client.close()
+        for client in (app.extensions.get("reviewq.redis"), app.extensions["reviewq.jobs"].redis):
+            if client is not None:
+                client.close()
 
 
 @pytest.fixture

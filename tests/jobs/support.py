@@ -4,6 +4,7 @@ which on SQLite would be the write lock, while a worker needs it)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -38,6 +39,7 @@ from reviewq.models import Delivery, Item
 from reviewq.models.types import utcnow
 from reviewq.services import review
 from reviewq.services.review import QueueFilter, Verdict
+from reviewq.worker import AppContextMixin
 
 QUEUE_NAMES = ("deliveries", "maintenance")
 
@@ -158,8 +160,18 @@ class Receiver:
 # The worker --------------------------------------------------------------------------------
 
 
-class ThreadWorker(SimpleWorker):
-    """A SimpleWorker that can run outside the main thread (no signal handlers, no SIGALRM)."""
+class BurstWorker(AppContextMixin, SimpleWorker):
+    """reviewq's worker as a SimpleWorker: each job in a fresh app context of ``app``, in
+    this process (no fork)."""
+
+    def __init__(self, app: Flask, connection: Redis) -> None:
+        super().__init__(queues(connection), connection=connection, serializer=JSONSerializer)
+        self.app = app
+        self._built_in_pid = os.getpid()
+
+
+class ThreadWorker(BurstWorker):
+    """A BurstWorker that can run outside the main thread (no signal handlers, no SIGALRM)."""
 
     death_penalty_class = TimerDeathPenalty
 
@@ -257,11 +269,10 @@ class Harness:
     def work(self, *, with_scheduler: bool = False) -> bool:
         """Run every queued job with a burst SimpleWorker in this process; no job may fail."""
         assert self.redis is not None
-        worker = SimpleWorker(queues(self.redis), connection=self.redis, serializer=JSONSerializer)
+        worker = BurstWorker(self.app, self.redis)
         saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
-            with self.app.app_context():
-                worked = worker.work(burst=True, with_scheduler=with_scheduler)
+            worked = worker.work(burst=True, with_scheduler=with_scheduler)
         finally:
             for sig, handler in saved.items():
                 signal.signal(sig, handler)
@@ -271,9 +282,7 @@ class Harness:
     def work_in_thread(self) -> None:
         """A burst worker for a non-main thread (its own app context)."""
         assert self.redis is not None
-        worker = ThreadWorker(queues(self.redis), connection=self.redis, serializer=JSONSerializer)
-        with self.app.app_context():
-            worker.work(burst=True)
+        ThreadWorker(self.app, self.redis).work(burst=True)
 
 
 # Processes ---------------------------------------------------------------------------------
