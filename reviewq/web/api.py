@@ -106,7 +106,8 @@ def submit_item(slug: str) -> tuple[Response, int] | Response:
     try:
         draft = parse_submission(parse_json(body))
     except BadJSON as exc:
-        return problem(400, "Bad Request", str(exc), "bad-json")
+        named = {"errors": [{"field": exc.field, "message": str(exc)}]} if exc.field else {}
+        return problem(400, "Bad Request", str(exc), "bad-json", **named)
     webhook_id = request.headers["webhook-id"]
     item, created = intake.submit(db_session, source, webhook_id, draft, now, policy)
     db_session.commit()
