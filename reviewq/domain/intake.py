@@ -19,6 +19,11 @@ MAX_CONTENT = 200_000
 MAX_DEPTH = 16
 ROLES = ("system", "user", "assistant", "tool")
 UNICODE_PROBLEM = "must be valid Unicode (no lone surrogates)"
+# What "blank" means, written so that Python's re and ECMA-262 (the OpenAPI document's
+# patterns) read it alike: whitespace (Python's str.isspace and ECMA's \s), control
+# characters (C0, DEL, C1) and the byte-order mark. A title or content needs one other.
+BLANK_CHARS = r"\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+VISIBLE = re.compile(f"[^{BLANK_CHARS}]")
 # Python refuses to convert longer digit strings (sys.get_int_max_str_digits), so a number
 # past this is reported as a field problem instead of crashing the parser.
 MAX_INT_DIGITS = 4300
@@ -166,8 +171,10 @@ def _text(payload: dict[str, Any], name: str, max_len: int, errors: list[dict[st
     if not isinstance(value, str):
         errors.append({"field": name, "message": "must be a string"})
         return ""
-    if not value.strip():
-        errors.append({"field": name, "message": "must not be blank"})
+    if not VISIBLE.search(value):
+        errors.append(
+            {"field": name, "message": "must not be blank (only spaces or control characters)"}
+        )
     elif len(value) > max_len:
         errors.append({"field": name, "message": f"must be at most {max_len} characters"})
     elif problem := text_problem(value):

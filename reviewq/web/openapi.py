@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.intake import CONTENT_TYPES, MAX_CONTENT, MAX_DEPTH, MAX_TAGS, MAX_TITLE, ROLES
+from ..domain.intake import (
+    BLANK_CHARS,
+    CONTENT_TYPES,
+    MAX_CONTENT,
+    MAX_DEPTH,
+    MAX_TAGS,
+    MAX_TITLE,
+    ROLES,
+)
 
-# ECMA-262 forms of the patterns in domain/intake.py and domain/policy.py.
-TEXT = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+# ECMA-262 forms of the patterns in domain/intake.py and domain/policy.py. TEXT is "not
+# blank" as the intake means it: no NUL, and one character that is not whitespace or a
+# control character (BLANK_CHARS reads the same in both regex dialects).
+TEXT = rf"^[^\u0000]*[^{BLANK_CHARS}][^\u0000]*$"
 TAG = r"^[a-z0-9][a-z0-9._:-]{0,62}$"
 EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._:/#@+=-]{0,199}$"
 ITEM_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
@@ -66,12 +76,18 @@ SCHEMAS: dict[str, Any] = {
                 "pattern": EXTERNAL_ID,
                 "description": "Your id for the draft; unique per source.",
             },
-            "title": {"type": "string", "maxLength": MAX_TITLE, "pattern": TEXT},
+            "title": {
+                "type": "string",
+                "maxLength": MAX_TITLE,
+                "pattern": TEXT,
+                "description": "Not blank: at least one character that is not whitespace "
+                "or a control character; no NUL.",
+            },
             "content": {
                 "type": "string",
                 "maxLength": MAX_CONTENT,
                 "pattern": TEXT,
-                "description": "The AI output under review (untrusted).",
+                "description": "The AI output under review (untrusted); not blank, as title.",
             },
             "content_type": {
                 "type": "string",
