@@ -13,6 +13,7 @@ from ..domain.intake import (
     MAX_TITLE,
     ROLES,
 )
+from .routing import MAX_ID
 
 # ECMA-262 forms of the patterns in domain/intake.py and domain/policy.py. TEXT is "not
 # blank" as the intake means it: no NUL, and one character that is not whitespace or a
@@ -20,7 +21,7 @@ from ..domain.intake import (
 TEXT = rf"^[^\u0000]*[^{BLANK_CHARS}][^\u0000]*$"
 TAG = r"^[a-z0-9][a-z0-9._:-]{0,62}$"
 EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._:/#@+=-]{0,199}$"
-ITEM_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+ITEM_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 def _problem(description: str) -> dict[str, Any]:
