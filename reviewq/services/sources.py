@@ -61,13 +61,21 @@ def _check_callback_url(url: str | None, allow_private: bool) -> list[dict[str, 
     return [{"field": "callback_url", "message": problem}] if problem else []
 
 
+def find(session: Session, slug: str) -> Source | None:
+    """The source with this slug, or None; a string no slug could be (NUL, spaces, too long)
+    is None without a query."""
+    if not SLUG.fullmatch(slug):
+        return None
+    return session.scalar(sa.select(Source).where(Source.slug == slug))
+
+
 def get(session: Session, slug: str) -> Source:
     """The source with this slug.
 
     Raises:
         NotFound: no such source.
     """
-    source = session.scalar(sa.select(Source).where(Source.slug == slug))
+    source = find(session, slug)
     if source is None:
         raise NotFound(f"no source {slug!r}")
     return source

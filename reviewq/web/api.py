@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -127,7 +128,7 @@ def list_items(slug: str) -> Response:
     if source.slug != slug:
         raise NotFound(f"no source {slug!r}")
     limit = request.args.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= 100:
+    if not re.fullmatch(r"[0-9]{1,9}", limit) or not 1 <= int(limit) <= 100:
         raise ValidationFailed([{"field": "limit", "message": "must be a whole number 1-100"}])
     query = sa.select(Item).where(Item.source_id == source.id, Item.canary_id.is_(None))
     if "external_id" in request.args:

@@ -4,6 +4,7 @@ symbolic review (for supervisors and managers, and each reviewer's own)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from ..domain.intake import BadJSON, parse_json
 from ..extensions import db_session
 from ..models import Canary, Item, QaReview, Source, User
 from ..models.types import utcnow
-from ..services import canaries, oversight
+from ..services import canaries, oversight, sources
 from . import render
 from .access import require, signed_in_actor
 from .forms import ActionForm
@@ -29,7 +30,7 @@ bp = Blueprint("oversight", __name__)
 
 
 def _source(slug: str) -> Source:
-    source = db_session.scalar(sa.select(Source).where(Source.slug == slug))
+    source = sources.find(db_session, slug)
     if source is None:
         abort(404)
     return source
@@ -213,7 +214,7 @@ def _page(count: int) -> tuple[int, int]:
     """The page chosen with ``?page=`` and how many pages ``count`` rows make."""
     pages = max(1, -(-count // PER_PAGE))
     raw = request.args.get("page", "1")
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or not 1 <= int(raw) <= 100_000:
         abort(400, description="page must be a whole number from 1")
     if int(raw) > pages:
         abort(404, description=f"there are {pages} pages")

@@ -157,7 +157,7 @@ def source_list() -> str:
 def change_source(slug: str) -> Response:
     """Pause (reason required), resume or retire (reason required) a source; audited."""
     form = ActionForm()
-    source = db_session.scalar(sa.select(Source).where(Source.slug == slug))
+    source = sources.find(db_session, slug)
     if source is None:
         abort(404)
     if not can_control_source(current_actor(), source.owner_id):
