@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..domain import signing
 from ..domain.callbacks import is_public_address
 from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.intake import text_problem
 from ..models import Source, SourceStatus, SourceToken
 from . import audit
 from .users import by_email
@@ -24,6 +25,7 @@ STATUS_EVENTS = {
     SourceStatus.RETIRED: "source.retired",
 }
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+MAX_REASON = 500  # sources.status_reason
 
 
 @dataclass(frozen=True)
@@ -163,11 +165,18 @@ def set_status(
     """Pause, resume or retire a source.
 
     Raises:
-        ValidationFailed: pausing or retiring without a reason.
+        ValidationFailed: pausing or retiring without a reason, or with one that cannot be
+            stored (over ``MAX_REASON`` characters, NUL).
         Conflict: the source is retired (final), or already in that status.
     """
     if status is not SourceStatus.ACTIVE and not (reason and reason.strip()):
         raise ValidationFailed([{"field": "reason", "message": f"is required to {status}"}])
+    if reason and len(reason.strip()) > MAX_REASON:
+        raise ValidationFailed(
+            [{"field": "reason", "message": f"must be at most {MAX_REASON} characters"}]
+        )
+    if reason and (problem := text_problem(reason)):
+        raise ValidationFailed([{"field": "reason", "message": problem}])
     if source.status is SourceStatus.RETIRED:
         raise Conflict(f"source {source.slug!r} is retired")
     if source.status is status:
