@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..domain import signing
-from ..domain.errors import NotFound, Unauthenticated, ValidationFailed
+from ..domain.errors import NotFound, Unauthenticated, UnknownParameters, ValidationFailed
 from ..domain.intake import EXTERNAL_ID, BadJSON, parse_json, parse_submission
 from ..domain.workflow import FINAL_STATUSES
 from ..extensions import db_session
@@ -27,17 +28,38 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 QUERY_PARAMS = {"api.list_items": {"external_id", "limit"}}
 
 
-@bp.before_request
 def refuse_unknown_query_parameters() -> None:
-    """Answer 422 naming any query parameter the endpoint does not take."""
+    """400 naming any query parameter the endpoint does not take. Called once the caller is
+    authenticated: a stranger gets the same 401 whatever the query string says.
+
+    Raises:
+        UnknownParameters: one entry per unknown parameter.
+    """
     unknown = set(request.args) - QUERY_PARAMS.get(request.endpoint or "", set())
     if unknown:
-        raise ValidationFailed(
+        raise UnknownParameters(
             [
                 {"field": name, "message": "is not a known query parameter"}
                 for name in sorted(unknown)
             ]
         )
+
+
+def _body() -> bytes:
+    """The raw request body; 413 past the size limit, with or without Content-Length.
+
+    For a streamed body (chunked, no Content-Length) werkzeug stops reading at the limit and
+    returns what it has, so one byte more is asked of the server's stream: any means over.
+
+    Raises:
+        RequestEntityTooLarge: the body is over ``MAX_CONTENT_LENGTH``.
+    """
+    body = request.get_data(cache=False)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    streamed = request.content_length is None and limit is not None
+    if streamed and len(body) >= limit and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
+    return body
 
 
 def item_json(item: Item) -> dict[str, Any]:
@@ -84,6 +106,7 @@ def _token_source() -> Source:
     source = source_service.by_token(db_session, token.strip()) if scheme == "Bearer" else None
     if source is None:
         raise Unauthenticated("missing or unknown bearer token")
+    refuse_unknown_query_parameters()
     return source
 
 
@@ -94,12 +117,13 @@ def _own_item(source: Source, item_id: int) -> Item:
 @bp.post("/sources/<slug>/items")
 def submit_item(slug: str) -> tuple[Response, int] | Response:
     """Accept a draft signed per Standard Webhooks by the source's secret."""
-    body = request.get_data(cache=False)
+    body = _body()
     now = utcnow()
     source, policy = intake.find_sender(db_session, slug)
     headers = cast(Mapping[str, str], request.headers)  # werkzeug's Headers is such a mapping
     signing.verify(body, headers, source.verification_secrets(now) if source else [])
     assert source is not None  # verify() refuses unknown sources
+    refuse_unknown_query_parameters()
     intake.ensure_accepting(source)
     try:
         draft = parse_submission(parse_json(body))
@@ -152,4 +176,5 @@ def withdraw_item(item_id: int) -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 description of this API."""
+    refuse_unknown_query_parameters()  # public: nobody to authenticate
     return jsonify(openapi_document())

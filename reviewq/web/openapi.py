@@ -41,10 +41,12 @@ def _item(description: str) -> dict[str, Any]:
 
 
 PROBLEMS = {
+    "400": _problem("A query parameter the operation does not take; `errors` names each."),
     "401": _problem("Missing or wrong credentials (same answer whatever was wrong)."),
     "404": _problem("No such item or source, or it belongs to another source."),
     "405": _problem("Method not allowed."),
-    "422": _problem("Fields or query parameters are invalid or unknown; `errors` names each."),
+    "422": _problem("Fields or query parameter values are invalid; `errors` names each."),
+    "503": _problem("The database is not answering; try again after `Retry-After` seconds."),
 }
 
 SCHEMAS: dict[str, Any] = {
@@ -223,8 +225,11 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "201": _item("Stored; the body shows the requirements it earned."),
                         "200": _item("Seen before (same webhook-id or external_id)."),
-                        "400": _problem("The body is not UTF-8 JSON."),
                         **PROBLEMS,
+                        "400": _problem(
+                            "The body is not UTF-8 JSON (a NaN or Infinity is named in "
+                            "`errors`), or a query parameter is unknown."
+                        ),
                         "413": _problem("The body is over the size limit."),
                         "423": _problem("The source is paused or retired; nothing was stored."),
                     },
@@ -296,7 +301,8 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "This document",
                     "security": [],
                     "responses": {
-                        "200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}
+                        "200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}},
+                        "400": PROBLEMS["400"],
                     },
                 },
             },

@@ -20,6 +20,7 @@ from ..domain.errors import (
     SourceUnavailable,
     TooManyAttempts,
     Unauthenticated,
+    UnknownParameters,
     ValidationFailed,
 )
 from ..extensions import db_session
@@ -37,6 +38,7 @@ BARE_PAGE = (
 
 # Most specific first: the first matching class decides status, title and problem type.
 STATUS: list[tuple[type[ReviewqError], int, str, str]] = [
+    (UnknownParameters, 400, "Bad Request", "unknown-parameter"),
     (ValidationFailed, 422, "Invalid fields", "validation"),
     (Unauthenticated, 401, "Unauthorized", "unauthorized"),
     (SourceUnavailable, 423, "Source unavailable", "source-unavailable"),
