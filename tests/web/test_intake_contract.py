@@ -181,9 +181,7 @@ def _api_requests(source, item_id: int) -> dict[tuple[str, str], tuple[str, str,
     }
 
 
-def test_every_api_route_refuses_unknown_query_parameters_after_authentication(
-    app, source
-) -> None:
+def test_every_api_route_refuses_unknown_query_parameters_after_authentication(app, source) -> None:
     item_id = source.submit(draft()).get_json()["id"]
     requests = _api_requests(source, item_id)
     api_routes = {
