@@ -6,14 +6,20 @@ export REVIEWQ_ENV ?= development
 
 .PHONY: run test lint bench clean
 
-$(BIN)/.installed: pyproject.toml
+# The server's own dependencies for `make run`; test and lint tools only for the targets
+# that use them.
+$(BIN)/.runtime: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "reviewq needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(BIN)/.installed: $(BIN)/.runtime
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-run: $(BIN)/.installed  ## install, migrate, load demo data, serve on 127.0.0.1:5000
+run: $(BIN)/.runtime  ## install, migrate, load demo data, serve on 127.0.0.1:5000
 	$(BIN)/flask --app reviewq db upgrade
 	$(BIN)/flask --app reviewq demo
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C stops)"

@@ -6,13 +6,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import config, jobqueue
+from . import config, dberrors, jobqueue
 from .extensions import db, db_session, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +57,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         raise SystemExit(f"reviewq: configuration error: {exc}") from None
     if test_config:
         app.config.update(test_config)
+    # Whatever else is set: database errors and logs never carry statement parameters.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        "hide_parameters": True,
+    }
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -80,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
+        dberrors.hide_data_in_errors(db.engine)
 
     from .web import api, health, oversight, problems, review, routing, supervise
     from .web import auth as auth_views
@@ -121,6 +127,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", app.config["HSTS"])
+        # Pages show drafts and people: no copy in any cache, so the back button after
+        # signing out shows nothing. Only the static files may be kept.
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     from . import cli

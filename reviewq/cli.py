@@ -16,7 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 from .domain.authority import Role
 from .domain.errors import ReviewqError
 from .domain.policy import DEFAULT_TAG, Rule
-from .extensions import db_session
+from .extensions import db_session, keyring
 from .models import SourceStatus
 from .models.types import utcnow
 from .services import audit, policy, sources, users
@@ -102,6 +102,15 @@ def sources_rotate(slug: str, grace_hours: int | None) -> None:
         )
     click.echo(f"new webhook secret: {secret}")
     click.echo(f"the previous secret keeps verifying for {hours} hours")
+
+
+@sources_cli.command("reseal-secrets")
+def sources_reseal() -> None:
+    """Encrypt every stored webhook secret again with the first of REVIEWQ_SECRET_KEYS (after
+    putting a new key first; drop the old key only after this)."""
+    with transaction():
+        count = sources.reseal_secrets(db_session, keyring())
+    click.echo(f"re-encrypted {count} source{'s' if count != 1 else ''}")
 
 
 def _status_command(name: str, status: SourceStatus, needs_reason: bool) -> Callable[..., None]:
@@ -225,7 +234,8 @@ def sweep_command() -> None:
     summary = sweep()
     click.echo(
         f"escalated {summary['sla_breached']} overdue, released {summary['claims_released']} "
-        f"expired claims, moved up {summary['escalations_moved_up']} escalations, "
+        f"expired claims and {summary['escalation_claims_released']} of escalations, "
+        f"moved up {summary['escalations_moved_up']} escalations, "
         f"planted {summary['canaries_planted']} canaries, "
         f"requeued {len(summary['callbacks_requeued'])} callbacks"
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -46,14 +49,43 @@ def _secret_key(raw: str | None, env: str, instance_path: Path) -> str:
     if env == "production":
         raise ConfigError("SECRET_KEY is required when REVIEWQ_ENV=production")
     # Local use: generate once and keep it, so sessions survive a restart.
-    key_file = instance_path / "secret_key"
+    return _kept(instance_path / "secret_key", lambda: secrets.token_hex(32))
+
+
+def _kept(key_file: Path, make: Callable[[], str]) -> str:
+    """A local-only key: read from ``key_file``, or made and written there (owner-only)."""
     if key_file.exists():
         return key_file.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = make()
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def _new_fernet_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _secret_keys(raw: str | None, env: str, instance_path: Path) -> list[str]:
+    """The keys that encrypt webhook secrets at rest, newest (the encrypting one) first."""
+    if not raw or not raw.strip():
+        if env == "production":
+            raise ConfigError("REVIEWQ_SECRET_KEYS is required when REVIEWQ_ENV=production")
+        # Local use: like SECRET_KEY, generated once and kept in the instance folder.
+        raw = _kept(instance_path / "secret_keys", _new_fernet_key)
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    for key in keys:
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode())) == 32
+        except (binascii.Error, ValueError):
+            valid = False
+        if not valid:
+            raise ConfigError(
+                "REVIEWQ_SECRET_KEYS must be comma-separated Fernet keys (32 url-safe "
+                "base64-encoded bytes each, e.g. from Fernet.generate_key())"
+            )
+    return keys
 
 
 def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
@@ -92,12 +124,17 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
     return {
         "REVIEWQ_ENV": env,
         "SECRET_KEY": _secret_key(environ.get("SECRET_KEY"), env, instance_path),
+        # Webhook secrets are stored encrypted with these (MultiFernet: the first encrypts).
+        "SECRET_KEYS": _secret_keys(environ.get("REVIEWQ_SECRET_KEYS"), env, instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_uri(environ.get("DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "REDIS_URL": _redis_url(environ.get("REDIS_URL")),
         "MAX_CONTENT_LENGTH": _positive_int(environ, "REVIEWQ_MAX_BODY_BYTES", MAX_BODY_BYTES),
         "SECRET_GRACE_HOURS": _positive_int(environ, "REVIEWQ_SECRET_GRACE_HOURS", 24),
         "SESSION_COOKIE_SECURE": production,
+        # Production is served over HTTPS only (two years, as the HSTS preload list asks);
+        # development and tests run over plain http, where the header would lock them out.
+        "HSTS": "max-age=63072000; includeSubDomains" if production else None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "reviewq_session",

@@ -2,12 +2,14 @@
 
 from typing import TYPE_CHECKING, cast
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from redis import Redis
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase, Session
+
+from .domain.sealing import Keyring
 
 # Named constraints, so migrations can alter them on every database.
 NAMING = {
@@ -48,3 +50,12 @@ def redis_client(app: Flask) -> Redis | None:
             url, socket_connect_timeout=2, socket_timeout=2, health_check_interval=30
         )
     return app.extensions["reviewq.redis"]
+
+
+def keyring(app: Flask | None = None) -> Keyring:
+    """The keys that seal secrets kept in the database (``SECRET_KEYS``), made once per app;
+    the current app's when ``app`` is not given."""
+    app = app or cast(Flask, current_app._get_current_object())  # type: ignore[attr-defined]
+    if "reviewq.keyring" not in app.extensions:
+        app.extensions["reviewq.keyring"] = Keyring(app.config["SECRET_KEYS"])
+    return cast(Keyring, app.extensions["reviewq.keyring"])

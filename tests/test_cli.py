@@ -170,3 +170,15 @@ def test_demo_is_idempotent(runner, ctx) -> None:
     history = sa.select(Item.status).where(Item.external_id.startswith("hist-"))
     assert set(db.session.scalars(history)) <= {"approved", "rejected"}
     assert run(runner, "audit", "verify").output.startswith("verified")
+
+
+def test_users_create_refuses_a_common_password(runner, ctx) -> None:
+    """Long enough is not enough: a password from the common-passwords list is refused."""
+    out = run(
+        runner,
+        *("users", "create", "--email", "ana@example.com", "--name", "Ana"),
+        *("--role", "reviewer", "--password", "Password123"),
+        ok=False,
+    )
+    assert out.exit_code == 1 and "most common passwords" in out.output
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0

@@ -104,3 +104,33 @@ def test_upgrade_from_0005_measures_earlier_decisions(make_app, fresh_database_u
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM decisions")).scalar() == 5
         flask_migrate.downgrade(revision="base")
+
+
+def test_upgrade_to_0009_encrypts_the_webhook_secrets(make_app, fresh_database_url) -> None:
+    """Secrets stored in the clear before 0009 are sealed by it, and unsealed by its
+    downgrade; the sources keep their items."""
+    from reviewq.extensions import keyring
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=fresh_database_url)
+    with app.app_context():
+        flask_migrate.upgrade(revision="0008")
+        with db.engine.begin() as conn:
+            _owner_and_source(conn)
+            conn.execute(
+                sa.text(
+                    "UPDATE sources SET previous_secret = 'whsec_old',"
+                    " previous_secret_until = CURRENT_TIMESTAMP"
+                )
+            )
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            sealed = conn.execute(
+                sa.text("SELECT secret_sealed, previous_secret_sealed FROM sources")
+            ).one()
+        assert "whsec" not in "".join(sealed)
+        assert [keyring().open(s) for s in sealed] == ["whsec_x", "whsec_old"]
+        flask_migrate.downgrade(revision="0008")
+        with db.engine.connect() as conn:
+            plain = conn.execute(sa.text("SELECT secret, previous_secret FROM sources")).one()
+        assert tuple(plain) == ("whsec_x", "whsec_old")
+        flask_migrate.downgrade(revision="base")

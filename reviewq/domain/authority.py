@@ -86,6 +86,26 @@ def can(actor: Actor | None, permission: Permission, min_level: int | None = Non
     return True
 
 
+def can_read_item(actor: Actor | None, min_level: int, involved: bool) -> bool:
+    """Whether ``actor`` may open an item needing ``min_level`` (its draft, context, history).
+
+    Authority levels gate reading as well as deciding (need-to-know for medical, legal and
+    personal data): below the item's level, only someone already involved with it (who took
+    a decision on it, or holds its claim) opens it. Managers read everything.
+
+    Args:
+        actor: the person, or None for an anonymous visitor.
+        min_level: the item's required authority.
+        involved: ``actor`` took a decision on the item or holds its claim.
+
+    Returns:
+        True when the item may be shown to ``actor``.
+    """
+    if actor is None or not can(actor, Permission.VIEW_ITEM):
+        return False
+    return actor.role is Role.MANAGER or effective_level(actor) >= min_level or involved
+
+
 def can_control_source(actor: Actor | None, owner_id: int) -> bool:
     """Pause, resume or retire a source: its owner, or a supervisor, manager or admin."""
     if actor is None or not actor.active:

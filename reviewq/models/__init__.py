@@ -8,7 +8,7 @@ from .escalation import Escalation
 from .item import Item
 from .notification import Notification
 from .policy import PolicyRule, PolicyVersion
-from .session import LoginAttempt, UserSession
+from .session import LoginAttempt, LoginThrottle, UserSession
 from .source import Source, SourceStatus, SourceToken
 from .user import User
 
@@ -24,8 +24,7 @@ __all__ = [
     "FlagNote",
     "Item",
     "LoginAttempt",
-    "Notification",
-    "LoginAttempt",
+    "LoginThrottle",
     "Notification",
     "PolicyRule",
     "PolicyVersion",

@@ -36,6 +36,9 @@ class Escalation(Model):
     level_since: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A claim is a lease, renewed while the supervisor's page is open; the sweep gives back
+    # an abandoned one.
+    claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(sa.String(20))

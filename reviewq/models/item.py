@@ -77,12 +77,10 @@ class Item(Model):
     status: Mapped[ItemStatus] = mapped_column(
         str_enum(ItemStatus), default=ItemStatus.QUEUED, index=True
     )
-    approvals_count: Mapped[int] = mapped_column(default=0)
     claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Two-person rule: who gave the standing first approval (None when there is none).
-    first_approver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Who approved the current text is read from the decisions (services/approvals.py).
     version: Mapped[int] = mapped_column(default=1)
 
     # The reviewed text: the draft as edited by reviewers (None while nobody has edited it).

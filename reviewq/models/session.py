@@ -40,3 +40,15 @@ class LoginAttempt(Model):
     ip: Mapped[str] = mapped_column(sa.String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     succeeded: Mapped[bool]
+
+
+class LoginThrottle(Model):
+    """A counter of recent sign-in attempts for one key (an account, an address, or the two
+    together), counted and checked in one statement so parallel guesses cannot slip past."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(340), primary_key=True)
+    failures: Mapped[int]
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
-from .types import UTCDateTime, str_enum, utcnow
+from .types import Sealed, UTCDateTime, str_enum, utcnow
 from .user import User
 
 
@@ -34,9 +34,11 @@ class Source(Model):
         str_enum(SourceStatus), default=SourceStatus.ACTIVE
     )
     status_reason: Mapped[str | None] = mapped_column(sa.String(500))
-    # HMAC needs the secret itself; it is shown once at creation or rotation, never again.
-    secret: Mapped[str] = mapped_column(sa.String(100))
-    previous_secret: Mapped[str | None] = mapped_column(sa.String(100))
+    # HMAC needs the secret itself; it is shown once at creation or rotation, never again,
+    # and stored encrypted (REVIEWQ_SECRET_KEYS). The previous one is erased by the sweep
+    # when its grace period ends.
+    secret: Mapped[str] = mapped_column("secret_sealed", Sealed)
+    previous_secret: Mapped[str | None] = mapped_column("previous_secret_sealed", Sealed)
     previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     callback_url: Mapped[str | None] = mapped_column(sa.String(2000))
     # Set when the receiver answered 410 Gone: no more callbacks until the URL is set again.

@@ -7,6 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..extensions import keyring
+
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """A timestamp that is always stored as UTC and always read back timezone-aware.
@@ -29,6 +31,20 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Sealed(sa.types.TypeDecorator[str]):
+    """A secret stored encrypted with the app's keys (``extensions.keyring``) and read back
+    in the clear. Sealing is randomised: never compare such a column in a query."""
+
+    impl = sa.String(400)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return None if value is None else keyring().seal(value)
+
+    def process_result_value(self, value: str | None, dialect: Any) -> str | None:
+        return None if value is None else keyring().open(value)
 
 
 def utcnow() -> datetime:

@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from ..domain.authority import Actor
 from ..models import Notification, User
+from . import reading
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,7 @@ def send(session: Session, notification_ids: list[int]) -> int:
     if not (chat_url or smtp_url):
         return 0
     rows = session.execute(
-        sa.select(Notification, User.email)
+        sa.select(Notification, User)
         .join(User, User.id == Notification.user_id)
         .where(Notification.id.in_(notification_ids))
     ).all()
@@ -48,13 +50,19 @@ def send(session: Session, notification_ids: list[int]) -> int:
         except OSError as exc:
             log.warning("chat webhook failed: %s", exc)
     if smtp_url:
-        for note, email in rows:
+        for note, user in rows:
+            # a link only where the person may open it (no item page for an admin)
+            link = reading.openable_link(session, _actor(user), note.link) or ""
             try:
-                _mail(smtp_url, email, note.text, f"{base}{note.link}" if base else note.link)
+                _mail(smtp_url, user.email, note.text, f"{base}{link}" if base and link else link)
                 sent += 1
             except (OSError, smtplib.SMTPException) as exc:
-                log.warning("email to %s failed: %s", email, exc)
+                log.warning("email to %s failed: %s", user.email, exc)
     return sent
+
+
+def _actor(user: User) -> Actor:
+    return Actor(id=user.id, role=user.role, level=user.level, active=user.active)
 
 
 def _mail(smtp_url: str, to: str, text: str, link: str) -> None:
@@ -63,7 +71,7 @@ def _mail(smtp_url: str, to: str, text: str, link: str) -> None:
     message["From"] = current_app.config.get("MAIL_FROM", "reviewq@localhost")
     message["To"] = to
     message["Subject"] = f"reviewq: {text[:90]}"
-    message.set_content(f"{text}\n\n{link}\n")
+    message.set_content(f"{text}\n\n{link}\n" if link else f"{text}\n")
     with smtplib.SMTP(parts.hostname or "localhost", parts.port or 25, timeout=10) as smtp:
         if parts.scheme == "smtp+starttls":
             smtp.starttls()

@@ -21,7 +21,7 @@ from ..domain import callbacks, signing
 from ..domain.errors import Conflict
 from ..jobqueue import after_commit
 from ..models import Decision, Delivery, DeliveryStatus, Item, User
-from . import audit
+from . import approvals, audit
 from .sources import callback_target_problem
 
 LEASE = timedelta(seconds=callbacks.TIMEOUT_SECONDS + 15)
@@ -51,6 +51,12 @@ def payload(
             "decided_at": item.decided_at.isoformat() if item.decided_at else None,
             "reviewers": len({d.user_id for d, _ in decisions}),
             "receipt": {
+                # different people who approved the text sent (0 unless approved)
+                "approvals": (
+                    len(approvals.approvers(session, item.id))
+                    if item.status.value == "approved"
+                    else 0
+                ),
                 "authority_level": max((level for _, level in decisions), default=None),
                 "seconds_spent": round(
                     sum((d.decided_at - d.opened_at).total_seconds() for d, _ in decisions), 1

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from ..domain import escalation as levels
 from ..domain.authority import Actor, Permission, can
-from ..domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion, ValidationFailed
+from ..domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Decision, Escalation, Item
 from . import audit, effects, notifications, verdicts
 from .verdicts import Verdict
+
+LEASE = timedelta(minutes=15)  # how long a claimed escalation stays with its supervisor
 
 
 def open_escalations(session: Session) -> list[Escalation]:
@@ -32,8 +34,19 @@ def open_escalations(session: Session) -> list[Escalation]:
     )
 
 
+def holds(escalation: Escalation, actor: Actor, now: datetime) -> bool:
+    """Whether ``actor`` holds the escalation's claim right now (its lease has not run out)."""
+    return (
+        escalation.resolved_at is None
+        and escalation.claimed_by_id == actor.id
+        and escalation.claim_expires_at is not None
+        and escalation.claim_expires_at > now
+    )
+
+
 def claim(session: Session, actor: Actor, escalation: Escalation, now: datetime) -> Escalation:
-    """A supervisor takes an escalation to resolve it.
+    """A supervisor takes an escalation to resolve it, for a lease of ``LEASE`` that their
+    open page renews (``renew``); an escalation whose lease ran out may be claimed again.
 
     Raises:
         NotAllowed: the actor is not a supervisor.
@@ -41,36 +54,97 @@ def claim(session: Session, actor: Actor, escalation: Escalation, now: datetime)
     """
     if not can(actor, Permission.SUPERVISE):
         raise NotAllowed("only supervisors resolve escalations")
-    if escalation.resolved_at is None and escalation.claimed_by_id is None:
-        # One conditional UPDATE, so that of two supervisors claiming at once exactly one
-        # wins: the other's page may have loaded the row before the first claim committed.
-        taken = session.execute(
-            sa.update(Escalation)
-            .where(
-                Escalation.id == escalation.id,
-                Escalation.claimed_by_id.is_(None),
-                Escalation.resolved_at.is_(None),
-            )
-            .values(claimed_by_id=actor.id, claimed_at=now)
-            .returning(Escalation.id),
-            execution_options={"synchronize_session": False},
-        ).scalar()
-        session.refresh(escalation)
-        if taken is not None:
-            audit.record(
-                session,
-                verdicts.actor_name(session, actor),
-                "escalation.claimed",
-                f"item:{escalation.item_id}",
-                {"escalation": escalation.id},
-                at=now,
-            )
-            return escalation
-    if escalation.resolved_at is not None:
-        raise Conflict("this escalation is already resolved")
-    if escalation.claimed_by_id != actor.id:
+    if holds(escalation, actor, now):
+        return renew(session, actor, escalation, now)
+    # One conditional UPDATE, so that of two supervisors claiming at once exactly one wins:
+    # the other's page may have loaded the row before the first claim committed.
+    taken = session.execute(
+        sa.update(Escalation)
+        .where(
+            Escalation.id == escalation.id,
+            Escalation.resolved_at.is_(None),
+            sa.or_(Escalation.claimed_by_id.is_(None), Escalation.claim_expires_at <= now),
+        )
+        .values(claimed_by_id=actor.id, claimed_at=now, claim_expires_at=now + LEASE)
+        .returning(Escalation.id),
+        execution_options={"synchronize_session": False},
+    ).scalar()
+    session.refresh(escalation)
+    if taken is None:
+        if escalation.resolved_at is not None:
+            raise Conflict("this escalation is already resolved")
         raise Conflict("another supervisor is resolving this escalation")
+    audit.record(
+        session,
+        verdicts.actor_name(session, actor),
+        "escalation.claimed",
+        f"item:{escalation.item_id}",
+        {"escalation": escalation.id},
+        at=now,
+    )
     return escalation
+
+
+def renew(session: Session, actor: Actor, escalation: Escalation, now: datetime) -> Escalation:
+    """Extend the supervisor's lease while their page is open.
+
+    Raises:
+        StaleClaim: the actor no longer holds the escalation.
+    """
+    if not holds(escalation, actor, now):
+        raise StaleClaim(
+            "You no longer hold this escalation (its claim ran out or it was resolved)."
+        )
+    escalation.claim_expires_at = now + LEASE
+    session.flush()
+    return escalation
+
+
+def release(session: Session, actor: Actor, escalation: Escalation, now: datetime) -> None:
+    """Give a held escalation back unresolved, for another supervisor (audited).
+
+    Raises:
+        StaleClaim: the actor does not hold the escalation.
+    """
+    if not holds(escalation, actor, now):
+        raise StaleClaim("You do not hold this escalation. Nothing was changed.")
+    escalation.claimed_by_id = escalation.claimed_at = escalation.claim_expires_at = None
+    session.flush()
+    audit.record(
+        session,
+        verdicts.actor_name(session, actor),
+        "escalation.released",
+        f"item:{escalation.item_id}",
+        {"escalation": escalation.id},
+        at=now,
+    )
+
+
+def release_expired(session: Session, now: datetime) -> int:
+    """Give back every escalation claim whose lease ran out (audited); an abandoned one then
+    waits at its level, and moves up when its level's time has passed (``move_up_stale``).
+
+    Returns:
+        How many claims were released.
+    """
+    expired = session.scalars(
+        sa.select(Escalation)
+        .where(Escalation.resolved_at.is_(None), Escalation.claim_expires_at < now)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for escalation in expired:
+        holder = escalation.claimed_by_id
+        escalation.claimed_by_id = escalation.claimed_at = escalation.claim_expires_at = None
+        session.flush()
+        audit.record(
+            session,
+            "system",
+            "escalation.claim_expired",
+            f"item:{escalation.item_id}",
+            {"escalation": escalation.id, "holder": holder},
+            at=now,
+        )
+    return len(expired)
 
 
 def resolve(
@@ -78,47 +152,49 @@ def resolve(
 ) -> Decision:
     """Approve, edit, reject, or return the escalated item to the queue with guidance.
 
-    Returning gives the item a fresh SLA (counted from now): the next reviewer starts
-    over, and the sweep does not escalate it again at once for the deadline that was
-    already missed.
+    A supervisor's approval is one of the item's approvals, like anyone's: an item that
+    needs two different approvers goes back to the queue for the second when the
+    supervisor's is the first (``verdicts.apply``). Whenever the item goes back to the
+    queue it gets a fresh SLA (counted from now), so the sweep does not escalate it again at
+    once for the deadline that was already missed; the approvals already given stand.
     An edit that leaves the text unchanged (line endings aside) is an approval.
 
     Raises:
         NotAllowed: the actor is not (any more) a supervisor.
-        StaleClaim: the actor does not hold this escalation.
+        StaleClaim: the actor does not hold this escalation (or their claim ran out).
         StaleVersion: the item changed since the page was opened.
-        TwoPersonRule: the supervisor gave the item's first approval.
-        ValidationFailed: a required field is missing (checked before anything changes).
+        TwoPersonRule: the supervisor already approved the item's current text.
+        ValidationFailed: a required field is missing.
     """
     if not can(actor, Permission.SUPERVISE):
         raise NotAllowed("only supervisors resolve escalations")
     item = escalation.item
-    if (
-        escalation.resolved_at is not None
-        or escalation.claimed_by_id != actor.id
-        or item.status is not ItemStatus.ESCALATED
-    ):
+    if not holds(escalation, actor, now) or item.status is not ItemStatus.ESCALATED:
         raise StaleClaim("You do not hold this escalation (claim it first). Nothing was changed.")
     if verdict.version != item.version:
         raise StaleVersion("This item changed since you opened it. Nothing was changed.")
     if verdict.action not in (Action.APPROVE, Action.EDIT, Action.REJECT, Action.RETURN):
         raise Conflict(f"an escalation cannot be resolved by {verdict.action}")
-    verdict = verdicts.settle(verdict, item.current_content)  # an unchanged edit approves
-    errors = verdicts.validate(verdict)
-    if errors:  # before the approvals are reset below: a refusal changes nothing
-        raise ValidationFailed(errors)
-    if verdict.action is Action.RETURN:  # the next reviewer starts over, with the guidance
-        item.first_approver_id, item.approvals_count = None, 0
-        item.due_at = now + timedelta(minutes=item.sla_minutes)
     decision = verdicts.apply(
-        session, actor, item, verdict, now, opened=escalation.claimed_at or now, final_say=True
+        session, actor, item, verdict, now, opened=escalation.claimed_at or now
     )
+    if item.status is ItemStatus.QUEUED:
+        item.due_at = now + timedelta(minutes=item.sla_minutes)
     escalation.resolved_by_id, escalation.resolved_at = actor.id, now
-    escalation.outcome = "returned" if verdict.action is Action.RETURN else item.status.value
-    escalation.guidance = decision.reason if verdict.action is Action.RETURN else None
+    escalation.claim_expires_at = None
+    escalation.outcome = _outcome(decision.action, item)
+    escalation.guidance = decision.reason if decision.action is Action.RETURN else None
     session.flush()
     effects.after_change(session, item, now)
     return decision
+
+
+def _outcome(action: Action, item: Item) -> str:
+    if action is Action.RETURN:
+        return "returned"
+    if item.status is ItemStatus.QUEUED:  # a first approval of two
+        return "first approval"
+    return item.status.value
 
 
 def move_up_stale(session: Session, now: datetime) -> list[Escalation]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..domain.authority import Actor, effective_level
 from ..domain.workflow import ItemStatus
 from ..models import Item, Source
+from . import approvals
 from .review import QueueFilter
 
 AGE_BUCKETS = [("under 1 h", timedelta(hours=1)), ("1-4 h", timedelta(hours=4))]
@@ -27,6 +28,7 @@ class Overview:
     eligible: int = 0
     my_claims: list[Item] = field(default_factory=list)
     next_up: list[Item] = field(default_factory=list)
+    approvals: dict[int, int] = field(default_factory=dict)  # standing approvers per item shown
     sources: list[Source] = field(default_factory=list)
 
 
@@ -67,7 +69,7 @@ def overview(
     eligible = [
         *queued,
         Item.min_level <= effective_level(actor),
-        sa.or_(Item.first_approver_id.is_(None), Item.first_approver_id != actor.id),
+        ~approvals.given_by(actor.id, Item.id),
     ]
     result.eligible = session.scalar(sa.select(sa.func.count()).where(*eligible)) or 0
     result.next_up = list(
@@ -79,6 +81,7 @@ def overview(
             .limit(limit)
         )
     )
+    result.approvals = approvals.counts(session, [item.id for item in result.next_up])
     result.my_claims = list(
         session.scalars(
             sa.select(Item)

@@ -12,7 +12,7 @@ from ..domain.authority import Actor, Permission, can, effective_level
 from ..domain.errors import NotAllowed, StaleClaim, StaleVersion
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Decision, Item
-from . import audit, effects, verdicts
+from . import approvals, audit, effects, verdicts
 from .verdicts import Verdict
 
 LEASE = timedelta(minutes=15)
@@ -77,10 +77,11 @@ def claim_next(
 ) -> Item | None:
     """Claim the most urgent item ``actor`` may review: risk, then due time, then age.
 
-    Skips items above the actor's authority and items the actor already approved (two-person
-    rule). On PostgreSQL the pick is one ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP
-    LOCKED)`` over the partial queue index, so reviewers never block or collide; on SQLite
-    the transaction holds the write lock, which gives the same guarantee.
+    Skips items above the actor's authority and items whose current text the actor already
+    approved (two-person rule, ``approvals``). On PostgreSQL the pick is one
+    ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED)`` over the partial queue
+    index, so reviewers never block or collide; on SQLite the transaction holds the write
+    lock, which gives the same guarantee.
 
     Returns:
         The claimed item (the one already held, if any), or None when nothing is eligible.
@@ -100,7 +101,7 @@ def claim_next(
     pick = sa.select(queued.id).where(
         queued.status == ItemStatus.QUEUED,
         queued.min_level <= effective_level(actor),
-        sa.or_(queued.first_approver_id.is_(None), queued.first_approver_id != actor.id),
+        ~approvals.given_by(actor.id, queued.id),
     )
     if where.source_id is not None:
         pick = pick.where(queued.source_id == where.source_id)
@@ -138,13 +139,18 @@ def claim_next(
     return item
 
 
+def holds_claim(item: Item, actor: Actor, now: datetime) -> bool:
+    """Whether ``actor`` holds the item's claim right now (its lease has not run out)."""
+    return (
+        item.status is ItemStatus.IN_REVIEW
+        and item.claimed_by_id == actor.id
+        and item.claim_expires_at is not None
+        and item.claim_expires_at > now
+    )
+
+
 def _holding(item: Item, actor: Actor, now: datetime) -> None:
-    if (
-        item.status is not ItemStatus.IN_REVIEW
-        or item.claimed_by_id != actor.id
-        or item.claim_expires_at is None
-        or item.claim_expires_at <= now
-    ):
+    if not holds_claim(item, actor, now):
         raise StaleClaim(
             "You no longer hold this item (the claim expired, was released, or the item was "
             "decided). Nothing was changed."

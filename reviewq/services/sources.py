@@ -15,6 +15,7 @@ from ..domain import signing
 from ..domain.callbacks import is_public_address
 from ..domain.errors import Conflict, NotFound, ValidationFailed
 from ..domain.intake import text_problem
+from ..domain.sealing import Keyring
 from ..models import Source, SourceStatus, SourceToken
 from . import audit
 from .users import by_email
@@ -157,6 +158,48 @@ def rotate_secret(
         {"previous_valid_until": source.previous_secret_until.isoformat()},
     )
     return new
+
+
+def erase_expired_secrets(session: Session, now: datetime) -> int:
+    """Erase rotated-out secrets whose grace period has ended (by the sweep).
+
+    Returns:
+        How many were erased.
+    """
+    result = session.execute(
+        sa.update(Source)
+        .where(Source.previous_secret_until <= now)
+        .values(previous_secret=None, previous_secret_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def reseal_secrets(session: Session, ring: Keyring) -> int:
+    """Encrypt every stored webhook secret again with the first key of ``ring`` (after a new
+    key was put first; the old key may be dropped once this is committed).
+
+    Returns:
+        How many sources were re-encrypted.
+    """
+    # The stored tokens themselves, past the column type that would open and seal them.
+    rows = session.execute(
+        sa.text("SELECT id, secret_sealed, previous_secret_sealed FROM sources")
+    ).all()
+    for id_, sealed, previous in rows:
+        session.execute(
+            sa.text(
+                "UPDATE sources SET secret_sealed = :sealed, previous_secret_sealed = :previous"
+                " WHERE id = :id"
+            ),
+            {
+                "id": id_,
+                "sealed": ring.reseal(sealed),
+                "previous": ring.reseal(previous) if previous else None,
+            },
+        )
+    session.expire_all()  # loaded sources hold the values as they were
+    return len(rows)
 
 
 def set_status(

@@ -1,5 +1,6 @@
-"""The periodic sweep: SLA breaches, expired claims, stale escalations, canaries due from
-quiet sources, and jobs Redis lost.
+"""The periodic sweep: SLA breaches, expired claims (of items and escalations), stale
+escalations, canaries due from quiet sources, jobs Redis lost; stale sign-in counters and
+rotated-out secrets past their grace are deleted.
 
 Safe to run twice at once: rows are taken with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or
 under the write lock (SQLite), every step re-checks status, and an item has at most one
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..domain.workflow import ItemStatus
 from ..jobqueue import after_commit
 from ..models import Item
-from . import deliveries, escalations, intake, review
+from . import auth, deliveries, escalations, intake, review, sources
 
 
 def run(session: Session, now: datetime) -> dict[str, Any]:
@@ -38,14 +39,18 @@ def run(session: Session, now: datetime) -> dict[str, Any]:
     for item in overdue:
         escalations.breach(session, item, now)
     released = review.release_expired(session, now)
+    abandoned = escalations.release_expired(session, now)
     moved = escalations.move_up_stale(session, now)
     planted = intake.plant_due(session, now)
     resend = deliveries.due(session, now)
     for delivery_id in resend:
         after_commit(session, "deliver", delivery_id)
+    auth.forget_stale_throttles(session, now)
+    sources.erase_expired_secrets(session, now)
     return {
         "sla_breached": len(overdue),
         "claims_released": released,
+        "escalation_claims_released": abandoned,
         "escalations_moved_up": len(moved),
         "canaries_planted": planted,
         "callbacks_requeued": resend,

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from ..domain.authority import MAX_LEVEL, Role
 from ..domain.errors import Conflict, ValidationFailed
+from ..domain.passwords import password_problem
 from ..models import User
 from . import audit
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 10
 
 
 def create_user(
@@ -22,7 +22,7 @@ def create_user(
     """Add a user with a hashed password.
 
     Raises:
-        ValidationFailed: a bad email, role, level or a short password.
+        ValidationFailed: a bad email, role or level, or a short or common password.
         Conflict: the email is taken.
     """
     email = email.strip().lower()
@@ -35,8 +35,8 @@ def create_user(
         errors.append({"field": "role", "message": f"must be one of {', '.join(Role)}"})
     if not 1 <= level <= MAX_LEVEL:
         errors.append({"field": "level", "message": f"must be between 1 and {MAX_LEVEL}"})
-    if len(password) < MIN_PASSWORD:
-        errors.append({"field": "password", "message": f"needs {MIN_PASSWORD}+ characters"})
+    if problem := password_problem(password):
+        errors.append({"field": "password", "message": problem})
     if errors:
         raise ValidationFailed(errors)
     if session.scalar(sa.select(User.id).where(User.email == email)):

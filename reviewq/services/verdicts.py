@@ -14,9 +14,8 @@ from ..domain.errors import TwoPersonRule, ValidationFailed
 from ..domain.intake import MAX_CONTENT, text_problem
 from ..domain.workflow import REJECT_REASONS, Action, ItemStatus, next_status
 from ..models import Decision, Item, User
-from . import audit
-
-APPROVING = (Action.APPROVE, Action.EDIT)
+from . import approvals, audit
+from .approvals import APPROVING
 
 
 @dataclass(frozen=True)
@@ -92,14 +91,14 @@ def apply(
     verdict: Verdict,
     now: datetime,
     opened: datetime,
-    final_say: bool = False,
 ) -> Decision:
     """Move the item by the verdict, store the decision and its audit event.
 
-    Approve and edit count as approvals: an item needing two goes back to the queue after
-    the first; the same person never gives the second; an edit voids a standing first
-    approval. With ``final_say`` (a supervisor resolving an escalation) an approval
-    completes the item. An edit that changes nothing is stored as an approval (``settle``);
+    Approve and edit count as approvals, whoever gives them (a supervisor resolving an
+    escalation too): the item is approved once as many different people as it requires
+    approved its current text, and goes back to the queue before that; nobody approves the
+    same text twice; an edit replaces the text, so it stands alone as the approval of the new
+    text (``approvals``). An edit that changes nothing is stored as an approval (``settle``);
     the decision stores its edit size (``edit_chars``: 0 for an approval, None for reject,
     escalate and return), and the item counts as edited while its text differs from the AI
     draft.
@@ -111,18 +110,18 @@ def apply(
         verdict: the action and its fields.
         now: when the decision is made.
         opened: when the person opened the item (claim time).
-        final_say: approvals complete the item at once.
 
     Returns:
         The stored decision.
 
     Raises:
-        TwoPersonRule: the actor gave this item's standing first approval.
+        TwoPersonRule: the actor already approved the item's current text.
         ValidationFailed: a required field is missing (reason, reason code, edited text).
     """
     approving = verdict.action in APPROVING
-    if approving and item.first_approver_id == actor.id:
-        raise TwoPersonRule("you gave this item's first approval; a second person must approve")
+    standing = approvals.approvers(session, item.id)
+    if approving and actor.id in standing:
+        raise TwoPersonRule("you already approved this item; a different person must approve")
     before = item.current_content
     verdict = settle(verdict, before)
     errors = validate(verdict)
@@ -135,16 +134,15 @@ def apply(
         text = verdict.content or ""  # validated: never empty here
         edit_chars = edits.edit_size(before, text)
         item.final_content, item.edited = text, edits.is_change(item.content, text)
-        item.first_approver_id, item.approvals_count = None, 0  # an edit voids approvals
-    if approving and not final_say and item.approvals_count + 1 < item.approvals_required:
+        standing = set()  # the new text has no approval but this edit's
+    if approving:
+        standing = standing | {actor.id}
+    transition = verdict.action
+    if approving and len(standing) < item.approvals_required:
         transition = Action.APPROVE_PARTIAL
-        item.first_approver_id, item.approvals_count = actor.id, item.approvals_count + 1
-    else:
-        transition = verdict.action
     item.status = next_status(item.status, transition)
     reason = (verdict.reason or "").strip() or None
     if item.status is ItemStatus.APPROVED:
-        item.approvals_count = max(item.approvals_count + 1, item.approvals_required)
         item.final_content = item.current_content
     if verdict.action is Action.REJECT:
         item.outcome_reason = f"{verdict.reason_code}: {reason}"
@@ -182,7 +180,7 @@ def apply(
             "decision": decision.id,
             "from": previous,
             "to": item.status,
-            "approvals": f"{item.approvals_count}/{item.approvals_required}",
+            "approvals": f"{len(standing)}/{item.approvals_required}",
             "reason_code": decision.reason_code,
             "edit_chars": edit_chars,
         },

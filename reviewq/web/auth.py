@@ -36,7 +36,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response | tuple[str, int]:
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Sign in with email and password (throttled against guessing)."""
     if current_user.is_authenticated:
         return redirect(home_url())
@@ -54,7 +54,8 @@ def login() -> str | Response | tuple[str, int]:
         except TooManyAttempts as exc:
             db_session.rollback()
             form.password.errors.append(str(exc))
-            return render_template("login.html", form=form), 429
+            wait = {"Retry-After": str(exc.retry_after_seconds)}
+            return render_template("login.html", form=form), 429, wait
         db_session.commit()
         if token is None:
             form.password.errors.append("Wrong email or password.")

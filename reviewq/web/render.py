@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
 
 # Raw HTML in the markdown is shown as text ("html": False); nh3 then removes anything the
-# renderer could still produce that is unsafe, keeping links inert-ish and images local-only
-# (the page's Content-Security-Policy blocks remote images, so a draft cannot phone home).
+# renderer could still produce that is unsafe, keeping links inert-ish. Images are never
+# shown: a draft must not make the reviewer's browser fetch anything (a tracking pixel
+# tells its sender who read the draft, and when), whatever the Content-Security-Policy
+# allows, so an image is rendered as a note of its text and address instead.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def _image_as_text(
+    renderer: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    image = tokens[idx]
+    alt = renderer.renderInlineAsText(image.children or [], options, env)
+    return str(Markup("<em>[image: {}, {}]</em>").format(alt, image.attrGet("src") or ""))
+
+
+_markdown.add_render_rule("image", _image_as_text)
 _TAGS = {
     "p",
     "br",
@@ -40,9 +56,8 @@ _TAGS = {
     "tr",
     "th",
     "td",
-    "img",
 }
-_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
+_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 
 
 def markdown(text: str) -> Markup:

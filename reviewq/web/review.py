@@ -27,7 +27,15 @@ from ..domain.workflow import REJECT_REASONS, Action
 from ..extensions import db_session
 from ..models import Decision, Item
 from ..models.types import utcnow
-from ..services import canaries, escalation_records, review, sources
+from ..services import (
+    approvals,
+    canaries,
+    escalation_records,
+    escalations,
+    reading,
+    review,
+    sources,
+)
 from ..services import queue as queue_service
 from ..services.verdicts import Verdict
 from . import render
@@ -77,8 +85,10 @@ def _next_or_queue(message: str | None = None, category: str = "info") -> Respon
 
 
 def _load(item_id: int) -> Item:
+    """The item, or 404 when there is none or it is above the reader's level and they are
+    not involved with it (need-to-know: answered as for an item that is not there)."""
     item = db_session.get(Item, item_id, options=[joinedload(Item.source)])
-    if item is None:
+    if item is None or not reading.may_read(db_session, _actor(), item):
         abort(404)
     return item
 
@@ -114,7 +124,7 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
     """Render the item page; also used by the escalation views."""
     actor, now = _actor(), utcnow()
     escalation = escalation_records.current(db_session, item.id)
-    resolving = bool(escalation and escalation.claimed_by_id == actor.id)
+    resolving = bool(escalation and escalations.holds(escalation, actor, now))
     # Blind second review: the decisions are not even loaded for someone who must answer
     # the item's QA sample first.
     blind_review = canaries.blind_items(db_session, actor, [item.id]).get(item.id)
@@ -126,7 +136,7 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
             .where(Decision.item_id == item.id)
             .order_by(Decision.decided_at)
         ).all()
-    holds = item.claimed_by_id == actor.id and item.status == "in_review"
+    holds = review.holds_claim(item, actor, now)
     if (holds or resolving) and not form.is_submitted():
         form.version.data = item.version
         form.content.data = item.current_content
@@ -144,6 +154,7 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
         action_form=ActionForm(),
         escalation=escalation,
         resolving=resolving,
+        approvals=len(approvals.approvers(db_session, item.id)),
         blind_review=blind_review,
         can_claim_escalation=can(actor, Permission.SUPERVISE),
     ), status

@@ -4,7 +4,7 @@ controls; notifications; failed callbacks for admins."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -15,7 +15,7 @@ from ..domain.workflow import Action
 from ..extensions import db_session
 from ..models import Delivery, DeliveryStatus, Escalation, Source, SourceStatus
 from ..models.types import utcnow
-from ..services import canaries, deliveries, escalations, notifications, sources
+from ..services import canaries, deliveries, escalations, notifications, reading, sources
 from .access import current_actor, require, signed_in_actor
 from .forms import ActionForm, SourceStatusForm, accepted
 from .review import decision_form
@@ -97,13 +97,51 @@ def resolve(escalation_id: int) -> Response | tuple[str, int]:
     if not isinstance(result, Action):
         return result
     item = escalation.item
-    outcome = (
-        "returned to the queue with your guidance"
-        if result is Action.RETURN
-        else (item.status.value)
-    )
+    outcome = {
+        "queued": "back in the queue for a second approval by someone else",
+        "approved": "approved",
+        "rejected": "rejected",
+    }[item.status]
+    if result is Action.RETURN:
+        outcome = "returned to the queue with your guidance"
     flash(f"#{item.id} “{item.title[:60]}”: {outcome}.", "info")
     return redirect(url_for("supervise.escalation_queue"))
+
+
+@bp.post("/escalations/<int:escalation_id>/release")
+@require(Permission.SUPERVISE)
+def release(escalation_id: int) -> Response:
+    """Give the escalation back unresolved, for another supervisor."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    escalation = _escalation(escalation_id)
+    try:
+        escalations.release(db_session, signed_in_actor(), escalation, utcnow())
+        db_session.commit()
+        flash(
+            f"#{escalation.item_id} is back with the escalations, for another supervisor.", "info"
+        )
+    except Conflict as exc:
+        db_session.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for("supervise.escalation_queue"))
+
+
+@bp.post("/escalations/<int:escalation_id>/renew")
+@require(Permission.SUPERVISE)
+def renew(escalation_id: int) -> tuple[Response, int]:
+    """Keep the escalation's claim while its page is open (called by the page every minute)."""
+    if not ActionForm().validate_on_submit():
+        return jsonify({"error": "bad CSRF token"}), 400
+    escalation = _escalation(escalation_id)
+    try:
+        escalations.renew(db_session, signed_in_actor(), escalation, utcnow())
+        db_session.commit()
+    except Conflict as exc:
+        db_session.rollback()
+        return jsonify({"error": str(exc)}), 409
+    assert escalation.claim_expires_at is not None  # just renewed
+    return jsonify({"claim_expires_at": escalation.claim_expires_at.isoformat()}), 200
 
 
 @bp.get("/notifications")
@@ -118,6 +156,8 @@ def notification_list() -> str:
         "notifications.html",
         notes=notes,
         blind={n: blind[i] for n, i in about.items() if i in blind},
+        # only links the reader may open (no item page for admins, nor above one's level)
+        links={n.id: reading.openable_link(db_session, current_actor(), n.link) for n in notes},
         now=utcnow(),
         form=ActionForm(),
     )

@@ -65,3 +65,23 @@ def test_who_is_blind_to_an_items_decisions(role, pending, decided) -> None:
     assert blind_to_decisions(Actor(1, role, 3), pending, decided) is expected
     assert not blind_to_decisions(Actor(1, role, 3, active=False), pending, decided)
     assert not blind_to_decisions(None, pending, decided)
+
+
+@pytest.mark.parametrize(
+    ("role", "level", "needed", "involved", "allowed"),
+    [
+        (Role.REVIEWER, 3, 3, False, True),
+        (Role.REVIEWER, 1, 3, False, False),  # need-to-know: below the item's level
+        (Role.REVIEWER, 1, 3, True, True),  # unless they decided it or hold it
+        (Role.SUPERVISOR, 1, 9, False, True),
+        (Role.MANAGER, 1, 9, False, True),  # managers read everything
+        (Role.ADMIN, 9, 1, False, False),  # admins read no drafts
+        (Role.ADMIN, 9, 1, True, False),
+    ],
+)
+def test_reading_an_item_needs_its_level_or_involvement(role, level, needed, involved, allowed):
+    from reviewq.domain.authority import can_read_item
+
+    assert can_read_item(Actor(1, role, level), needed, involved) is allowed
+    assert not can_read_item(Actor(1, role, level, active=False), needed, involved)
+    assert not can_read_item(None, needed, involved)

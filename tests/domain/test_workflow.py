@@ -1,7 +1,7 @@
 import pytest
 
 from reviewq.domain.errors import IllegalTransition
-from reviewq.domain.workflow import TRANSITIONS, Action, ItemStatus, next_status
+from reviewq.domain.workflow import FINAL_STATUSES, TRANSITIONS, Action, ItemStatus, next_status
 
 S, A = ItemStatus, Action
 
@@ -19,6 +19,8 @@ EXPECTED = {
     (S.IN_REVIEW, A.ESCALATE): S.ESCALATED,
     (S.IN_REVIEW, A.BREACH_SLA): S.ESCALATED,
     (S.IN_REVIEW, A.WITHDRAW): S.WITHDRAWN,
+    # a supervisor's approval is one of two: the item goes back for the second
+    (S.ESCALATED, A.APPROVE_PARTIAL): S.QUEUED,
     (S.ESCALATED, A.APPROVE): S.APPROVED,
     (S.ESCALATED, A.EDIT): S.APPROVED,
     (S.ESCALATED, A.REJECT): S.REJECTED,
@@ -45,3 +47,33 @@ def test_final_states_allow_nothing() -> None:
 
 def test_table_has_no_moves_beyond_the_design() -> None:
     assert TRANSITIONS == EXPECTED
+
+
+OPEN = [status for status in ItemStatus if status not in FINAL_STATUSES]
+
+
+def test_a_source_can_withdraw_from_every_open_state() -> None:
+    for status in OPEN:
+        assert next_status(status, A.WITHDRAW) is S.WITHDRAWN
+
+
+def test_every_open_state_can_still_reach_a_decision() -> None:
+    """From anywhere open, some path of moves ends approved and another ends rejected: no
+    item can get stuck."""
+    for start in OPEN:
+        reached, frontier = {start}, [start]
+        while frontier:
+            status = frontier.pop()
+            for (source, _), target in TRANSITIONS.items():
+                if source is status and target not in reached:
+                    reached.add(target)
+                    frontier.append(target)
+        assert {S.APPROVED, S.REJECTED} <= reached, start
+
+
+def test_only_a_person_approves_or_rejects() -> None:
+    """The clock and the system (claim expiry, SLA breach) never decide an item."""
+    automatic = {A.EXPIRE_CLAIM, A.BREACH_SLA, A.RELEASE}
+    for (_, action), target in TRANSITIONS.items():
+        if action in automatic:
+            assert target not in FINAL_STATUSES

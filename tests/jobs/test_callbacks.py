@@ -132,6 +132,7 @@ def test_a_decision_sends_one_signed_callback_with_the_receipt(
         "decided_at": decided_at,
         "reviewers": reviewers,
         "receipt": {
+            "approvals": int(status == "approved"),
             "authority_level": level,
             "seconds_spent": spent,
             "routing_reason": submitted["requirements"]["routing_reason"],

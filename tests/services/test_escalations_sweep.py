@@ -14,8 +14,9 @@ from reviewq.domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.domain.workflow import Action, ItemStatus
 from reviewq.extensions import db
-from reviewq.models import AuditEvent, Decision, Escalation, Item, Notification, User
+from reviewq.models import AuditEvent, Decision, Delivery, Escalation, Item, Notification, User
 from reviewq.services import (
+    approvals,
     audit,
     escalation_records,
     escalations,
@@ -94,6 +95,10 @@ def escalation_of(item) -> Escalation | None:
     return escalation_records.current(db.session, item.id)
 
 
+def approvers(item) -> set[int]:
+    return approvals.approvers(db.session, item.id)
+
+
 def events(action: str) -> list[AuditEvent]:
     return list(
         db.session.scalars(
@@ -118,7 +123,7 @@ def escalate(people, submit, at=NOW + MIN, tags=("legal",)) -> Item:
     item = submit(tags)
     claim(people["ben"])
     decide(people["ben"], item, "approve", NOW + timedelta(seconds=30))
-    assert item.status is ItemStatus.QUEUED and item.approvals_count == 1
+    assert item.status is ItemStatus.QUEUED and approvers(item) == {people["ben"].id}
     claim(people["cy"], at - timedelta(seconds=20))
     decide(people["cy"], item, "escalate", at, reason="Customer threatens to sue")
     return item
@@ -137,7 +142,6 @@ def snapshot() -> dict[str, object]:
                 Item.status,
                 Item.version,
                 Item.claimed_by_id,
-                Item.approvals_count,
                 Item.decided_at,
             ).order_by(Item.id)
         ).all(),
@@ -211,6 +215,7 @@ def test_running_the_sweep_twice_changes_nothing_the_second_time(people, submit)
         assert second == {
             "sla_breached": 0,
             "claims_released": 0,
+            "escalation_claims_released": 0,
             "escalations_moved_up": 0,
             "canaries_planted": 0,
             "callbacks_requeued": [],
@@ -234,7 +239,7 @@ def test_the_sweep_never_approves_or_rejects_anything(people, submit):
         db.session.refresh(item)
         assert item.status is ItemStatus.ESCALATED, item.id
         assert item.decided_at is None and item.final_content is None
-    assert half_approved.approvals_count == 1  # the clock never adds an approval
+    assert len(approvers(half_approved)) == 1  # the clock never adds an approval
     assert db.session.scalar(sa.select(sa.func.count(Decision.id))) == decisions
     actions = set(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.seq > seq)))
     assert "item.sla_breached" in actions
@@ -314,8 +319,12 @@ def test_an_unclaimed_escalation_moves_up_after_30_minutes(people, submit, waite
     raised = NOW + MIN
     item = escalate(people, submit, raised)
     esc = escalation_of(item)
-    if claimed:
+    if claimed:  # and held: the supervisor's open page renews the lease
         escalations.claim(db.session, people["sue"], esc, raised + 5 * MIN)
+        renewed = raised + 5 * MIN
+        while renewed + escalations.LEASE <= raised + waited:
+            renewed += escalations.LEASE - MIN
+            escalations.renew(db.session, people["sue"], esc, renewed)
         db.session.commit()
     summary = run_sweep(raised + waited)
     assert summary["escalations_moved_up"] == int(level == 2)
@@ -323,6 +332,60 @@ def test_an_unclaimed_escalation_moves_up_after_30_minutes(people, submit, waite
     assert esc.level_since == (raised + waited if level == 2 else raised)
     assert len(events("escalation.moved_up")) == int(level == 2)
     assert item.status is ItemStatus.ESCALATED  # moving up pages people, decides nothing
+
+
+@pytest.mark.parametrize(
+    ("held_for", "released"),
+    [
+        (escalations.LEASE - timedelta(seconds=1), False),
+        (escalations.LEASE + timedelta(seconds=1), True),
+        (timedelta(days=3), True),
+    ],
+)
+def test_an_abandoned_escalation_claim_is_given_back_and_moves_up(
+    people, submit, held_for, released
+):
+    raised = NOW + MIN
+    item = escalate(people, submit, raised)
+    esc = escalation_of(item)
+    claimed_at = raised + 20 * MIN
+    escalations.claim(db.session, people["sue"], esc, claimed_at)
+    db.session.commit()
+    summary = run_sweep(claimed_at + held_for)
+    assert summary["escalation_claims_released"] == int(released)
+    assert (esc.claimed_by_id is None) is released
+    # unclaimed again, it has waited at level 1 for over 30 minutes: it moves up at once
+    assert esc.level == (2 if released else 1)
+    if released:
+        [event] = events("escalation.claim_expired")
+        assert event.data == {"escalation": esc.id, "holder": people["sue"].id}
+        # sue can no longer resolve it, and anyone at the level may claim it
+        with pytest.raises(StaleClaim):
+            escalations.resolve(
+                db.session, people["sue"], esc, verdict(item, "approve"), claimed_at + held_for
+            )
+        db.session.rollback()
+        escalations.claim(db.session, people["sam"], esc, claimed_at + held_for + MIN)
+        assert esc.claimed_by_id == people["sam"].id
+    assert item.status is ItemStatus.ESCALATED  # nothing is decided by the clock
+
+
+def test_a_lapsed_escalation_claim_can_be_taken_before_the_sweep_runs(people, submit):
+    item = escalate(people, submit)
+    esc = escalation_of(item)
+    escalations.claim(db.session, people["sue"], esc, NOW + 2 * MIN)
+    db.session.commit()
+    with pytest.raises(Conflict):  # held: nobody else may take it
+        escalations.claim(db.session, people["sam"], esc, NOW + 3 * MIN)
+    db.session.rollback()
+    later = NOW + 2 * MIN + escalations.LEASE + MIN
+    escalations.claim(db.session, people["sam"], esc, later)
+    assert (esc.claimed_by_id, esc.claim_expires_at) == (
+        people["sam"].id,
+        later + escalations.LEASE,
+    )
+    with pytest.raises(StaleClaim):
+        escalations.renew(db.session, people["sue"], esc, later)
 
 
 def test_moving_up_pages_every_active_supervisor_manager_and_admin_once(people, submit):
@@ -449,7 +512,8 @@ def resolve(people, item, action, at, who="sue", **fields):
     ("action", "fields", "status", "outcome"),
     [
         ("approve", {}, ItemStatus.APPROVED, "approved"),
-        ("edit", {"content": "Dear customer, corrected."}, ItemStatus.APPROVED, "approved"),
+        # the edit replaces the text ben approved: it is the first approval of the new text
+        ("edit", {"content": "Dear customer, corrected."}, ItemStatus.QUEUED, "first approval"),
         (
             "reject",
             {"reason_code": "policy_violation", "reason": "Promises a refund"},
@@ -464,7 +528,7 @@ def test_a_supervisor_resolves_an_escalation(people, submit, action, fields, sta
     item = escalate(people, submit, raised)  # a two-approval item with one approval
     original = item.content
     esc = escalation_of(item)
-    claimed_at, resolved_at = raised + 10 * MIN, raised + 25 * MIN
+    claimed_at, resolved_at = raised + 12 * MIN, raised + 25 * MIN
     escalations.claim(db.session, people["sue"], esc, claimed_at)
     db.session.commit()
 
@@ -484,12 +548,13 @@ def test_a_supervisor_resolves_an_escalation(people, submit, action, fields, sta
     assert event.actor == "user:sue@example.com"
     assert (event.data["from"], event.data["to"]) == ("escalated", status.value)
     assert item.claimed_by_id is None
-    if status is ItemStatus.APPROVED:  # the supervisor has the final say: no second approval
-        assert item.approvals_count >= item.approvals_required == 2
+    if status is ItemStatus.APPROVED:  # ben's approval and sue's: two different people
+        assert approvers(item) == {people["ben"].id, people["sue"].id}
         assert item.decided_at == resolved_at
     if action == "approve":
         assert item.final_content == original and not item.edited
     if action == "edit":
+        assert approvers(item) == {people["sue"].id} and item.decided_at is None
         assert item.edited and item.final_content == "Dear customer, corrected."
         assert (decision.content_before, decision.content_after) == (
             original,
@@ -500,10 +565,11 @@ def test_a_supervisor_resolves_an_escalation(people, submit, action, fields, sta
         assert item.decided_at == resolved_at
     if action == "return":
         assert item.guidance == esc.guidance == "Check the contract date first"
-        assert (item.approvals_count, item.first_approver_id) == (0, None)
+        assert approvers(item) == {people["ben"].id}  # a return takes no approval away
         assert item.decided_at is None
-        # ben's earlier approval was reset: ben may review it again, with the guidance
-        again = claim(people["ben"], resolved_at + MIN)
+        # ben approved this text already, so the second approval is someone else's
+        assert claim(people["ben"], resolved_at + MIN) is None
+        again = claim(people["cy"], resolved_at + MIN)
         assert again.id == item.id and again.guidance == "Check the contract date first"
     else:
         assert esc.guidance is None
@@ -511,25 +577,32 @@ def test_a_supervisor_resolves_an_escalation(people, submit, action, fields, sta
 
 
 @pytest.mark.parametrize("action", ["approve", "edit"])
-def test_one_supervisor_approval_completes_a_two_approval_item(people, submit, action):
+def test_a_supervisor_approval_is_one_of_two_not_both(people, submit, action):
     item = submit(["legal"])  # two approvals needed, none given yet
     run_sweep(NOW + (LEGAL_SLA + 1) * MIN)
     esc = escalation_of(item)
     escalations.claim(db.session, people["sue"], esc, NOW + 70 * MIN)
     fields = {"content": "Dear customer, checked."} if action == "edit" else {}
     resolve(people, item, action, NOW + 71 * MIN, **fields)
-    assert item.status is ItemStatus.APPROVED and item.approvals_count == 2
-    assert esc.outcome == "approved" and esc.resolved_at - esc.raised_at == 10 * MIN
-    assert db.session.scalar(sa.select(sa.func.count(Decision.id))) == 1
+    assert item.status is ItemStatus.QUEUED and approvers(item) == {people["sue"].id}
+    assert esc.outcome == "first approval" and esc.resolved_at - esc.raised_at == 10 * MIN
+    assert item.due_at == NOW + 71 * MIN + LEGAL_SLA * MIN  # a fresh SLA, not re-escalated
+    assert not db.session.scalar(sa.select(sa.func.count(Delivery.id)))  # no callback yet
+    # sue may not give the second approval; ben may
+    assert claim(people["sue"], NOW + 72 * MIN) is None
+    assert claim(people["ben"], NOW + 72 * MIN).id == item.id
+    decide(people["ben"], item, "approve", NOW + 73 * MIN)
+    assert item.status is ItemStatus.APPROVED
+    assert approvers(item) == {people["sue"].id, people["ben"].id}
 
 
 @pytest.mark.parametrize("line_ending", ["\n", "\r\n"])
 def test_resolving_with_an_unchanged_edit_is_an_approve(people, submit, line_ending):
-    item = submit(["legal"], content="Dear customer,\nyour refund is on its way.")
-    run_sweep(NOW + (LEGAL_SLA + 1) * MIN)
-    escalations.claim(db.session, people["sue"], escalation_of(item), NOW + 70 * MIN)
+    item = submit(content="Dear customer,\nyour refund is on its way.")  # one approval
+    run_sweep(NOW + 241 * MIN)
+    escalations.claim(db.session, people["sue"], escalation_of(item), NOW + 250 * MIN)
     unchanged = item.content.replace("\n", line_ending)
-    esc, decision = resolve(people, item, "edit", NOW + 71 * MIN, content=unchanged)
+    esc, decision = resolve(people, item, "edit", NOW + 251 * MIN, content=unchanged)
     assert decision.action is Action.APPROVE and decision.edit_chars == 0
     assert decision.content_after is None and not item.edited
     assert item.status is ItemStatus.APPROVED and esc.outcome == "approved"
@@ -601,14 +674,14 @@ def test_returning_without_guidance_is_refused_and_changes_nothing(people, submi
             db.session, people["sue"], escalation_of(item), verdict(item, "return"), NOW + 6 * MIN
         )
     # refused before anything was touched, even without a rollback
-    assert item.approvals_count == 1 and item.first_approver_id == people["ben"].id
+    assert approvers(item) == {people["ben"].id}
     assert item.status is ItemStatus.ESCALATED and item.guidance is None
     assert not db.session.dirty and not db.session.new
 
 
 def nothing_changed(item, esc, decisions):
     db.session.rollback()
-    assert item.status is ItemStatus.ESCALATED and item.approvals_count == 1
+    assert item.status is ItemStatus.ESCALATED and len(approvers(item)) == 1
     assert esc.resolved_at is None and esc.outcome is None
     assert db.session.scalar(sa.select(sa.func.count(Decision.id))) == decisions
 
@@ -647,7 +720,7 @@ def test_resolving_without_holding_a_current_escalation_changes_nothing(
         assert item.status is ItemStatus.APPROVED and esc.outcome == "approved"
         assert db.session.scalar(sa.select(sa.func.count(Decision.id))) == decisions
     else:
-        assert item.approvals_count == 1  # untouched in the session, before any rollback
+        assert item.status is ItemStatus.ESCALATED  # untouched, before any rollback
         nothing_changed(item, esc, decisions)
 
 

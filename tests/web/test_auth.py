@@ -49,7 +49,7 @@ def test_repeated_failures_are_throttled(client, reviewer, ctx) -> None:
     for _ in range(5):
         assert sign_in(client, password="guess-guess").status_code == 401
     blocked = sign_in(client)  # even the right password waits now
-    assert blocked.status_code == 429
+    assert blocked.status_code == 429 and 0 < int(blocked.headers["Retry-After"]) <= 900
     assert "Too many failed sign-ins" in blocked.get_data(as_text=True)
     assert client.get("/queue").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(LoginAttempt.id))) == 5
@@ -88,9 +88,11 @@ def test_production_cookies_are_secure(make_app, database_url) -> None:
 
     os.environ["REVIEWQ_ENV"] = "production"
     os.environ["SECRET_KEY"] = "x" * 40
+    os.environ["REVIEWQ_SECRET_KEYS"] = "q" * 43 + "="
     try:
         app = make_app(SQLALCHEMY_DATABASE_URI=database_url)
     finally:
         del os.environ["REVIEWQ_ENV"], os.environ["SECRET_KEY"]
+        del os.environ["REVIEWQ_SECRET_KEYS"]
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 10 * 3600

@@ -342,6 +342,12 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
             "supervisor", f"/escalations/{held[0]}/resolve", decision(held[1], "reject")
         )
     )(w.claimed_escalation()),
+    ("POST", "/escalations/<int:escalation_id>/release"): lambda w: w.form(
+        "supervisor", f"/escalations/{w.claimed_escalation()[0]}/release"
+    ),
+    ("POST", "/escalations/<int:escalation_id>/renew"): lambda w: w.form(
+        "supervisor", f"/escalations/{w.claimed_escalation()[0]}/renew"
+    ),
     ("GET", "/notifications"): lambda w: w.page("supervisor", "/notifications", {}),
     ("POST", "/notifications/read"): lambda w: w.form("supervisor", "/notifications/read"),
     ("GET", "/sources"): lambda w: w.page("admin", "/sources", {}),
@@ -419,6 +425,7 @@ VARIANTS = {
 NOT_RENDERED = {
     ("POST", "/oversight/<int:user_id>"): "the flag form shows only beside a fired signal",
     ("POST", "/items/<int:item_id>/renew"): "the page's script posts it, not a form",
+    ("POST", "/escalations/<int:escalation_id>/renew"): "the page's script posts it",
 }
 
 

@@ -12,6 +12,7 @@ from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.services import escalation_records, policy, users
 from tests.conftest import draft
+from tests.conftest import signed_in as signed_in_as
 
 ROLES = ["anon", "reviewer", "supervisor", "manager", "admin"]
 # (method, rule) -> expected status per role, in ROLES order. 302 = sent to sign in.
@@ -32,6 +33,8 @@ EXPECTED = {
     ("GET", "/escalations"): [302, 403, 200, 200, 403],
     ("POST", "/escalations/<int:escalation_id>/claim"): [302, 403, 302, 403, 403],
     ("POST", "/escalations/<int:escalation_id>/resolve"): [302, 403, 400, 403, 403],
+    ("POST", "/escalations/<int:escalation_id>/renew"): [302, 403, 409, 403, 403],
+    ("POST", "/escalations/<int:escalation_id>/release"): [302, 403, 302, 403, 403],
     ("GET", "/notifications"): [302, 200, 200, 200, 200],
     ("POST", "/notifications/read"): [302, 302, 302, 302, 302],
     ("GET", "/sources"): [302, 403, 200, 200, 200],
@@ -125,3 +128,35 @@ def test_route_answers_each_role_as_expected(app, signed_in, source, route) -> N
         got.append(resp.status_code)
         resp.close()
     assert got == EXPECTED[route]
+
+
+# A reviewer below an item's level who never decided it nor holds it (need-to-know): every
+# route about the item answers as for an item that does not exist.
+BELOW_LEVEL = {
+    ("GET", "/items/<int:item_id>"): 404,
+    ("POST", "/items/<int:item_id>/decision"): 404,
+    ("POST", "/items/<int:item_id>/skip"): 404,
+    ("POST", "/items/<int:item_id>/renew"): 404,
+}
+
+
+def test_every_item_route_is_in_the_level_table(app) -> None:
+    people_routes = {r for r in app_routes(app) if not r[1].startswith("/api/")}
+    assert {r for r in people_routes if "<int:item_id>" in r[1]} == set(BELOW_LEVEL)
+
+
+@pytest.mark.parametrize("route", sorted(BELOW_LEVEL), ids=lambda r: f"{r[0]} {r[1]}")
+def test_item_routes_answer_a_reviewer_below_the_level_as_for_no_item(app, source, route):
+    with app.app_context():
+        policy.set_rules(db.session, "test", [Rule("medical", min_level=3)])
+        db.session.commit()
+    item_id = source.submit(draft(risk_tags=["medical"])).get_json()["id"]
+    junior = signed_in_as(app, "junior@example.com", "reviewer", level=1)
+    method, rule = route
+    got = []
+    for target in (item_id, 999999):
+        data = {"csrf_token": _csrf(junior, "/")} if method == "POST" else None
+        resp = junior.open(rule.replace("<int:item_id>", str(target)), method=method, data=data)
+        got.append(resp.status_code)
+        resp.close()
+    assert got == [BELOW_LEVEL[route], 404]
