@@ -87,8 +87,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             _tune_sqlite(db.engine)
         dberrors.hide_data_in_errors(db.engine)
 
-    from .web import api, health, oversight, problems, review, supervise
+    from .web import api, health, oversight, problems, review, routing, supervise
     from .web import auth as auth_views
+
+    app.url_map.converters.update(routing.CONVERTERS)  # ids and segments a row could hold
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)

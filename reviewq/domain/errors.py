@@ -47,6 +47,10 @@ class ValidationFailed(ReviewqError):
         self.errors = errors
 
 
+class UnknownParameters(ValidationFailed):
+    """The request carries query parameters the endpoint does not take (each in ``errors``)."""
+
+
 class NotAllowed(ReviewqError):
     """The person's role or authority level does not allow this."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,35 +19,96 @@ MAX_CONTENT = 200_000
 MAX_DEPTH = 16
 ROLES = ("system", "user", "assistant", "tool")
 UNICODE_PROBLEM = "must be valid Unicode (no lone surrogates)"
+# What "blank" means, written so that Python's re and ECMA-262 (the OpenAPI document's
+# patterns) read it alike: whitespace (Python's str.isspace and ECMA's \s), control
+# characters (C0, DEL, C1) and the byte-order mark. A title or content needs one other.
+BLANK_CHARS = r"\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+VISIBLE = re.compile(f"[^{BLANK_CHARS}]")
+# Python refuses to convert longer digit strings (sys.get_int_max_str_digits), so a number
+# past this is reported as a field problem instead of crashing the parser.
+MAX_INT_DIGITS = 4300
 FIELDS = ("external_id", "title", "content", "content_type", "risk_tags", "context", "metadata")
 
 
 class BadJSON(ValueError):
-    """The body is not a JSON document we accept (syntax, NaN, nesting, encoding)."""
+    """The body is not a JSON document we accept (syntax, NaN, nesting, encoding).
+
+    ``field`` names where in the document, when that is known (a NaN literal's field).
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
-def _reject_constant(name: str) -> None:
-    raise BadJSON(f"{name} is not valid JSON")
+@dataclass(frozen=True)
+class _NotJSON:
+    """Where the parser met ``NaN``, ``Infinity`` or ``-Infinity`` (found, then refused)."""
+
+    literal: str
+
+
+@dataclass(frozen=True)
+class TooManyDigits:
+    """An integer written with more than ``MAX_INT_DIGITS`` digits (kept unconverted, so the
+    field can be named; ``parse_submission`` refuses it)."""
+
+    text: str
+
+
+def _int(text: str) -> int | TooManyDigits:
+    return TooManyDigits(text) if len(text.lstrip("-")) > MAX_INT_DIGITS else int(text)
+
+
+def _find(value: Any, path: str, wanted: type) -> str | None:
+    """The path of the first value of type ``wanted`` in a decoded document."""
+    if isinstance(value, wanted):
+        return path
+    children: Any = ()
+    if isinstance(value, dict):
+        children = ((f"{path}.{k}" if path else k, v) for k, v in value.items())
+    elif isinstance(value, list):
+        children = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    for where, child in children:
+        if (found := _find(child, where, wanted)) is not None:
+            return found
+    return None
 
 
 def parse_json(body: bytes) -> Any:
     """Decode a request body as strict JSON.
 
+    Numbers JSON allows but Python cannot hold are left for ``parse_submission`` to name:
+    ``1e400`` decodes to an infinite float, an integer past ``MAX_INT_DIGITS`` digits to
+    ``TooManyDigits``.
+
     Raises:
-        BadJSON: not UTF-8, not JSON, NaN/Infinity, or nested past what we keep.
+        BadJSON: not UTF-8, not JSON, NaN/Infinity (with the field they are in), or nested
+            past what we keep.
     """
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadJSON("body is not UTF-8") from None
+    literals: list[str] = []
+
+    def constant(name: str) -> _NotJSON:
+        literals.append(name)
+        return _NotJSON(name)
+
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(text, parse_constant=constant, parse_int=_int)
+        where = _find(document, "", _NotJSON) if literals else None
     except RecursionError:
         raise BadJSON("body is nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise BadJSON(
             f"body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    if literals:
+        field = where or "(body)"
+        raise BadJSON(f"{literals[0]} is not valid JSON (in {field})", field=field)
+    return document
 
 
 @dataclass(frozen=True)
@@ -78,14 +140,19 @@ def text_problem(value: str) -> str | None:
 
 
 def _check_tree(value: Any, path: str, depth: int, errors: list[dict[str, str]]) -> None:
-    """Free-form JSON (context, metadata): bounded depth, and strings that can be stored
-    and shown (valid Unicode). NUL is allowed here: JSON columns keep it escaped."""
+    """Free-form JSON (context, metadata): bounded depth, strings that can be stored and
+    shown (valid Unicode), and numbers every JSON column holds (PostgreSQL refuses
+    infinities). NUL is allowed here: JSON columns keep it escaped."""
     if depth > MAX_DEPTH:
         errors.append({"field": path, "message": f"nested deeper than {MAX_DEPTH} levels"})
         return
     if isinstance(value, str):
         if not _encodable(value):
             errors.append({"field": path, "message": UNICODE_PROBLEM})
+    elif isinstance(value, float) and not math.isfinite(value):
+        errors.append({"field": path, "message": "must be a finite number (out of range)"})
+    elif isinstance(value, TooManyDigits):
+        errors.append({"field": path, "message": f"must have at most {MAX_INT_DIGITS} digits"})
     elif isinstance(value, dict):
         for key, child in value.items():
             if not _encodable(key):
@@ -104,8 +171,10 @@ def _text(payload: dict[str, Any], name: str, max_len: int, errors: list[dict[st
     if not isinstance(value, str):
         errors.append({"field": name, "message": "must be a string"})
         return ""
-    if not value.strip():
-        errors.append({"field": name, "message": "must not be blank"})
+    if not VISIBLE.search(value):
+        errors.append(
+            {"field": name, "message": "must not be blank (only spaces or control characters)"}
+        )
     elif len(value) > max_len:
         errors.append({"field": name, "message": f"must be at most {max_len} characters"})
     elif problem := text_problem(value):

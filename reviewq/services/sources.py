@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import signing
 from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.intake import text_problem
 from ..domain.sealing import Keyring
 from ..models import Source, SourceStatus, SourceToken
 from . import audit, outbound
@@ -22,6 +23,7 @@ STATUS_EVENTS = {
     SourceStatus.RETIRED: "source.retired",
 }
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+MAX_REASON = 500  # sources.status_reason
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,21 @@ def _check_callback_url(url: str | None, allow_private: bool) -> list[dict[str, 
     return [{"field": "callback_url", "message": problem}] if problem else []
 
 
+def find(session: Session, slug: str) -> Source | None:
+    """The source with this slug, or None; a string no slug could be (NUL, spaces, too long)
+    is None without a query."""
+    if not SLUG.fullmatch(slug):
+        return None
+    return session.scalar(sa.select(Source).where(Source.slug == slug))
+
+
 def get(session: Session, slug: str) -> Source:
     """The source with this slug.
 
     Raises:
         NotFound: no such source.
     """
-    source = session.scalar(sa.select(Source).where(Source.slug == slug))
+    source = find(session, slug)
     if source is None:
         raise NotFound(f"no source {slug!r}")
     return source
@@ -184,11 +194,18 @@ def set_status(
     """Pause, resume or retire a source.
 
     Raises:
-        ValidationFailed: pausing or retiring without a reason.
+        ValidationFailed: pausing or retiring without a reason, or with one that cannot be
+            stored (over ``MAX_REASON`` characters, NUL).
         Conflict: the source is retired (final), or already in that status.
     """
     if status is not SourceStatus.ACTIVE and not (reason and reason.strip()):
         raise ValidationFailed([{"field": "reason", "message": f"is required to {status}"}])
+    if reason and len(reason.strip()) > MAX_REASON:
+        raise ValidationFailed(
+            [{"field": "reason", "message": f"must be at most {MAX_REASON} characters"}]
+        )
+    if reason and (problem := text_problem(reason)):
+        raise ValidationFailed([{"field": "reason", "message": problem}])
     if source.status is SourceStatus.RETIRED:
         raise Conflict(f"source {source.slug!r} is retired")
     if source.status is status:

@@ -79,6 +79,8 @@ def validate(verdict: Verdict) -> list[dict[str, str]]:
     if verdict.action in needs_reason and not (verdict.reason or "").strip():
         what = "return it" if verdict.action is Action.RETURN else str(verdict.action)
         errors.append({"field": "reason", "message": f"A reason is required to {what}."})
+    elif verdict.reason and (problem := text_problem(verdict.reason)):
+        errors.append({"field": "reason", "message": f"The reason {problem}."})
     return errors
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, cast
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..domain import signing
-from ..domain.errors import NotFound, Unauthenticated, ValidationFailed
+from ..domain.errors import NotFound, Unauthenticated, UnknownParameters, ValidationFailed
 from ..domain.intake import EXTERNAL_ID, BadJSON, parse_json, parse_submission
 from ..domain.workflow import FINAL_STATUSES
 from ..extensions import db_session
@@ -21,23 +23,43 @@ from .openapi import openapi_document
 from .problems import problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-MAX_ID = 2**31 - 1
 # Query parameters each endpoint understands; anything else is refused, not ignored,
 # so a misspelt filter cannot silently return everything.
 QUERY_PARAMS = {"api.list_items": {"external_id", "limit"}}
 
 
-@bp.before_request
 def refuse_unknown_query_parameters() -> None:
-    """Answer 422 naming any query parameter the endpoint does not take."""
+    """400 naming any query parameter the endpoint does not take. Called once the caller is
+    authenticated: a stranger gets the same 401 whatever the query string says.
+
+    Raises:
+        UnknownParameters: one entry per unknown parameter.
+    """
     unknown = set(request.args) - QUERY_PARAMS.get(request.endpoint or "", set())
     if unknown:
-        raise ValidationFailed(
+        raise UnknownParameters(
             [
                 {"field": name, "message": "is not a known query parameter"}
                 for name in sorted(unknown)
             ]
         )
+
+
+def _body() -> bytes:
+    """The raw request body; 413 past the size limit, with or without Content-Length.
+
+    For a streamed body (chunked, no Content-Length) werkzeug stops reading at the limit and
+    returns what it has, so one byte more is asked of the server's stream: any means over.
+
+    Raises:
+        RequestEntityTooLarge: the body is over ``MAX_CONTENT_LENGTH``.
+    """
+    body = request.get_data(cache=False)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    streamed = request.content_length is None and limit is not None
+    if streamed and len(body) >= limit and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
+    return body
 
 
 def item_json(item: Item) -> dict[str, Any]:
@@ -84,29 +106,30 @@ def _token_source() -> Source:
     source = source_service.by_token(db_session, token.strip()) if scheme == "Bearer" else None
     if source is None:
         raise Unauthenticated("missing or unknown bearer token")
+    refuse_unknown_query_parameters()
     return source
 
 
 def _own_item(source: Source, item_id: int) -> Item:
-    if item_id > MAX_ID:
-        raise NotFound(f"no item {item_id}")
-    return intake.item_for_source(db_session, source, item_id)
+    return intake.item_for_source(db_session, source, item_id)  # routing bounds the id
 
 
 @bp.post("/sources/<slug>/items")
 def submit_item(slug: str) -> tuple[Response, int] | Response:
     """Accept a draft signed per Standard Webhooks by the source's secret."""
-    body = request.get_data(cache=False)
+    body = _body()
     now = utcnow()
     source, policy = intake.find_sender(db_session, slug)
     headers = cast(Mapping[str, str], request.headers)  # werkzeug's Headers is such a mapping
     signing.verify(body, headers, source.verification_secrets(now) if source else [])
     assert source is not None  # verify() refuses unknown sources
+    refuse_unknown_query_parameters()
     intake.ensure_accepting(source)
     try:
         draft = parse_submission(parse_json(body))
     except BadJSON as exc:
-        return problem(400, "Bad Request", str(exc), "bad-json")
+        named = {"errors": [{"field": exc.field, "message": str(exc)}]} if exc.field else {}
+        return problem(400, "Bad Request", str(exc), "bad-json", **named)
     webhook_id = request.headers["webhook-id"]
     item, created = intake.submit(db_session, source, webhook_id, draft, now, policy)
     db_session.commit()
@@ -129,7 +152,7 @@ def list_items(slug: str) -> Response:
     if source.slug != slug:
         raise NotFound(f"no source {slug!r}")
     limit = request.args.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= 100:
+    if not re.fullmatch(r"[0-9]{1,9}", limit) or not 1 <= int(limit) <= 100:
         raise ValidationFailed([{"field": "limit", "message": "must be a whole number 1-100"}])
     query = sa.select(Item).where(Item.source_id == source.id, Item.canary_id.is_(None))
     if "external_id" in request.args:
@@ -153,4 +176,5 @@ def withdraw_item(item_id: int) -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 description of this API."""
+    refuse_unknown_query_parameters()  # public: nobody to authenticate
     return jsonify(openapi_document())

@@ -1,7 +1,16 @@
-"""Browser forms (Flask-WTF: every one carries a CSRF token)."""
+"""Browser forms (Flask-WTF: every one carries a CSRF token).
+
+Every form derives from ``Form``, which checks each text field for characters no column
+should hold, and every text field has a server-side ``Length`` (``maxlength`` in a template
+is only a hint to the browser).
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+from flask import abort, flash
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -17,10 +26,70 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..domain.intake import MAX_CONTENT, MAX_TAGS, MAX_TITLE, text_problem
 from ..domain.workflow import REJECT_REASONS
+from .routing import MAX_ID
+
+# Control characters a person never means to type: C0 but tab and line breaks, DEL, C1.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-class LoginForm(FlaskForm):
+def character_problem(value: str, keeps_controls: bool = False) -> str | None:
+    """What makes ``value`` unfit for a text field, or None.
+
+    Args:
+        value: the submitted text.
+        keeps_controls: the field keeps text a source sent (an edited draft), which may
+            hold control characters; NUL and lone surrogates are refused there too.
+    """
+    if problem := text_problem(value):  # NUL, lone surrogates
+        return problem
+    if not keeps_controls and CONTROL.search(value):
+        return "must not contain control characters"
+    return None
+
+
+class KeepsControls:
+    """Marks a field whose text may hold control characters (see ``character_problem``)."""
+
+    field_flags = {"keeps_controls": True}
+
+    def __call__(self, form: Any, field: Any) -> None:
+        pass
+
+
+class Form(FlaskForm):
+    """Base of every form: each text field is checked with ``character_problem``, so a
+    field added later cannot forget it."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            data = field.data
+            problem = isinstance(data, str) and character_problem(data, field.flags.keeps_controls)
+            if problem:
+                field.errors = [*field.errors, problem]
+                valid = False
+        return valid
+
+
+def accepted(form: FlaskForm) -> bool:
+    """Validate a posted form for a view that redirects: True when every field passed.
+
+    A missing or bad CSRF token is nobody's typing, so it aborts with 400; field problems
+    are flashed (``Label: message``) for the page the view redirects to, and give False.
+    """
+    if form.validate_on_submit():
+        return True
+    if not form.is_submitted() or "csrf_token" in form.errors:
+        abort(400)
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}: {error}", "error")
+    return False
+
+
+class LoginForm(Form):
     """Email and password."""
 
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
@@ -28,18 +97,22 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes state (sign out, review next, skip): only the CSRF token."""
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """Approve, edit, reject or escalate; which one is the ``action`` button pressed."""
 
-    version = IntegerField(widget=HiddenField.widget, validators=[DataRequired()])
+    version = IntegerField(
+        widget=HiddenField.widget, validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)]
+    )
     active_seconds = FloatField(
         widget=HiddenField.widget, validators=[Optional(), NumberRange(min=0, max=86400)]
     )
-    content = TextAreaField("Edited text", validators=[Optional()])
+    content = TextAreaField(
+        "Edited text", validators=[Optional(), Length(max=MAX_CONTENT), KeepsControls()]
+    )
     reason_code = SelectField(
         "Rejection category",
         choices=[
@@ -49,4 +122,45 @@ class DecisionForm(FlaskForm):
         validators=[Optional()],
     )
     reason = StringField("Reason", validators=[Optional(), Length(max=2000)])
-    action = HiddenField()  # set from the pressed button's value
+    action = HiddenField(validators=[Length(max=20)])  # set from the pressed button's value
+
+
+class SourceStatusForm(Form):
+    """Pause (reason required), resume or retire a source; ``change`` is the button."""
+
+    change = HiddenField("Change", validators=[Length(max=20)])
+    reason = StringField("Reason", validators=[Length(max=500)])
+
+
+class CanaryForm(Form):
+    """A known-bad draft for a source's canary library."""
+
+    source = StringField("Source", validators=[Length(max=64)])
+    title = StringField("Title", validators=[Length(max=MAX_TITLE)])
+    content = TextAreaField("Draft text", validators=[Length(max=MAX_CONTENT)])
+    risk_tags = StringField("Risk tags", validators=[Length(max=MAX_TAGS * 64)])
+    context = TextAreaField("Context", validators=[Length(max=MAX_CONTENT)])
+    category = StringField("What is wrong", validators=[Length(max=40)])
+    expected = StringField("Expected outcome", validators=[Length(max=20)])
+
+
+class RateForm(Form):
+    """How often a source's canaries are planted, in percent."""
+
+    source = StringField("Source", validators=[Length(max=64)])
+    rate = StringField("Rate", validators=[Length(max=20)])
+
+
+class SecondReviewForm(Form):
+    """A blind second review: ``verdict`` is the button (agree or change), with a note."""
+
+    verdict = HiddenField("Verdict", validators=[Length(max=20)])
+    note = StringField("Note", validators=[Length(max=2000)])
+
+
+class FlagNoteForm(Form):
+    """A supervisor acknowledges or dismisses a reviewer's flag (``status``, the button)."""
+
+    signal = HiddenField("Signal", validators=[Length(max=16)])
+    status = HiddenField("Status", validators=[Length(max=20)])
+    note = StringField("Note", validators=[Length(max=1000)])

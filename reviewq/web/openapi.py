@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.intake import CONTENT_TYPES, MAX_CONTENT, MAX_DEPTH, MAX_TAGS, MAX_TITLE, ROLES
+from ..domain.intake import (
+    BLANK_CHARS,
+    CONTENT_TYPES,
+    MAX_CONTENT,
+    MAX_DEPTH,
+    MAX_TAGS,
+    MAX_TITLE,
+    ROLES,
+)
+from .routing import MAX_ID
 
-# ECMA-262 forms of the patterns in domain/intake.py and domain/policy.py.
-TEXT = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+# ECMA-262 forms of the patterns in domain/intake.py and domain/policy.py. TEXT is "not
+# blank" as the intake means it: no NUL, and one character that is not whitespace or a
+# control character (BLANK_CHARS reads the same in both regex dialects).
+TEXT = rf"^[^\u0000]*[^{BLANK_CHARS}][^\u0000]*$"
 TAG = r"^[a-z0-9][a-z0-9._:-]{0,62}$"
 EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._:/#@+=-]{0,199}$"
-ITEM_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+ITEM_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 def _problem(description: str) -> dict[str, Any]:
@@ -30,10 +41,12 @@ def _item(description: str) -> dict[str, Any]:
 
 
 PROBLEMS = {
+    "400": _problem("A query parameter the operation does not take; `errors` names each."),
     "401": _problem("Missing or wrong credentials (same answer whatever was wrong)."),
     "404": _problem("No such item or source, or it belongs to another source."),
     "405": _problem("Method not allowed."),
-    "422": _problem("Fields or query parameters are invalid or unknown; `errors` names each."),
+    "422": _problem("Fields or query parameter values are invalid; `errors` names each."),
+    "503": _problem("The database is not answering; try again after `Retry-After` seconds."),
 }
 
 SCHEMAS: dict[str, Any] = {
@@ -66,12 +79,18 @@ SCHEMAS: dict[str, Any] = {
                 "pattern": EXTERNAL_ID,
                 "description": "Your id for the draft; unique per source.",
             },
-            "title": {"type": "string", "maxLength": MAX_TITLE, "pattern": TEXT},
+            "title": {
+                "type": "string",
+                "maxLength": MAX_TITLE,
+                "pattern": TEXT,
+                "description": "Not blank: at least one character that is not whitespace "
+                "or a control character; no NUL.",
+            },
             "content": {
                 "type": "string",
                 "maxLength": MAX_CONTENT,
                 "pattern": TEXT,
-                "description": "The AI output under review (untrusted).",
+                "description": "The AI output under review (untrusted); not blank, as title.",
             },
             "content_type": {
                 "type": "string",
@@ -206,8 +225,11 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "201": _item("Stored; the body shows the requirements it earned."),
                         "200": _item("Seen before (same webhook-id or external_id)."),
-                        "400": _problem("The body is not UTF-8 JSON."),
                         **PROBLEMS,
+                        "400": _problem(
+                            "The body is not UTF-8 JSON (a NaN or Infinity is named in "
+                            "`errors`), or a query parameter is unknown."
+                        ),
                         "413": _problem("The body is over the size limit."),
                         "423": _problem("The source is paused or retired; nothing was stored."),
                     },
@@ -279,7 +301,8 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "This document",
                     "security": [],
                     "responses": {
-                        "200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}
+                        "200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}},
+                        "400": PROBLEMS["400"],
                     },
                 },
             },

@@ -4,6 +4,7 @@ symbolic review (for supervisors and managers, and each reviewer's own)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -20,16 +21,16 @@ from ..domain.intake import BadJSON, parse_json
 from ..extensions import db_session
 from ..models import Canary, Item, QaReview, Source, User
 from ..models.types import utcnow
-from ..services import canaries, oversight
+from ..services import canaries, oversight, sources
 from . import render
 from .access import require, signed_in_actor
-from .forms import ActionForm
+from .forms import ActionForm, CanaryForm, FlagNoteForm, RateForm, SecondReviewForm, accepted
 
 bp = Blueprint("oversight", __name__)
 
 
 def _source(slug: str) -> Source:
-    source = db_session.scalar(sa.select(Source).where(Source.slug == slug))
+    source = sources.find(db_session, slug)
     if source is None:
         abort(404)
     return source
@@ -68,21 +69,21 @@ def canary_library() -> str:
 @require(Permission.SUPERVISE)
 def add_canary() -> Response:
     """Add a known-bad draft to a source's canary library."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    form = request.form
-    tags = [t.strip() for t in form.get("risk_tags", "").split(",") if t.strip()]
+    form = CanaryForm()
+    if not accepted(form):
+        return redirect(url_for("oversight.canary_library"))
+    tags = [t.strip() for t in (form.risk_tags.data or "").split(",") if t.strip()]
     try:
-        context = _context_field(form.get("context", ""))
+        context = _context_field(form.context.data or "")
         canaries.create(
             db_session,
             signed_in_actor(),
-            _source(form.get("source", "")),
-            form.get("title", ""),
-            form.get("content", ""),
+            _source(form.source.data or ""),
+            form.title.data or "",
+            form.content.data or "",
             tags,
-            form.get("category", ""),
-            form.get("expected", ""),
+            form.category.data or "",
+            form.expected.data or "",
             context,
         )
         db_session.commit()
@@ -114,13 +115,12 @@ def _context_field(text: str) -> dict[str, Any] | None:
 @require(Permission.SUPERVISE)
 def set_rate() -> Response:
     """Set how often a source's canaries are planted among its incoming drafts."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    form = RateForm()
+    if not accepted(form):
+        return redirect(url_for("oversight.canary_library"))
     try:
-        rate = float(request.form.get("rate", "")) / 100
-        canaries.set_rate(
-            db_session, signed_in_actor(), _source(request.form.get("source", "")), rate
-        )
+        rate = float(form.rate.data or "") / 100
+        canaries.set_rate(db_session, signed_in_actor(), _source(form.source.data or ""), rate)
         db_session.commit()
         flash("Planting rate saved.", "info")
     except ValueError:
@@ -158,23 +158,22 @@ def qa_review(review_id: int) -> Response | str | tuple[str, int]:
     if review is None:
         abort(404)
     if request.method == "POST":
-        if not ActionForm().validate_on_submit() or request.form.get("verdict") not in (
-            "agree",
-            "change",
-        ):
+        form = SecondReviewForm()
+        if form.verdict.data not in ("agree", "change"):
             abort(400)
         try:
-            canaries.answer(
-                db_session,
-                signed_in_actor(),
-                review,
-                request.form["verdict"] == "agree",
-                request.form.get("note", ""),
-                utcnow(),
-            )
-            db_session.commit()
-            flash("Second review recorded.", "info")
-            return redirect(url_for("oversight.qa_queue"))
+            if accepted(form):
+                canaries.answer(
+                    db_session,
+                    signed_in_actor(),
+                    review,
+                    form.verdict.data == "agree",
+                    form.note.data or "",
+                    utcnow(),
+                )
+                db_session.commit()
+                flash("Second review recorded.", "info")
+                return redirect(url_for("oversight.qa_queue"))
         except (NotAllowed, Conflict) as exc:
             db_session.rollback()
             flash(str(exc), "error")
@@ -213,7 +212,7 @@ def _page(count: int) -> tuple[int, int]:
     """The page chosen with ``?page=`` and how many pages ``count`` rows make."""
     pages = max(1, -(-count // PER_PAGE))
     raw = request.args.get("page", "1")
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or not 1 <= int(raw) <= 100_000:
         abort(400, description="page must be a whole number from 1")
     if int(raw) > pages:
         abort(404, description=f"there are {pages} pages")
@@ -294,16 +293,17 @@ def reviewer_detail(user_id: int) -> Response | str:
     actor = signed_in_actor()
     own = person.id == actor.id
     if request.method == "POST":
-        if not ActionForm().validate_on_submit():
-            abort(400)
+        form = FlagNoteForm()
+        if not accepted(form):
+            return redirect(url_for("oversight.reviewer_detail", user_id=user_id, days=days))
         try:
             oversight.set_flag(
                 db_session,
                 actor,
                 person,
-                request.form.get("signal", ""),
-                request.form.get("status", ""),
-                request.form.get("note", ""),
+                form.signal.data or "",
+                form.status.data or "",
+                form.note.data or "",
                 utcnow(),
             )
             db_session.commit()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from markupsafe import escape
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -17,13 +20,25 @@ from ..domain.errors import (
     SourceUnavailable,
     TooManyAttempts,
     Unauthenticated,
+    UnknownParameters,
     ValidationFailed,
 )
+from ..extensions import db_session
 
 PROBLEM_TYPE = "https://reviewq.dev/problems/"
+RETRY_AFTER_SECONDS = 30  # when the database does not answer
+# The database did not answer (refused, dropped, timed out, pool exhausted).
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+# The error page without templates or database, for when rendering the real one fails.
+BARE_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title} · reviewq'
+    '</title></head><body><main><h1>{status} · {title}</h1><p>{detail}</p><p><a href="/">'
+    "Back to the start</a></p></main></body></html>"
+)
 
 # Most specific first: the first matching class decides status, title and problem type.
 STATUS: list[tuple[type[ReviewqError], int, str, str]] = [
+    (UnknownParameters, 400, "Bad Request", "unknown-parameter"),
     (ValidationFailed, 422, "Invalid fields", "validation"),
     (Unauthenticated, 401, "Unauthorized", "unauthorized"),
     (SourceUnavailable, 423, "Source unavailable", "source-unavailable"),
@@ -50,10 +65,29 @@ def _is_api() -> bool:
 
 
 def _page(status: int, title: str, detail: str) -> tuple[str, int]:
-    return render_template("error.html", status=status, title=title, detail=detail), status
+    """The error page; it never fails. A failed transaction is rolled back first (the page's
+    navigation queries the database), and when rendering fails anyway (the database is
+    down and the navigation needs it) a bare page answers instead."""
+    _roll_back()
+    try:
+        return render_template("error.html", status=status, title=title, detail=detail), status
+    except Exception as exc:  # only the class: a database error's text carries parameters
+        current_app.logger.error("the error page failed (%s); answered bare", type(exc).__name__)
+        bare = BARE_PAGE.format(status=status, title=escape(title), detail=escape(detail))
+        return bare, status
+
+
+def _roll_back() -> None:
+    """End the request's transaction, whatever state a failure left it in: nothing
+    half-written is kept, and the session can query again."""
+    try:
+        db_session.rollback()
+    except SQLAlchemyError:  # the connection is gone; the session is reset all the same
+        current_app.logger.warning("rollback failed while answering an error")
 
 
 def _domain_error(exc: ReviewqError) -> Response | tuple[str, int]:
+    _roll_back()
     status, title, kind = next((s, t, k) for cls, s, t, k in STATUS if isinstance(exc, cls))
     if not _is_api():
         return _page(status, title, str(exc))
@@ -87,8 +121,26 @@ def _stale(exc: StaleDataError) -> Response | tuple[str, int]:
     return _domain_error(Conflict("The item changed at the same moment; nothing was changed."))
 
 
+def _unavailable(exc: SQLAlchemyError) -> Response:
+    """503 with ``Retry-After``: the database did not answer. Only the error's class is
+    logged; its text would carry the statement's parameters (draft text)."""
+    cause = type(getattr(exc, "orig", None) or exc).__name__
+    current_app.logger.error(
+        "database unavailable on %s %s: %s", request.method, request.path, cause
+    )
+    _roll_back()
+    detail = "The database is not answering right now. Please try again shortly."
+    if _is_api():
+        response = problem(503, "Service Unavailable", detail, "unavailable")
+    else:
+        response = make_response(_page(503, "Service Unavailable", detail))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def _unexpected(exc: Exception) -> Response | tuple[str, int]:
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    _roll_back()
     detail = "Something went wrong on our side; it has been logged."
     if _is_api():
         return problem(500, "Internal Server Error", detail, "internal")
@@ -100,4 +152,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(ReviewqError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StaleDataError, _stale)
+    for unavailable in UNAVAILABLE:
+        app.register_error_handler(unavailable, _unavailable)
     app.register_error_handler(Exception, _unexpected)

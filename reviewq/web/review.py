@@ -25,9 +25,17 @@ from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.policy import RISK_NAMES
 from ..domain.workflow import REJECT_REASONS, Action
 from ..extensions import db_session
-from ..models import Decision, Item, Source
+from ..models import Decision, Item
 from ..models.types import utcnow
-from ..services import approvals, canaries, escalation_records, escalations, reading, review
+from ..services import (
+    approvals,
+    canaries,
+    escalation_records,
+    escalations,
+    reading,
+    review,
+    sources,
+)
 from ..services import queue as queue_service
 from ..services.verdicts import Verdict
 from . import render
@@ -57,10 +65,11 @@ def _filter() -> review.QueueFilter:
     """Queue filters from the query string or form (unknown values are ignored), plus the
     items this reviewer skipped recently, so Skip never hands the same item straight back."""
     values = request.values
-    source = db_session.scalar(sa.select(Source.id).where(Source.slug == values.get("source", "")))
+    source = sources.find(db_session, values.get("source", ""))
     priority = {v: k for k, v in RISK_NAMES.items()}.get(values.get("risk", ""))
     skipped = frozenset(session.get("skipped", []))
-    return review.QueueFilter(source_id=source, priority=priority, skipped=skipped)
+    source_id = source.id if source else None
+    return review.QueueFilter(source_id=source_id, priority=priority, skipped=skipped)
 
 
 def _next_or_queue(message: str | None = None, category: str = "info") -> Response:

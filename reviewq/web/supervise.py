@@ -4,7 +4,7 @@ controls; notifications; failed callbacks for admins."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -17,7 +17,7 @@ from ..models import Delivery, DeliveryStatus, Escalation, Source, SourceStatus
 from ..models.types import utcnow
 from ..services import canaries, deliveries, escalations, notifications, reading, sources
 from .access import current_actor, require, signed_in_actor
-from .forms import ActionForm
+from .forms import ActionForm, SourceStatusForm, accepted
 from .review import decision_form
 
 bp = Blueprint("supervise", __name__)
@@ -196,18 +196,20 @@ def source_list() -> str:
 @login_required
 def change_source(slug: str) -> Response:
     """Pause (reason required), resume or retire (reason required) a source; audited."""
-    form = ActionForm()
-    source = db_session.scalar(sa.select(Source).where(Source.slug == slug))
+    form = SourceStatusForm()
+    source = sources.find(db_session, slug)
     if source is None:
         abort(404)
     if not can_control_source(current_actor(), source.owner_id):
         abort(403)
-    status = STATUS_CHANGES.get(request.form.get("change", ""))
-    if not form.validate_on_submit() or status is None:
+    status = STATUS_CHANGES.get(form.change.data or "")
+    if status is None:  # no button pressed: not something the page sends
         abort(400)
+    if not accepted(form):
+        return redirect(url_for("supervise.source_list"))
     try:
         sources.set_status(
-            db_session, f"user:{current_user.email}", source, status, request.form.get("reason")
+            db_session, f"user:{current_user.email}", source, status, form.reason.data
         )
         db_session.commit()
         flash(f"{source.name} is now {status}.", "info")

@@ -101,6 +101,37 @@ def test_bad_json_is_explained(body: bytes, message: str) -> None:
         parse_json(body)
 
 
+@pytest.mark.parametrize(
+    ("number", "field", "message"),
+    [
+        ("1e400", "metadata.a", "must be a finite number (out of range)"),
+        ("-1e400", "context.a", "must be a finite number (out of range)"),
+        ("1" * 4301, "metadata.a", "must have at most 4300 digits"),
+        ("-" + "1" * 4301, "context.a", "must have at most 4300 digits"),
+    ],
+)
+def test_numbers_beyond_what_columns_hold_are_named(number: str, field: str, message: str) -> None:
+    where, key = field.split(".")
+    body = json.dumps({**GOOD, where: {key: "@"}}).replace('"@"', number)
+    with pytest.raises(ValidationFailed) as err:
+        parse_submission(parse_json(body.encode()))
+    assert err.value.errors == [{"field": field, "message": message}]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b"NaN", "(body)"),
+        (b'{"a": [1, {"b": -Infinity}]}', "a[1].b"),
+        (b'{"metadata": {"score": NaN}}', "metadata.score"),
+    ],
+)
+def test_nan_and_infinity_name_where_they_are(body: bytes, field: str) -> None:
+    with pytest.raises(BadJSON) as err:
+        parse_json(body)
+    assert err.value.field == field
+
+
 def test_nul_is_kept_in_free_form_json() -> None:
     sub = parse_submission({**GOOD, "metadata": {"k\x00": "v\x00"}, "context": {"n": "\x00"}})
     assert sub.metadata == {"k\x00": "v\x00"}

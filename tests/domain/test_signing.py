@@ -1,3 +1,6 @@
+import base64
+import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -94,3 +97,43 @@ def test_tokens_are_random_and_hashed() -> None:
     a, b = signing.new_token(), signing.new_token()
     assert a != b and a.startswith("rvq_")
     assert signing.token_hash(a) != a and len(signing.token_hash(a)) == 64
+
+
+def test_a_correctly_signed_body_verifies_whatever_its_bytes() -> None:
+    """The HMAC is over the raw bytes: deciding that they are not UTF-8 is the parser's job
+    (a 400), not a signature failure (the library decoded the body first)."""
+    body = b'{"title": "caf\xe9"}'
+    key = base64.b64decode(SECRET.removeprefix("whsec_"))
+    stamp = str(int(datetime.now(UTC).timestamp()))
+    mac = hmac.new(key, f"msg_1.{stamp}.".encode() + body, hashlib.sha256).digest()
+    signed = {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": stamp,
+        "webhook-signature": "v1," + base64.b64encode(mac).decode(),
+    }
+    signing.verify(body, signed, [SECRET])
+
+
+def test_one_good_signature_among_several_verifies() -> None:
+    good = headers()["webhook-signature"]
+    spaced = f"v1a,ignored v1,{'A' * 43}= {good}"
+    signing.verify(BODY, _with(**{"webhook-signature": spaced}), [SECRET])
+
+
+@pytest.mark.parametrize(
+    "bend",
+    [
+        lambda b64: b64[:10] + "!" + b64[10:],  # outside the alphabet: b64decode skipped it
+        lambda b64: b64[:10] + "\n" + b64[10:],
+        lambda b64: b64 + "==",
+        lambda b64: b64.rstrip("="),
+        lambda b64: b64[:42] + chr(ord(b64[42]) + 1) + "=",  # other trailing bits, same bytes
+        lambda b64: b64.replace("+", "-").replace("/", "_") if "+" in b64 or "/" in b64 else "",
+    ],
+    ids=["junk", "newline", "extra-padding", "no-padding", "trailing-bits", "urlsafe"],
+)
+def test_only_the_canonical_base64_of_a_signature_verifies(bend) -> None:
+    good = headers()
+    b64 = good["webhook-signature"].removeprefix("v1,")
+    with pytest.raises(SignatureInvalid):
+        signing.verify(BODY, {**good, "webhook-signature": "v1," + bend(b64)}, [SECRET])

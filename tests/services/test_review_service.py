@@ -224,6 +224,15 @@ def test_escalate_needs_a_reason(people, submit) -> None:
     assert item.status is ItemStatus.ESCALATED and item.claimed_by_id is None
 
 
+@pytest.mark.parametrize("action", ["reject", "escalate"])
+def test_a_reason_with_nul_is_refused(people, submit, action: str) -> None:
+    submit()
+    item = claim(people["ben"])
+    bad = verdict(item, action, reason_code="factual_error", reason="a\x00b")
+    with pytest.raises(ValidationFailed, match="The reason must not contain NUL"):
+        review.decide(db.session, people["ben"], item, bad, NOW)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [("", "must not be empty"), ("a\x00b", "NUL"), (None, "must not be empty")],

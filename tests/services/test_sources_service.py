@@ -33,6 +33,24 @@ def test_pause_needs_a_reason_and_retire_is_final(source) -> None:
 
 
 @pytest.mark.parametrize(
+    ("reason", "message"),
+    [("x" * 501, "at most 500 characters"), ("a\x00b", "NUL"), ("\ud800", "surrogates")],
+)
+def test_a_reason_the_column_cannot_hold_is_refused(source, reason: str, message: str) -> None:
+    """The CLI reaches this without a form: a 501-character reason was a 500 on PostgreSQL."""
+    src = sources.get(db.session, source.slug)
+    with pytest.raises(ValidationFailed, match=message):
+        sources.set_status(db.session, "test", src, SourceStatus.PAUSED, reason)
+    assert src.status is SourceStatus.ACTIVE
+
+
+@pytest.mark.parametrize("slug", ["", "a\x00b", "x" * 64, "Support-Bot", "bot\n"])
+def test_find_answers_none_for_strings_no_slug_could_be(source, slug: str) -> None:
+    assert sources.find(db.session, slug) is None
+    assert sources.find(db.session, source.slug) is not None
+
+
+@pytest.mark.parametrize(
     ("slug", "owner_email", "url", "field"),
     [
         ("Bad Slug", "owner@example.com", None, "slug"),

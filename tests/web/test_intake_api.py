@@ -123,6 +123,49 @@ def test_undecodable_bodies_get_400(source, ctx, raw: bytes, detail: str) -> Non
     assert resp.mimetype == PROBLEM and detail in resp.get_json()["detail"]
 
 
+def _with_raw_number(where: str, number: str) -> bytes:
+    """A draft whose ``metadata.score`` or ``context.score`` is ``number`` written as is."""
+    body = json.dumps(draft(**{where: {"score": "@number@"}}))
+    return body.replace('"@number@"', number).encode()
+
+
+@pytest.mark.parametrize("where", ["metadata", "context"])
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("1e400", "must be a finite number (out of range)"),
+        ("-1e400", "must be a finite number (out of range)"),
+        ("1" + "0" * 4300, "must have at most 4300 digits"),
+        ("-" + "9" * 5000, "must have at most 4300 digits"),
+    ],
+)
+def test_numbers_no_column_can_hold_get_422_naming_the_field(
+    source, ctx, where: str, number: str, message: str
+) -> None:
+    resp = source.submit(None, raw=_with_raw_number(where, number))
+    assert resp.status_code == 422 and resp.mimetype == PROBLEM
+    assert resp.get_json()["errors"] == [{"field": f"{where}.score", "message": message}]
+    assert count_items() == 0
+
+
+def test_the_longest_integer_python_converts_is_stored(source, ctx) -> None:
+    resp = source.submit(None, raw=_with_raw_number("metadata", "9" * 4300))
+    assert resp.status_code == 201
+    assert db.session.get(Item, resp.get_json()["id"]).meta["score"] == int("9" * 4300)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_literals_are_not_json_and_the_field_is_named(
+    source, ctx, literal: str
+) -> None:
+    resp = source.submit(None, raw=_with_raw_number("metadata", literal))
+    assert resp.status_code == 400 and resp.mimetype == PROBLEM
+    assert resp.get_json()["errors"] == [
+        {"field": "metadata.score", "message": f"{literal} is not valid JSON (in metadata.score)"}
+    ]
+    assert count_items() == 0
+
+
 def test_non_utf8_body_is_a_client_error_never_a_crash(source, ctx) -> None:
     resp = source.client.post(
         f"/api/v1/sources/{source.slug}/items",
