@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import callbacks, signing
 from ..domain.errors import Conflict
+from ..domain.workflow import FINAL_STATUSES, ItemStatus
 from ..models import Decision, Delivery, DeliveryStatus, Item, User
 from . import approvals, audit, pending
 from .outbound import Answer
@@ -31,7 +32,8 @@ def payload(
         .join(User, User.id == Decision.user_id)
         .where(Decision.item_id == item.id)
     ).all()
-    final = item.status.value in ("approved", "rejected", "withdrawn")
+    final = item.status in FINAL_STATUSES
+    approved = item.status is ItemStatus.APPROVED
     return {
         "type": callbacks.EVENTS[event],
         "timestamp": now.isoformat(),
@@ -39,18 +41,14 @@ def payload(
             "item_id": item.id,
             "external_id": item.external_id,
             "outcome": item.status.value,
-            "final_content": item.final_content if item.status.value == "approved" else None,
+            "final_content": item.final_content if approved else None,
             "edited": item.edited,
             "reason": item.outcome_reason if final else reason,
             "decided_at": item.decided_at.isoformat() if item.decided_at else None,
             "reviewers": len({d.user_id for d, _ in decisions}),
             "receipt": {
                 # different people who approved the text sent (0 unless approved)
-                "approvals": (
-                    len(approvals.approvers(session, item.id))
-                    if item.status.value == "approved"
-                    else 0
-                ),
+                "approvals": len(approvals.approvers(session, item.id)) if approved else 0,
                 "authority_level": max((level for _, level in decisions), default=None),
                 "seconds_spent": round(
                     sum((d.decided_at - d.opened_at).total_seconds() for d, _ in decisions), 1

@@ -18,7 +18,6 @@ from ..domain.errors import NotAllowed, ValidationFailed
 from ..domain.oversight import (
     DEFAULT_SETTINGS,
     DecisionRecord,
-    OversightSettings,
     RecordError,
     Report,
     analyze,
@@ -213,18 +212,15 @@ def source_names(session: Session, slugs: Iterable[str]) -> dict[str, str]:
     )
 
 
-def floor_seconds(words: int, settings: OversightSettings = DEFAULT_SETTINGS) -> float:
-    """The reading floor of a text (S1): faster than this, it cannot have been read."""
-    return settings.floor_base_seconds + words / settings.floor_wpm * 60
-
-
 def sparklines(rows: list[DecisionRecord], last: int = 40) -> dict[str, list[float]]:
     """Per reviewer, dwell divided by the reading floor for their last ``last`` decisions
     (below 1: faster than the text can be read)."""
     lines: dict[str, list[float]] = {}
     for record in rows:
         dwell = (record.decided_at - record.opened_at).total_seconds()
-        lines.setdefault(record.reviewer, []).append(dwell / floor_seconds(record.words))
+        lines.setdefault(record.reviewer, []).append(
+            dwell / DEFAULT_SETTINGS.floor_seconds(record.words)
+        )
     return {reviewer: values[-last:] for reviewer, values in lines.items()}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -58,17 +59,30 @@ def release_expired(session: Session, now: datetime) -> int:
     return len(expired)
 
 
+def reviewable_by(actor: Actor, item: Any = Item) -> list[sa.ColumnElement[bool]]:
+    """SQL conditions on ``item`` (the model or an alias of it): a queued item ``actor`` may
+    claim: within their authority, and not one whose current text they already approved
+    (two-person rule, ``approvals``)."""
+    return [
+        item.status == ItemStatus.QUEUED,
+        item.min_level <= effective_level(actor),
+        ~approvals.given_by(actor.id, item.id),
+    ]
+
+
+def claims_of(actor: Actor, now: datetime) -> list[sa.ColumnElement[bool]]:
+    """SQL conditions on ``Item``: the items ``actor`` holds right now (lease not run out)."""
+    return [
+        Item.status == ItemStatus.IN_REVIEW,
+        Item.claimed_by_id == actor.id,
+        Item.claim_expires_at > now,
+    ]
+
+
 def held_claim(session: Session, actor: Actor, now: datetime) -> Item | None:
     """The item ``actor`` is reviewing right now, if any."""
     return session.scalar(
-        sa.select(Item)
-        .where(
-            Item.status == ItemStatus.IN_REVIEW,
-            Item.claimed_by_id == actor.id,
-            Item.claim_expires_at > now,
-        )
-        .order_by(Item.claimed_at)
-        .limit(1)
+        sa.select(Item).where(*claims_of(actor, now)).order_by(Item.claimed_at).limit(1)
     )
 
 
@@ -98,11 +112,7 @@ def claim_next(
         return mine
     release_expired(session, now)
     queued = aliased(Item)
-    pick = sa.select(queued.id).where(
-        queued.status == ItemStatus.QUEUED,
-        queued.min_level <= effective_level(actor),
-        ~approvals.given_by(actor.id, queued.id),
-    )
+    pick = sa.select(queued.id).where(*reviewable_by(actor, queued))
     if where.source_id is not None:
         pick = pick.where(queued.source_id == where.source_id)
     if where.priority is not None:

@@ -235,5 +235,10 @@ class OversightSettings:
             out[name] = value
         return out
 
+    def floor_seconds(self, words: int) -> float:
+        """The plain reading floor of a text: faster than this, it cannot have been read
+        (the analysis scales it per source, risk and length from the careful reviewers)."""
+        return self.floor_base_seconds + words / self.floor_wpm * 60
+
 
 DEFAULT_SETTINGS = OversightSettings()
