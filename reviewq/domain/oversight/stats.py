@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from itertools import islice, repeat
+from operator import eq
 from statistics import median
 
 _SQRT2 = math.sqrt(2.0)
@@ -99,8 +102,31 @@ def mann_whitney_greater(xs: Sequence[float], ys: Sequence[float]) -> tuple[floa
     n1, n2 = len(xs), len(ys)
     if n1 == 0 or n2 == 0:
         return (0.0, 1.0)
-    pooled = sorted([(v, 0) for v in xs] + [(v, 1) for v in ys])
     total = n1 + n2
+    rank_sum, ties = _distinct_rank_sum(xs, ys)
+    if rank_sum is None:
+        rank_sum, ties = _rank_sum(xs, ys)
+    u1 = rank_sum - n1 * (n1 + 1) / 2.0
+    var = n1 * n2 / 12.0 * ((total + 1) - ties / (total * (total - 1)))
+    if var <= 0:
+        return (u1, 1.0)
+    z = (u1 - n1 * n2 / 2.0 - 0.5) / math.sqrt(var)
+    return (u1, _normal_sf(z))
+
+
+def _distinct_rank_sum(xs: Sequence[float], ys: Sequence[float]) -> tuple[float | None, float]:
+    """The rank sum of ``xs`` when all values differ (None otherwise), at C speed: each rank
+    is a position in the sorted values, and integer sums are exact in a float."""
+    values = sorted([*xs, *ys])
+    if any(map(math.isnan, values)) or any(map(eq, values, islice(values, 1, None))):
+        return None, 0.0
+    return float(sum(map(bisect_left, repeat(values), xs)) + len(xs)), 0.0
+
+
+def _rank_sum(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
+    """The rank sum of ``xs`` (ties take their mean rank) and the tie correction sum."""
+    pooled = sorted([(v, 0) for v in xs] + [(v, 1) for v in ys])
+    total = len(pooled)
     rank_sum = 0.0
     ties = 0.0
     i = 0
@@ -117,12 +143,7 @@ def mann_whitney_greater(xs: Sequence[float], ys: Sequence[float]) -> tuple[floa
             if pooled[k][1] == 0:
                 rank_sum += rank
         i = j + 1
-    u1 = rank_sum - n1 * (n1 + 1) / 2.0
-    var = n1 * n2 / 12.0 * ((total + 1) - ties / (total * (total - 1)))
-    if var <= 0:
-        return (u1, 1.0)
-    z = (u1 - n1 * n2 / 2.0 - 0.5) / math.sqrt(var)
-    return (u1, _normal_sf(z))
+    return rank_sum, ties
 
 
 def canary_miss_posterior(caught: int, planted: int, rate: float = 0.5) -> float:
