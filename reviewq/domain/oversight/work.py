@@ -13,7 +13,7 @@ import math
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
 from operator import add, and_, eq, ge, gt, le, lt, mul, sub
@@ -70,6 +70,8 @@ class Part:
 
 def _select(indices: Sequence[int], flags: Sequence[Any]) -> list[int]:
     """The indices whose flag is true (C speed)."""
+    if indices == range(len(flags)):  # every decision: no lookups
+        return list(compress(indices, flags))
     return list(compress(indices, map(flags.__getitem__, indices)))
 
 
@@ -80,7 +82,16 @@ def _by_source(src: list[int], indices: list[int], flags: Sequence[Any]) -> dict
     return {x: [n, hits.get(x, 0)] for x, n in total.items()}
 
 
+def _pick(values: Sequence[Any], indices: Sequence[int]) -> Iterable[Any]:
+    """The values at ``indices``, in their order."""
+    if indices == range(len(values)):
+        return values
+    return map(values.__getitem__, indices)
+
+
 def _count(indices: Sequence[int], flags: Sequence[Any]) -> int:
+    if indices == range(len(flags)):
+        return sum(flags)
     return sum(map(flags.__getitem__, indices))
 
 
@@ -240,7 +251,7 @@ class Work:
 
     def part(
         self,
-        idx: list[int],
+        idx: Sequence[int],
         k_ex: int,
         with_pace: bool = True,
         examples: bool = True,
@@ -281,30 +292,31 @@ class Work:
         p.alarms_by_source = _by_source(
             src, [i for i in sampled if not self.approved[i]], self.disagree
         )
-        totals = Counter(map(key.__getitem__, idx))
+        totals = Counter(_pick(key, idx))
         edited = Counter(map(key.__getitem__, edits))
         p.by_stratum = {x: [n, edited.get(x, 0)] for x, n in totals.items()}
         if with_pace:
-            p.pace = list(map(self.pace.__getitem__, idx))
+            p.pace = list(_pick(self.pace, idx))
             p.pace_median = median(p.pace)
         spent, floor_, pace_all, canary = self.spent, self.floor, self.pace, self.c
+        slowest = heapq.nlargest(k_ex, idx, key=pace_all.__getitem__)
         if not examples:
-            p.examples = {"strain": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__)}
+            p.examples = {"strain": slowest}
             return p
         p.examples = {
             # canaries last: they are never shown to the reviewer, other examples are
             "S1": heapq.nsmallest(k_ex, deep, key=lambda i: (canary[i], spent[i] / floor_[i])),
-            "S2": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__),
+            "S2": slowest[:],
             "S3": heapq.nlargest(k_ex, _select(hr, self.as_is), key=pace_all.__getitem__),
             "S4": [i for i in approved if not self.real_edit[i]][-k_ex:],
             "S5": burst[:k_ex],
             "S8": [i for i in canaries if not self.caught[i]][:k_ex],
             "S9": escapes[:k_ex],
-            "strain": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__),
+            "strain": slowest,
         }
         return p
 
-    def _strain_part(self, p: Part, idx: list[int], k_ex: int, pace: list[float]) -> Part:
+    def _strain_part(self, p: Part, idx: Sequence[int], k_ex: int, pace: list[float]) -> Part:
         """Only what a strain comparison reads: floor share, interventions, canaries,
         second review, and the given (day-normalised) pace."""
         self._quality(p, idx)
@@ -313,7 +325,7 @@ class Work:
         p.examples = {"strain": heapq.nlargest(k_ex, idx, key=self.pace.__getitem__)}
         return p
 
-    def _quality(self, p: Part, idx: list[int]) -> tuple[list[int], list[int]]:
+    def _quality(self, p: Part, idx: Sequence[int]) -> tuple[list[int], list[int]]:
         """Floor share, interventions, canaries and second review of ``idx`` into ``p``;
         returns the canaries and the sampled decisions among them."""
         p.under = _count(idx, self.under)
