@@ -145,15 +145,8 @@ def profile(
     high_part = pair(list(compress(everything, map(gt, high, late))), False)  # and not late
 
     symbolic = list(map(or_, map(or_, work.under, work.in_burst), strained))
-    by_source: dict[int, list[int]] = {}
-    by_tagset: dict[int, list[int]] = {}
-    for (src_id, tag_id, sym), count in Counter(
-        zip(work.src, work.tag, symbolic, strict=True)
-    ).items():
-        for table, key in ((by_source, src_id), (by_tagset, tag_id)):
-            cell = table.setdefault(key, [0, 0])
-            cell[0] += count
-            cell[1] += count if sym else 0
+    by_source = _with_share(work.src, symbolic)
+    by_tagset = _with_share(work.tag, symbolic)
     plain = bytes(work.as_is)
     session_minutes = [
         (end - work.o[start]) / 60.0 for start, end in zip(work.starts, work.ends, strict=True)
@@ -222,6 +215,12 @@ def _spells(work: Work, idx: Sequence[int], s: OversightSettings) -> Spells:
             silent += 1
             first.append(idx[a])
     return Spells(eligible, silent, expected, tuple(first[: s.examples_per_flag]))
+
+
+def _with_share(keys: list[int], flags: list[bool]) -> dict[int, list[int]]:
+    """Per key (in order of first appearance): [decisions, of which flagged]."""
+    flagged = Counter(compress(keys, flags))
+    return {k: [n, flagged.get(k, 0)] for k, n in Counter(keys).items()}
 
 
 def _by_day(work: Work, idx: list[int]) -> dict[int, list[float]]:
