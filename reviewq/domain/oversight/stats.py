@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Sequence
-from itertools import islice, repeat
-from operator import eq
+from itertools import repeat
 from statistics import median
 
 _SQRT2 = math.sqrt(2.0)
@@ -103,9 +103,7 @@ def mann_whitney_greater(xs: Sequence[float], ys: Sequence[float]) -> tuple[floa
     if n1 == 0 or n2 == 0:
         return (0.0, 1.0)
     total = n1 + n2
-    rank_sum, ties = _distinct_rank_sum(xs, ys)
-    if rank_sum is None:
-        rank_sum, ties = _rank_sum(xs, ys)
+    rank_sum, ties = _rank_sums(xs, ys)
     u1 = rank_sum - n1 * (n1 + 1) / 2.0
     var = n1 * n2 / 12.0 * ((total + 1) - ties / (total * (total - 1)))
     if var <= 0:
@@ -114,17 +112,25 @@ def mann_whitney_greater(xs: Sequence[float], ys: Sequence[float]) -> tuple[floa
     return (u1, _normal_sf(z))
 
 
-def _distinct_rank_sum(xs: Sequence[float], ys: Sequence[float]) -> tuple[float | None, float]:
-    """The rank sum of ``xs`` when all values differ (None otherwise), at C speed: each rank
-    is a position in the sorted values, and integer sums are exact in a float."""
+def _rank_sums(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
+    """The rank sum of ``xs`` (tied values take their mean rank) and the tie correction sum
+    (of count**3 - count over tied groups), at C speed.
+
+    A value's mean rank is (bisect_left + bisect_right + 1) / 2 in the sorted values, so the
+    rank sum is an integer over 2 and the tie sum an integer, both exact in a float: the
+    same numbers as adding rank by rank. NaN, which has no rank, takes the loop.
+    """
     values = sorted([*xs, *ys])
-    if any(map(math.isnan, values)) or any(map(eq, values, islice(values, 1, None))):
-        return None, 0.0
-    return float(sum(map(bisect_left, repeat(values), xs)) + len(xs)), 0.0
+    if any(map(math.isnan, values)):
+        return _rank_sums_loop(xs, ys)
+    below = sum(map(bisect_left, repeat(values), xs))
+    upto = sum(map(bisect_right, repeat(values), xs))
+    cubes = sum(map(pow, Counter(values).values(), repeat(3)))
+    return (below + upto + len(xs)) / 2, float(cubes - len(values))
 
 
-def _rank_sum(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
-    """The rank sum of ``xs`` (ties take their mean rank) and the tie correction sum."""
+def _rank_sums_loop(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
+    """``_rank_sums`` rank by rank (any values, NaN included)."""
     pooled = sorted([(v, 0) for v in xs] + [(v, 1) for v in ys])
     total = len(pooled)
     rank_sum = 0.0
