@@ -91,6 +91,8 @@ def _check_durations(opened: float, decided: float, active: float | None, tol: f
 
 
 _fromiso = datetime.fromisoformat
+_isfinite = math.isfinite
+_NAN = math.nan
 
 
 _DESIGN_FIELDS = itemgetter(
@@ -183,9 +185,10 @@ def _normalize(obj: Any, tol: float, line: int = 0) -> tuple:
     if active is not None:
         if type(active) is not float and type(active) is not int:
             raise RecordError("active_seconds", "expected a number or null")
-        if not math.isfinite(active):
+        if not _isfinite(active):
             raise RecordError("active_seconds", "not a finite number")
-        active = float(active)
+        if type(active) is int:
+            active = float(active)
     if decided < opened or (active is not None and (active < 0 or active > decided - opened)):
         decided, active, clamped = _check_durations(opened, decided, active, tol)
     if canary not in _BOOL_OR_NONE or type(canary) is int:
@@ -221,7 +224,7 @@ def _normalize(obj: Any, tol: float, line: int = 0) -> tuple:
         edited is True,
         opened,
         decided,
-        math.nan if active is None else active,
+        _NAN if active is None else active,
         canary is True,
         -1 if qa is None else (1 if qa else 0),
         reason,
