@@ -93,7 +93,8 @@ def profile(
     rested = work.part(rested_idx, k_ex)
     if rested.n >= s.rested_min_decisions:
         scope, main = "rested", rested
-        all_part = work.part(everything, k_ex, with_pace=False, examples=False)
+        # no examples (0): no signal reads them here, only the rested part's
+        all_part = work.part(everything, 0, with_pace=False, examples=False)
     else:
         scope = "all"
         main = all_part = work.part(everything, k_ex)
@@ -132,7 +133,8 @@ def profile(
             return strained, Part()
         ref = reference(idx, same_session)
         if id(ref) not in parts:
-            parts[id(ref)] = work.part(ref, k_ex, examples=False, pace=norm)
+            # a reference is only compared with: its examples (0) are never shown
+            parts[id(ref)] = work.part(ref, 0, examples=False, pace=norm)
         return strained, parts[id(ref)]
 
     late_parts = {}
