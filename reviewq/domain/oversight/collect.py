@@ -145,6 +145,7 @@ class OversightAnalyzer:
             if latest > self._latest:
                 self._latest = latest
             self.records += len(rows)
+            rows.clear()  # free them now, while they are in the CPU cache (not after all)
         self._pending.clear()
         self._pending_count = 0
 
