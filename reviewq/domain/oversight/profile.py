@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
-from operator import ge, gt, ne, not_, or_, truediv
+from operator import eq, ge, gt, ne, not_, or_, truediv
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
@@ -153,7 +153,7 @@ def profile(
     session_minutes = [
         (end - work.o[start]) / 60.0 for start, end in zip(work.starts, work.ends, strict=True)
     ]
-    actives = [x for x in work.act if x == x]
+    actives = list(compress(work.act, map(eq, work.act, work.act)))  # not NaN
     reasons, top_reason, top_count = _reasons(cols, work.order)
     positions = set()
     for part in (all_part, main, high_part[0], *(x for x, _ in late_parts.values())):

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
-from operator import add, and_, eq, ge, gt, le, lt, mul, sub
+from operator import add, and_, eq, ge, gt, le, lt, mul, not_, sub
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
@@ -160,6 +160,8 @@ class Work:
         self.as_is = list(map(gt, approved, self.real_edit))  # approved, not really edited
         self.intervention = list(map(le, approved, self.real_edit))
         self.caught = list(map(gt, self.c, approved))  # a canary not approved
+        self.draft = list(map(not_, self.c))  # not a canary
+        self.unedited = list(map(not_, self.real_edit))
         self.sampled = list(map(ge, self.q, repeat(0)))
         self.disagree = list(map(eq, self.q, repeat(0)))
         self._sessions(s)
@@ -282,7 +284,7 @@ class Work:
         p.qa_agreed = [self.q[i] == 1 for i in sampled]
         hr = _select(idx, self.high_risk)
         src, key = self.src, self.key
-        hr_drafts = [i for i in hr if not self.c[i]]
+        hr_drafts = _select(hr, self.draft)  # not canaries
         p.hr_by_source = _by_source(src, hr_drafts, self.as_is)
         hr_canaries = _select(hr, self.c)
         p.hr_canaries, p.hr_caught = len(hr_canaries), _count(hr_canaries, self.caught)
@@ -308,7 +310,7 @@ class Work:
             "S1": heapq.nsmallest(k_ex, deep, key=lambda i: (canary[i], spent[i] / floor_[i])),
             "S2": slowest[:],
             "S3": heapq.nlargest(k_ex, _select(hr, self.as_is), key=pace_all.__getitem__),
-            "S4": [i for i in approved if not self.real_edit[i]][-k_ex:],
+            "S4": _select(approved, self.unedited)[-k_ex:],
             "S5": burst[:k_ex],
             "S8": [i for i in canaries if not self.caught[i]][:k_ex],
             "S9": escapes[:k_ex],
