@@ -145,6 +145,7 @@ class OversightAnalyzer:
             if latest > self._latest:
                 self._latest = latest
             self.records += len(rows)
+            rows.clear()  # free them now, while they are in the CPU cache (not after all)
         self._pending.clear()
         self._pending_count = 0
 
@@ -194,32 +195,37 @@ class OversightAnalyzer:
         scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
         tol = self.settings.clock_skew_tolerance_seconds
         pending = self._pending
+        count = self._pending_count  # kept in a local on the hot path
         number = 0
         with _gc_paused():
-            for number, raw in enumerate(lines, start=1):  # noqa: B007 (used after the loop)
-                try:
-                    text = raw.decode() if type(raw) is bytes else raw
+            try:
+                for number, raw in enumerate(lines, start=1):  # noqa: B007 (used after the loop)
                     try:
-                        obj, end = scan(text, 0)
-                    except StopIteration:
-                        obj, end = loads(text), len(text)
-                    if end != len(text) and not text[end:].isspace():
-                        obj = loads(text)  # raises "Extra data"
-                    f = normalize(obj, tol, number)
-                except ValueError as exc:
-                    if not isinstance(exc, RecordError) and not raw.strip():
-                        continue  # blank line
-                    self.error_count += 1
-                    if len(self.errors) < self.keep_errors:
-                        self.errors.append(_line_error(exc, number))
-                    continue
-                rows = pending.get(f[0])
-                if rows is None:
-                    rows = pending[f[0]] = []
-                rows.append(f)
-                self._pending_count += 1
-                if self._pending_count >= _FLUSH_AT:
-                    self._flush()
+                        text = raw.decode() if type(raw) is bytes else raw
+                        try:
+                            obj, end = scan(text, 0)
+                        except StopIteration:
+                            obj, end = loads(text), len(text)
+                        if end != len(text) and not text[end:].isspace():
+                            obj = loads(text)  # raises "Extra data"
+                        f = normalize(obj, tol, number)
+                    except ValueError as exc:
+                        if not isinstance(exc, RecordError) and not raw.strip():
+                            continue  # blank line
+                        self.error_count += 1
+                        if len(self.errors) < self.keep_errors:
+                            self.errors.append(_line_error(exc, number))
+                        continue
+                    rows = pending.get(f[0])
+                    if rows is None:
+                        rows = pending[f[0]] = []
+                    rows.append(f)
+                    count += 1
+                    if count >= _FLUSH_AT:
+                        self._flush()  # resets the pending count
+                        count = 0
+            finally:
+                self._pending_count = count
         self.lines_read += number
 
     # -- output --------------------------------------------------------------------------------

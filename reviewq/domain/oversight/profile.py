@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from array import array
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, compress
-from operator import not_
+from itertools import accumulate, compress, repeat
+from operator import eq, ge, gt, ne, not_, or_, truediv
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
@@ -83,18 +84,17 @@ def profile(
     if n == 0:
         return None
     k_ex = s.examples_per_flag
-    everything = list(range(n))
+    everything = range(n)
     # high demand: the queue kept the reviewer busy, the next draft always waiting
-    busy = s.demand_min_busy
-    high = [x >= busy for x in work.busy]
-    rested_limit = s.rested_session_minutes * 60.0
-    late = [x > rested_limit for x in work.offset]
-    strained = [x or y for x, y in zip(late, high, strict=True)]
+    high = list(map(ge, work.busy, repeat(s.demand_min_busy)))
+    late = list(map(gt, work.offset, repeat(s.rested_session_minutes * 60.0)))
+    strained = list(map(or_, late, high))
     rested_idx = list(compress(everything, map(not_, strained)))
     rested = work.part(rested_idx, k_ex)
     if rested.n >= s.rested_min_decisions:
         scope, main = "rested", rested
-        all_part = work.part(everything, k_ex, with_pace=False, examples=False)
+        # no examples (0): no signal reads them here, only the rested part's
+        all_part = work.part(everything, 0, with_pace=False, examples=False)
     else:
         scope = "all"
         main = all_part = work.part(everything, k_ex)
@@ -109,27 +109,23 @@ def profile(
 
     def reference(idx: list[int], same_session: bool) -> list[int]:
         """Rested work of the same sessions, else of the same days, else all of it."""
-        groups = frozenset(map((session if same_session else day).__getitem__, idx))
+        of = session if same_session else day
+        groups = frozenset(map(of.__getitem__, idx))
         key = (same_session, groups)
         if key not in references:
-            if same_session:
-                ref = [i for i in rested_idx if session[i] in groups]
-                if len(ref) < least:
-                    ref = reference(idx, False)
-            else:
-                ref = [i for i in rested_idx if day[i] in groups]
-                if len(ref) < least:
-                    ref = rested_idx
+            inside = map(groups.__contains__, map(of.__getitem__, rested_idx))
+            ref = list(compress(rested_idx, inside))
+            if len(ref) < least:
+                ref = reference(idx, False) if same_session else rested_idx
             references[key] = ref
         return references[key]
 
     # pace against the same day's rested pace: everyone has fast and slow days
-    by_day: dict[int, list[float]] = {}
-    for i in rested_idx:
-        by_day.setdefault(day[i], []).append(work.pace[i])
     usual = rested.pace_median or 1.0
-    day_pace = {k: median(v) if len(v) >= 10 else usual for k, v in by_day.items()}
-    norm = [x / day_pace.get(y, usual) for x, y in zip(work.pace, day, strict=True)]
+    day_pace = {
+        k: median(v) if len(v) >= 10 else usual for k, v in _by_day(work, rested_idx).items()
+    }
+    norm = list(map(truediv, work.pace, map(day_pace.get, day, repeat(usual))))
 
     def pair(idx: list[int], same_session: bool) -> tuple[Part, Part]:
         strained = work.part(idx, k_ex, examples=False, pace=norm)
@@ -137,33 +133,27 @@ def profile(
             return strained, Part()
         ref = reference(idx, same_session)
         if id(ref) not in parts:
-            parts[id(ref)] = work.part(ref, k_ex, examples=False, pace=norm)
+            # a reference is only compared with: its examples (0) are never shown
+            parts[id(ref)] = work.part(ref, 0, examples=False, pace=norm)
         return strained, parts[id(ref)]
 
     late_parts = {}
     offset = work.offset
-    late_idx = [i for i in everything if not high[i]]
+    late_idx = list(compress(everything, map(not_, high)))
     for minutes in sorted(s.s6_late_minutes):  # each cut-off's late work within the last's
-        limit = minutes * 60.0
-        late_idx = [i for i in late_idx if offset[i] > limit]
+        after = map(gt, map(offset.__getitem__, late_idx), repeat(minutes * 60.0))
+        late_idx = list(compress(late_idx, after))
         late_parts[minutes] = pair(late_idx, True)
-    high_part = pair([i for i in everything if high[i] and not late[i]], False)
+    high_part = pair(list(compress(everything, map(gt, high, late))), False)  # and not late
 
-    symbolic = [u or b or x for u, b, x in zip(work.under, work.in_burst, strained, strict=True)]
-    by_source: dict[int, list[int]] = {}
-    by_tagset: dict[int, list[int]] = {}
-    for (src_id, tag_id, sym), count in Counter(
-        zip(work.src, work.tag, symbolic, strict=True)
-    ).items():
-        for table, key in ((by_source, src_id), (by_tagset, tag_id)):
-            cell = table.setdefault(key, [0, 0])
-            cell[0] += count
-            cell[1] += count if sym else 0
+    symbolic = list(map(or_, map(or_, work.under, work.in_burst), strained))
+    by_source = _with_share(work.src, symbolic)
+    by_tagset = _with_share(work.tag, symbolic)
     plain = bytes(work.as_is)
     session_minutes = [
         (end - work.o[start]) / 60.0 for start, end in zip(work.starts, work.ends, strict=True)
     ]
-    actives = [x for x in work.act if x == x]
+    actives = list(compress(work.act, map(eq, work.act, work.act)))  # not NaN
     reasons, top_reason, top_count = _reasons(cols, work.order)
     positions = set()
     for part in (all_part, main, high_part[0], *(x for x, _ in late_parts.values())):
@@ -200,7 +190,7 @@ def profile(
     )
 
 
-def _spells(work: Work, idx: list[int], s: OversightSettings) -> Spells:
+def _spells(work: Work, idx: Sequence[int], s: OversightSettings) -> Spells:
     """Silent sessions: whole sessions approved as they came, where the reviewer's own rate
     of interventions on the same sources predicts several (someone who reads some sessions
     and stamps others, at any speed)."""
@@ -213,7 +203,7 @@ def _spells(work: Work, idx: list[int], s: OversightSettings) -> Spells:
     wanted = list(accumulate(map(rate.__getitem__, src), initial=0.0))
     done = list(accumulate(acted, initial=0))
     sessions = list(map(work.session_of.__getitem__, idx))
-    cuts = [0, *(k for k in range(1, len(idx)) if sessions[k] != sessions[k - 1]), len(idx)]
+    cuts = [0, *compress(range(1, len(idx)), map(ne, sessions[1:], sessions)), len(idx)]
     eligible = silent = 0
     expected = 0.0
     first: list[int] = []
@@ -227,6 +217,25 @@ def _spells(work: Work, idx: list[int], s: OversightSettings) -> Spells:
             silent += 1
             first.append(idx[a])
     return Spells(eligible, silent, expected, tuple(first[: s.examples_per_flag]))
+
+
+def _with_share(keys: list[int], flags: list[bool]) -> dict[int, list[int]]:
+    """Per key (in order of first appearance): [decisions, of which flagged]."""
+    flagged = Counter(compress(keys, flags))
+    return {k: [n, flagged.get(k, 0)] for k, n in Counter(keys).items()}
+
+
+def _by_day(work: Work, idx: list[int]) -> dict[int, list[float]]:
+    """The pace of the decisions ``idx`` (in time order) per working day, in day order."""
+    days = list(map(work.day_of.__getitem__, idx))
+    paces = list(map(work.pace.__getitem__, idx))
+    out = {}
+    lo = 0
+    for day in dict.fromkeys(days):  # days only grow along ``idx``: each one is a slice
+        hi = bisect_right(days, day, lo)
+        out[day] = paces[lo:hi]
+        lo = hi
+    return out
 
 
 def _reasons(cols: Columns, order: Sequence[int]) -> tuple[int, str | None, int]:

@@ -13,9 +13,10 @@ import math
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
+from operator import add, and_, eq, ge, gt, le, lt, mul, not_, sub
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,8 @@ class Part:
 
 def _select(indices: Sequence[int], flags: Sequence[Any]) -> list[int]:
     """The indices whose flag is true (C speed)."""
+    if indices == range(len(flags)):  # every decision: no lookups
+        return list(compress(indices, flags))
     return list(compress(indices, map(flags.__getitem__, indices)))
 
 
@@ -79,7 +82,16 @@ def _by_source(src: list[int], indices: list[int], flags: Sequence[Any]) -> dict
     return {x: [n, hits.get(x, 0)] for x, n in total.items()}
 
 
+def _pick(values: Sequence[Any], indices: Sequence[int]) -> Iterable[Any]:
+    """The values at ``indices``, in their order."""
+    if indices == range(len(values)):
+        return values
+    return map(values.__getitem__, indices)
+
+
 def _count(indices: Sequence[int], flags: Sequence[Any]) -> int:
+    if indices == range(len(flags)):
+        return sum(flags)
     return sum(map(flags.__getitem__, indices))
 
 
@@ -118,7 +130,7 @@ class Work:
         self.act = pick(cols.act.tolist())
         self.n = len(o)
         self.high_risk = list(map(high_tagsets.__contains__, self.tag))
-        self.dwell = dwell = [y - x for x, y in zip(o, d, strict=True)]
+        self.dwell = dwell = list(map(sub, d, o))
         cb, cw = s.careful_base_seconds, 60.0 / s.careful_wpm
         fb, fw, share = s.floor_base_seconds, 60.0 / s.floor_wpm, s.floor_share_of_careful
         self.key = key_list = pick(keys.tolist())
@@ -128,27 +140,30 @@ class Work:
             (cb + y * cw) * f for y, f in zip(w, map(factors.__getitem__, key_list), strict=True)
         ]
         self.floor = floor = [
-            a if a < b else b
-            for a, b in zip([fb + y * fw for y in w], [share * z for z in careful], strict=True)
+            a if (a := fb + y * fw) < (b := share * z) else b
+            for y, z in zip(w, careful, strict=True)
         ]
         # time spent reading: the active time when the log has it (NaN compares false)
         self.spent = spent = [z if z < x else x for x, z in zip(dwell, self.act, strict=True)]
-        self.under = [x < y for x, y in zip(spent, floor, strict=True)]
-        half = s.s1_deep_share_of_floor
-        self.deep = [x < half * y for x, y in zip(spent, floor, strict=True)]
+        # each flag list below is one C-level pass (operator functions, not comprehensions)
+        self.under = list(map(lt, spent, floor))
+        self.deep = list(map(lt, spent, map(mul, repeat(s.s1_deep_share_of_floor), floor)))
         least = s.min_dwell_seconds
         self.pace = [z / (x if x > least else least) for x, z in zip(spent, careful, strict=True)]
-        self.approved = [x == APPROVE for x in self.a]
-        self.rejected = [x == REJECT for x in self.a]
+        self.approved = approved = list(map(eq, self.a, repeat(APPROVE)))
+        self.rejected = list(map(eq, self.a, repeat(REJECT)))
         min_chars = s.real_edit_min_chars
         self.real_edit = [
             bool(x) and (y < 0 or y >= min_chars) for x, y in zip(self.e, self.ec, strict=True)
         ]
-        self.as_is = [x and not y for x, y in zip(self.approved, self.real_edit, strict=True)]
-        self.intervention = [not x or y for x, y in zip(self.approved, self.real_edit, strict=True)]
-        self.caught = [x and not y for x, y in zip(self.c, self.approved, strict=True)]
-        self.sampled = [x >= 0 for x in self.q]
-        self.disagree = [x == 0 for x in self.q]
+        # on 0/1 and bools: x > y is "x and not y", x <= y is "not x or y"
+        self.as_is = list(map(gt, approved, self.real_edit))  # approved, not really edited
+        self.intervention = list(map(le, approved, self.real_edit))
+        self.caught = list(map(gt, self.c, approved))  # a canary not approved
+        self.draft = list(map(not_, self.c))  # not a canary
+        self.unedited = list(map(not_, self.real_edit))
+        self.sampled = list(map(ge, self.q, repeat(0)))
+        self.disagree = list(map(eq, self.q, repeat(0)))
         self._sessions(s)
 
     def _sessions(self, s: OversightSettings) -> None:
@@ -162,7 +177,7 @@ class Work:
             return
         gap = s.session_gap_seconds
         running = list(accumulate(d, max))  # the latest decision so far
-        starts = [0, *(i for i in range(1, n) if o[i] - running[i - 1] >= gap)]
+        starts = [0, *compress(range(1, n), map(ge, map(sub, o[1:], running), repeat(gap)))]
         ends = [running[i - 1] for i in starts[1:]] + [running[-1]]
         self.starts, self.ends = starts, ends
         # working days: sessions less than ``day_gap_hours`` apart belong to the same day
@@ -174,27 +189,26 @@ class Work:
                 day += 1
             self.session_of.extend([k] * (stop - start))
             self.day_of.extend([day] * (stop - start))
-        # per decision: its session's first index, end index and start/end times
-        bounds = starts[1:] + [n]
+        # per decision: its session's first index, end index and start time
         lo_of: list[int] = []
         hi_of: list[int] = []
         t0_of: list[float] = []
-        end_of: list[float] = []
-        for start, stop, end in zip(starts, bounds, ends, strict=True):
+        for start, stop in zip(starts, starts[1:] + [n], strict=True):
             m = stop - start
             lo_of += [start] * m
             hi_of += [stop] * m
             t0_of += [o[start]] * m
-            end_of += [end] * m
-        self.offset = [x - y for x, y in zip(o, t0_of, strict=True)]
+        self.offset = list(map(sub, o, t0_of))
         careful, floor = self.careful, self.floor
         half = s.demand_window_minutes * 30.0
         min_worked = s.demand_min_worked_minutes * 60.0
         grace = s.demand_pause_grace_seconds
         cap_k, cap_s = s.engaged_cap_careful, s.engaged_cap_seconds
         # time engaged: time spent (active time when known), without interruptions
-        caps = [cap_k * z + cap_s for z in careful]
-        engaged = [x if x < c else c for x, c in zip(self.spent, caps, strict=True)]
+        engaged = [
+            x if x < (c := cap_k * z + cap_s) else c
+            for x, z in zip(self.spent, careful, strict=True)
+        ]
         # demand and busy share over the +-half window around each decision, inside its
         # session: careful time wanted, time engaged and pauses between drafts, as prefix sums
         # over the whole reviewer (C-level bisect within the session's bounds)
@@ -204,15 +218,13 @@ class Work:
         for start in starts:
             pauses[start] = 0.0
         gaps = list(accumulate(pauses, initial=0.0))
-        idle = list(accumulate((x - grace if x > grace else 0.0 for x in pauses), initial=0.0))
-        lows = [x - half for x in o]
-        highs = [x + half for x in o]
-        los = list(map(bisect_left, repeat(o), lows, lo_of, hi_of))
-        his = list(map(bisect_right, repeat(o), highs, lo_of, hi_of))
+        idle = list(accumulate([x - grace if x > grace else 0.0 for x in pauses], initial=0.0))
+        los = list(map(bisect_left, repeat(o), map(sub, o, repeat(half)), lo_of, hi_of))
+        his = list(map(bisect_right, repeat(o), map(add, o, repeat(half)), lo_of, hi_of))
         spent = [
-            used[h] - used[lo] + gaps[h] - gaps[lo + 1] for lo, h in zip(los, his, strict=True)
+            x if (x := used[h] - used[lo] + gaps[h] - gaps[lo + 1]) > min_worked else min_worked
+            for lo, h in zip(los, his, strict=True)
         ]
-        spent = [x if x > min_worked else min_worked for x in spent]
         self.demand = [
             (prefix[h] - prefix[lo]) / w for lo, h, w in zip(los, his, spent, strict=True)
         ]
@@ -226,10 +238,13 @@ class Work:
         if n < k_run:
             return
         fp = list(accumulate(floor, initial=0.0))
-        need = [b - a for a, b in zip(fp[: n - k_run + 1], fp[k_run:], strict=True)]
-        runs = zip(d[k_run - 1 :], o[: n - k_run + 1], need, hi_of, strict=False)
+        m = n - k_run + 1  # runs starting at 0 .. m - 1
+        need = list(map(sub, fp[k_run:], fp[:m]))
+        # candidates: the first and last decision's span is below the floors, in one session
+        short = map(lt, map(sub, d[k_run - 1 :], o[:m]), need)
+        inside = map(le, range(k_run, m + k_run), hi_of)
         cover_to = -1
-        for k in [k for k, (y, x, z, h) in enumerate(runs) if y - x < z and k + k_run <= h]:
+        for k in compress(range(m), map(and_, short, inside)):
             j = k + k_run - 1
             if max(d[k : j + 1]) - o[k] < need[k]:
                 for x in range(max(k, cover_to + 1), j + 1):
@@ -238,7 +253,7 @@ class Work:
 
     def part(
         self,
-        idx: list[int],
+        idx: Sequence[int],
         k_ex: int,
         with_pace: bool = True,
         examples: bool = True,
@@ -269,7 +284,7 @@ class Work:
         p.qa_agreed = [self.q[i] == 1 for i in sampled]
         hr = _select(idx, self.high_risk)
         src, key = self.src, self.key
-        hr_drafts = [i for i in hr if not self.c[i]]
+        hr_drafts = _select(hr, self.draft)  # not canaries
         p.hr_by_source = _by_source(src, hr_drafts, self.as_is)
         hr_canaries = _select(hr, self.c)
         p.hr_canaries, p.hr_caught = len(hr_canaries), _count(hr_canaries, self.caught)
@@ -279,30 +294,31 @@ class Work:
         p.alarms_by_source = _by_source(
             src, [i for i in sampled if not self.approved[i]], self.disagree
         )
-        totals = Counter(map(key.__getitem__, idx))
+        totals = Counter(_pick(key, idx))
         edited = Counter(map(key.__getitem__, edits))
         p.by_stratum = {x: [n, edited.get(x, 0)] for x, n in totals.items()}
         if with_pace:
-            p.pace = list(map(self.pace.__getitem__, idx))
+            p.pace = list(_pick(self.pace, idx))
             p.pace_median = median(p.pace)
         spent, floor_, pace_all, canary = self.spent, self.floor, self.pace, self.c
+        slowest = heapq.nlargest(k_ex, idx, key=pace_all.__getitem__)
         if not examples:
-            p.examples = {"strain": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__)}
+            p.examples = {"strain": slowest}
             return p
         p.examples = {
             # canaries last: they are never shown to the reviewer, other examples are
             "S1": heapq.nsmallest(k_ex, deep, key=lambda i: (canary[i], spent[i] / floor_[i])),
-            "S2": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__),
+            "S2": slowest[:],
             "S3": heapq.nlargest(k_ex, _select(hr, self.as_is), key=pace_all.__getitem__),
-            "S4": [i for i in approved if not self.real_edit[i]][-k_ex:],
+            "S4": _select(approved, self.unedited)[-k_ex:],
             "S5": burst[:k_ex],
             "S8": [i for i in canaries if not self.caught[i]][:k_ex],
             "S9": escapes[:k_ex],
-            "strain": heapq.nlargest(k_ex, idx, key=pace_all.__getitem__),
+            "strain": slowest,
         }
         return p
 
-    def _strain_part(self, p: Part, idx: list[int], k_ex: int, pace: list[float]) -> Part:
+    def _strain_part(self, p: Part, idx: Sequence[int], k_ex: int, pace: list[float]) -> Part:
         """Only what a strain comparison reads: floor share, interventions, canaries,
         second review, and the given (day-normalised) pace."""
         self._quality(p, idx)
@@ -311,7 +327,7 @@ class Work:
         p.examples = {"strain": heapq.nlargest(k_ex, idx, key=self.pace.__getitem__)}
         return p
 
-    def _quality(self, p: Part, idx: list[int]) -> tuple[list[int], list[int]]:
+    def _quality(self, p: Part, idx: Sequence[int]) -> tuple[list[int], list[int]]:
         """Floor share, interventions, canaries and second review of ``idx`` into ``p``;
         returns the canaries and the sampled decisions among them."""
         p.under = _count(idx, self.under)
