@@ -90,6 +90,9 @@ def _check_durations(opened: float, decided: float, active: float | None, tol: f
     return decided, active, clamped
 
 
+# Counts and seconds beyond any real decision (and beyond the 64-bit columns the analysis
+# keeps them in): a line that claims more is refused like any other bad line.
+MAX_COUNT = 10**9
 _fromiso = datetime.fromisoformat
 _isfinite = math.isfinite
 _NAN = math.nan
@@ -154,8 +157,8 @@ def _normalize(obj: Any, tol: float, line: int = 0) -> tuple:
         tags = ()
     if type(words) is not int:
         raise RecordError("words", "missing or not an integer")
-    if words < 0:
-        raise RecordError("words", f"negative ({words})")
+    if words < 0 or words > MAX_COUNT:
+        raise RecordError("words", f"out of range: 0 to {MAX_COUNT:,}")
     code = ACTION_CODE.get(action) if type(action) is str else None
     if code is None:
         raise RecordError("action", f"expected one of {', '.join(ACTIONS)}, got {action!r}")
@@ -191,6 +194,8 @@ def _normalize(obj: Any, tol: float, line: int = 0) -> tuple:
     if active is not None:
         if type(active) is not float and type(active) is not int:
             raise RecordError("active_seconds", "expected a number or null")
+        if type(active) is int and not -MAX_COUNT <= active <= MAX_COUNT:
+            raise RecordError("active_seconds", f"out of range: at most {MAX_COUNT:,} s")
         if not _isfinite(active):
             raise RecordError("active_seconds", "not a finite number")
         if type(active) is int:
@@ -209,8 +214,8 @@ def _normalize(obj: Any, tol: float, line: int = 0) -> tuple:
         reason, rid, link = get("reason"), get("id"), get("link")
         chars = get("edit_chars")
         if chars is not None:
-            if type(chars) is not int or chars < 0:
-                raise RecordError("edit_chars", "expected a non-negative integer or null")
+            if type(chars) is not int or chars < 0 or chars > MAX_COUNT:
+                raise RecordError("edit_chars", f"expected an integer 0 to {MAX_COUNT:,} or null")
             edit_chars = chars
         if reason is not None and type(reason) is not str:
             raise RecordError("reason", "expected a string or null")
@@ -279,11 +284,11 @@ class DecisionRecord:
             raise RecordError("reviewer", "missing or not a non-empty string")
         if self.action not in ACTION_CODE:
             raise RecordError("action", f"expected one of {', '.join(ACTIONS)}")
-        if self.words < 0:
-            raise RecordError("words", f"negative ({self.words})")
+        if not 0 <= self.words <= MAX_COUNT:
+            raise RecordError("words", f"out of range: 0 to {MAX_COUNT:,}")
         if self.edited and self.action != "approve":
             raise RecordError("edited", "true only for an approval (approved with edits)")
-        if self.edit_chars is not None and self.edit_chars < 0:
+        if self.edit_chars is not None and not 0 <= self.edit_chars <= MAX_COUNT:
             raise RecordError("edit_chars", "negative: expected a non-negative integer or null")
         if self.canary_expected not in _CANARY_EXPECTED:
             raise RecordError("canary_expected", "expected reject, escalate or null")
