@@ -13,8 +13,8 @@ from flask import Flask
 
 from reviewq.domain import callbacks
 from reviewq.models.types import utcnow
-from tests.conftest import SourceKit, draft
 from tests.jobs.support import Harness, Receiver, eventually
+from tests.support.api import SourceKit, draft
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_an_admin_redelivers_a_failed_callback_from_the_page(
 
     from reviewq.extensions import db
     from reviewq.services import users
-    from tests.conftest import csrf
+    from tests.support.auth import csrf
 
     receiver.answer(410)
     harness = Harness(embedded, None)

@@ -8,7 +8,7 @@ from reviewq.domain.intake import parse_submission
 from reviewq.extensions import db
 from reviewq.models import Item
 from reviewq.services import intake, sources
-from tests.conftest import draft
+from tests.support.api import draft
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a fixed clock: services take time as input
 

@@ -26,8 +26,8 @@ from reviewq.services import (
 from reviewq.services.planting import MIN_HISTORY
 from reviewq.services.review import QueueFilter, actor_of
 from reviewq.services.verdicts import Verdict
-from tests.conftest import draft
 from tests.jobs.support import Receiver
+from tests.support.api import draft
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from reviewq.extensions import db
 from reviewq.models import AuditEvent
 from reviewq.services import audit, intake, review, sources, users
 from reviewq.services.review import actor_of
-from tests.conftest import draft
+from tests.support.api import draft
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 REVIEWERS = 20

@@ -10,7 +10,7 @@ from reviewq.domain.workflow import ItemStatus
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Item, SourceStatus
 from reviewq.services import audit, intake, policy, sources
-from tests.conftest import draft
+from tests.support.api import draft
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

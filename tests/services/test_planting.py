@@ -14,7 +14,7 @@ from reviewq.models import AuditEvent, Canary, CanaryPlant, Item, SourceStatus
 from reviewq.services import canaries, intake, sources, sweep, users
 from reviewq.services.planting import MIN_HISTORY
 from reviewq.services.review import actor_of
-from tests.conftest import draft
+from tests.support.api import draft
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 EVERY = timedelta(seconds=20)  # the source sends a draft every 20 s

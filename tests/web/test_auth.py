@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, LoginAttempt
 from reviewq.services import users
-from tests.conftest import csrf
+from tests.support.auth import csrf
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from reviewq.domain import signing
 from reviewq.domain.errors import NotFound
 from reviewq.extensions import db, db_session
 from reviewq.models import Notification
-from tests.conftest import draft, signed_in
+from tests.support.api import draft
+from tests.support.auth import signed_in
 
 PROBLEM = "application/problem+json"
 

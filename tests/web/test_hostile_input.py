@@ -30,7 +30,7 @@ from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Escalation, Item, QaReview, User
 from reviewq.services import escalation_records, escalations, policy, review, sources, users
-from tests.conftest import draft
+from tests.support.api import draft
 
 ROLES = ["anon", "reviewer", "supervisor", "manager", "admin"]
 

@@ -16,7 +16,8 @@ from reviewq.services import canaries, intake, oversight, review, sources, users
 from reviewq.services.review import actor_of
 from reviewq.services.verdicts import Verdict
 from reviewq.web import oversight as views
-from tests.conftest import csrf, draft
+from tests.support.api import draft
+from tests.support.auth import csrf
 
 LONG = " ".join(["word"] * 240)  # about a minute of careful reading
 PAGES = ["/oversight", "/oversight/{id}", "/my-stats"]

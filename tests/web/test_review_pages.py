@@ -10,7 +10,8 @@ from reviewq.extensions import db
 from reviewq.models import Decision, Item
 from reviewq.services import users
 from reviewq.web import render
-from tests.conftest import csrf, draft
+from tests.support.api import draft
+from tests.support.auth import csrf
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, QaReview, User
 from reviewq.services import escalation_records, policy
-from tests.conftest import csrf, draft, signed_in
+from tests.support.api import draft
+from tests.support.auth import csrf, signed_in
 from tests.web.flows import decide, review_next
 
 SLUG = "support-bot"
