@@ -1,7 +1,5 @@
 """Fixtures shared by the service tests."""
 
-from datetime import UTC, datetime
-
 import pytest
 
 from reviewq.domain.intake import parse_submission
@@ -9,8 +7,7 @@ from reviewq.extensions import db
 from reviewq.models import Item
 from reviewq.services import intake, sources
 from tests.support.api import draft
-
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a fixed clock: services take time as input
+from tests.support.clock import NOW
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from reviewq.services import (
     users,
 )
 from reviewq.services.review import Verdict, actor_of
-from tests.services.conftest import NOW
+from tests.support.clock import NOW
 
 MIN = timedelta(minutes=1)
 LEGAL_SLA = 60  # minutes; the default rule's is 240

@@ -20,7 +20,7 @@ from reviewq.extensions import db
 from reviewq.models import AuditEvent, Decision, Item
 from reviewq.services import approvals, audit, deliveries, oversight, policy, review, users
 from reviewq.services.review import QueueFilter, Verdict, actor_of
-from tests.services.conftest import NOW
+from tests.support.clock import NOW
 
 
 @pytest.fixture
