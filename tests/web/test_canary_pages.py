@@ -5,15 +5,14 @@ import json
 import sqlalchemy as sa
 
 from reviewq.domain.policy import DEFAULT_TAG, Rule
-from reviewq.domain.workflow import Action
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Canary, Decision, QaReview, Source
 from reviewq.models.types import utcnow
-from reviewq.services import policy, review, users
+from reviewq.services import policy, users
 from reviewq.services.review import actor_of
-from reviewq.services.verdicts import Verdict
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
+from tests.support.review import claim, decide
 
 FIRST = "Rosalind Quill"  # the first reviewer: a name no page text contains by chance
 
@@ -60,12 +59,9 @@ def test_the_blind_second_review_hides_the_first_decision(app, source) -> None:
     item_id = source.submit(draft(title="Approved reply")).get_json()["id"]
     edited = "Dear customer, your refund of $24.00 is on its way."
     with app.app_context():
-        item = review.claim_next(db.session, first, utcnow())
+        item = claim(first, utcnow())
         assert item is not None and item.id == item_id
-        review.decide(
-            db.session, first, item, Verdict(Action.EDIT, item.version, content=edited), utcnow()
-        )
-        db.session.commit()
+        decide(first, item, "edit", utcnow(), content=edited)
         decided = db.session.scalars(sa.select(Decision).where(Decision.item_id == item_id)).one()
         assert decided.user.name == FIRST and decided.content_after == edited
         review_id = db.session.scalar(sa.select(QaReview.id).where(QaReview.item_id == item_id))
