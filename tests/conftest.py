@@ -1,5 +1,6 @@
 """Shared fixtures: the app on a real throwaway database (SQLite or PostgreSQL), clients,
-and helpers that make users, sources and signed requests.
+a source and its owner. Helpers live in tests/support (the API kit in ``api``, sign-in in
+``auth``); tests import them from there.
 
 Isolation is by emptying the tables after each test rather than the savepoint recipe:
 the suite also drives real concurrent connections and live servers, which must see
@@ -9,13 +10,8 @@ each other's committed rows.
 from __future__ import annotations
 
 import contextvars
-import json
 import os
-import re
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +23,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
 from reviewq import create_app
-from reviewq.domain import signing
 from reviewq.extensions import db
 from reviewq.models import User
 from reviewq.services import sources, users
+from tests.support.api import SourceKit
 from tests.support.services import (
     ServiceUnavailable,
     create_database,
@@ -165,60 +161,6 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
-@dataclass
-class SourceKit:
-    """A source with its one-time credentials, and helpers to call the API as it."""
-
-    client: FlaskClient
-    slug: str
-    secret: str
-    token: str
-
-    def submit(
-        self,
-        payload: Any,
-        *,
-        msg_id: str | None = None,
-        secret: str | None = None,
-        at: datetime | None = None,
-        raw: bytes | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> TestResponse:
-        body = raw if raw is not None else json.dumps(payload).encode()
-        signed = signing.sign(
-            secret or self.secret,
-            msg_id or f"msg_{uuid.uuid4().hex}",
-            body.decode("utf-8", "replace"),
-            at or datetime.now(UTC),
-        )
-        return self.client.post(
-            f"/api/v1/sources/{self.slug}/items",
-            data=body,
-            headers={**signed, "Content-Type": "application/json", **(headers or {})},
-        )
-
-    def get(self, path: str, token: str | None = None) -> TestResponse:
-        return self.client.get(path, headers={"Authorization": f"Bearer {token or self.token}"})
-
-    def post(self, path: str, token: str | None = None) -> TestResponse:
-        return self.client.post(path, headers={"Authorization": f"Bearer {token or self.token}"})
-
-
-def draft(**overrides: Any) -> dict[str, Any]:
-    """A valid submission body; keyword arguments replace or add fields."""
-    body = {
-        "external_id": f"draft-{uuid.uuid4().hex[:8]}",
-        "title": "Reply to ticket #8812",
-        "content": "Dear customer, your refund of $42.00 is on its way.",
-        "content_type": "text/markdown",
-        "risk_tags": ["refund", "customer-facing"],
-        "context": {"prompt": "Draft a reply", "conversation": [{"role": "user", "content": "Hi"}]},
-        "metadata": {"model": "demo-model", "confidence": 0.71},
-    }
-    body.update(overrides)
-    return body
-
-
 @pytest.fixture
 def owner(ctx: None):
     user = users.create_user(
@@ -276,27 +218,3 @@ def make_app(app: Flask):
         extra.extensions["reviewq.jobs"].wait_idle()  # no job may outlive its engine
         with extra.app_context():
             db.engine.dispose()
-
-
-def csrf(client: FlaskClient, path: str = "/login") -> str:
-    """The CSRF token a page carries (every page has it in a meta tag)."""
-    html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def signed_in(app: Flask, email: str, role: str, level: int = 3) -> FlaskClient:
-    """Create a user and return a client signed in as them through the login form."""
-    with app.app_context():
-        users.create_user(
-            db.session, "test", email, email.split("@")[0], role, level, "long-enough-pw"
-        )
-        db.session.commit()
-    client = app.test_client()
-    response = client.post(
-        "/login",
-        data={"csrf_token": csrf(client), "email": email, "password": "long-enough-pw"},
-    )
-    assert response.status_code == 302, f"sign-in failed for {email}"
-    return client

@@ -12,8 +12,8 @@ from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Decision, Escalation, Item
 from reviewq.services import policy
-from tests.conftest import draft
 from tests.e2e.helpers import assert_clean
+from tests.support.api import draft
 
 GUIDANCE = "Check the refund amount against the order total before approving."
 

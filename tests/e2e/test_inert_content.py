@@ -18,7 +18,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from reviewq.extensions import db
-from tests.conftest import draft
+from tests.support.api import draft
 
 BLNS = Path(__file__).resolve().parents[1] / "data" / "blns.json"
 PER_DRAFT = 25

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from reviewq.domain.workflow import REJECT_REASONS
 from reviewq.extensions import db
 from reviewq.models import Decision, Item
-from tests.conftest import draft
 from tests.e2e.helpers import assert_clean
+from tests.support.api import draft
 
 TITLES = ["Refund for order 1001", "Delivery delay apology 1002", "Warranty answer 1003"]
 NEW_TEXT = "Dear customer, we have refunded the full amount today. Sorry for the wait."

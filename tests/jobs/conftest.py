@@ -15,8 +15,9 @@ from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.services import users
 from reviewq.services.review import actor_of
-from tests.conftest import IsolatedClient, SourceKit
+from tests.conftest import IsolatedClient
 from tests.jobs.support import Harness, Receiver
+from tests.support.api import SourceKit
 
 # One Redis database per --db run, so a SQLite and a PostgreSQL run at the same time never
 # take each other's jobs (the queue names are fixed).

@@ -23,7 +23,6 @@ from reviewq.domain import callbacks
 from reviewq.domain.workflow import Action
 from reviewq.models import Source
 from reviewq.models.types import utcnow
-from tests.conftest import SourceKit, draft
 from tests.jobs.support import (
     Harness,
     Receiver,
@@ -31,6 +30,7 @@ from tests.jobs.support import (
     make_scheduled_due,
     scheduled,
 )
+from tests.support.api import SourceKit, draft
 
 SECOND = timedelta(seconds=1)
 

@@ -11,8 +11,8 @@ import pytest
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.services import policy, users
-from tests.conftest import SourceKit, draft
 from tests.jobs.support import eventually
+from tests.support.api import SourceKit, draft
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from flask import Flask
 
 from reviewq.domain import callbacks
 from reviewq.models.types import utcnow
-from tests.conftest import SourceKit, draft
 from tests.jobs.support import Harness, Receiver, eventually
+from tests.support.api import SourceKit, draft
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_an_admin_redelivers_a_failed_callback_from_the_page(
 
     from reviewq.extensions import db
     from reviewq.services import users
-    from tests.conftest import csrf
+    from tests.support.auth import client_of
 
     receiver.answer(410)
     harness = Harness(embedded, None)
@@ -107,11 +107,7 @@ def test_an_admin_redelivers_a_failed_callback_from_the_page(
     with embedded.app_context():
         users.create_user(db.session, "t", "ada@example.com", "Ada", "admin", 1, "long-enough-pw")
         db.session.commit()
-    admin = embedded.test_client()
-    admin.post(
-        "/login",
-        data={"csrf_token": csrf(admin), "email": "ada@example.com", "password": "long-enough-pw"},
-    )
+    admin = client_of(embedded, "ada@example.com")
     page = admin.get("/admin/deliveries").get_data(as_text=True)
     assert "410 Gone" in page and "Redeliver" in page
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)

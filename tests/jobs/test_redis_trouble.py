@@ -18,8 +18,9 @@ from rq import Worker as RQWorker
 
 from reviewq.jobqueue import Enqueued
 from reviewq.services import pending
-from tests.conftest import SourceKit, draft, signed_in
 from tests.jobs.support import Harness, Receiver, RedisServer, Reply, eventually
+from tests.support.api import SourceKit, draft
+from tests.support.auth import signed_in
 from tests.web.test_review_pages import decide, review_next
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -28,7 +28,6 @@ from reviewq.domain.workflow import Action, ItemStatus
 from reviewq.models import AuditEvent, Escalation, Item
 from reviewq.models.types import utcnow
 from reviewq.services.deliveries import LEASE
-from tests.conftest import SourceKit, draft
 from tests.jobs.support import (
     Harness,
     Receiver,
@@ -38,6 +37,7 @@ from tests.jobs.support import (
     eventually,
     gone,
 )
+from tests.support.api import SourceKit, draft
 
 ROOT = Path(__file__).resolve().parents[2]
 SECOND = timedelta(seconds=1)

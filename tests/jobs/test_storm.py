@@ -14,8 +14,8 @@ from reviewq.jobqueue import Enqueued
 from reviewq.models import Delivery
 from reviewq.models.types import utcnow
 from reviewq.services import pending, policy, users
-from tests.conftest import SourceKit, draft
 from tests.jobs.support import Harness, Receiver, Reply, make_scheduled_due, scheduled
+from tests.support.api import SourceKit, draft
 
 SWEEPS = 5
 

@@ -15,8 +15,8 @@ from redis import Redis
 from reviewq.extensions import db
 from reviewq.jobs import UnknownJob
 from reviewq.services import pending
-from tests.conftest import SourceKit, draft
 from tests.jobs.support import Harness, Receiver
+from tests.support.api import SourceKit, draft
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,16 +1,13 @@
 """Fixtures shared by the service tests."""
 
-from datetime import UTC, datetime
-
 import pytest
 
 from reviewq.domain.intake import parse_submission
 from reviewq.extensions import db
 from reviewq.models import Item
 from reviewq.services import intake, sources
-from tests.conftest import draft
-
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a fixed clock: services take time as input
+from tests.support.api import draft
+from tests.support.clock import NOW
 
 
 @pytest.fixture

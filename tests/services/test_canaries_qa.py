@@ -1,7 +1,7 @@
 """Canaries planted in live queues, and blind second reviews of approvals."""
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -26,10 +26,9 @@ from reviewq.services import (
 from reviewq.services.planting import MIN_HISTORY
 from reviewq.services.review import QueueFilter, actor_of
 from reviewq.services.verdicts import Verdict
-from tests.conftest import draft
 from tests.jobs.support import Receiver
-
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+from tests.support.api import draft
+from tests.support.clock import NOW
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Twenty reviewers press Review next at the same moment, each on their own connection."""
 
 import threading
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -10,9 +9,9 @@ from reviewq.extensions import db
 from reviewq.models import AuditEvent
 from reviewq.services import audit, intake, review, sources, users
 from reviewq.services.review import actor_of
-from tests.conftest import draft
+from tests.support.api import draft
+from tests.support.clock import NOW
 
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 REVIEWERS = 20
 
 

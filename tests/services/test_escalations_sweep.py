@@ -28,7 +28,8 @@ from reviewq.services import (
     users,
 )
 from reviewq.services.review import Verdict, actor_of
-from tests.services.conftest import NOW
+from tests.support.clock import NOW
+from tests.support.review import claim, decide, verdict
 
 MIN = timedelta(minutes=1)
 LEGAL_SLA = 60  # minutes; the default rule's is 240
@@ -73,22 +74,6 @@ def run_sweep(at):
     summary = sweep.run(db.session, at)
     db.session.commit()
     return summary
-
-
-def claim(actor, at=NOW):
-    item = review.claim_next(db.session, actor, at)
-    db.session.commit()
-    return item
-
-
-def verdict(item, action, **fields) -> Verdict:
-    return Verdict(action=Action(action), version=item.version, **fields)
-
-
-def decide(actor, item, action, at, **fields):
-    decision = review.decide(db.session, actor, item, verdict(item, action, **fields), at)
-    db.session.commit()
-    return decision
 
 
 def escalation_of(item) -> Escalation | None:

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,9 +10,8 @@ from reviewq.domain.workflow import ItemStatus
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Item, SourceStatus
 from reviewq.services import audit, intake, policy, sources
-from tests.conftest import draft
-
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+from tests.support.api import draft
+from tests.support.clock import NOW
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from reviewq.extensions import db
 from reviewq.models import Notification
 from reviewq.models.types import utcnow
 from reviewq.services import channels, escalations, policy, users
-from tests.conftest import draft
+from tests.support.api import draft
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Live oversight services: windows, the weekly trend, flag notes, what a reviewer may see."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -9,8 +9,7 @@ from reviewq.domain.oversight import DecisionRecord
 from reviewq.extensions import db
 from reviewq.services import oversight, users
 from reviewq.services.review import actor_of
-
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+from tests.support.clock import NOW
 
 
 def record(reviewer: str, decided_at: datetime, dwell: float = 60.0) -> DecisionRecord:

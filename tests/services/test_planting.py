@@ -3,7 +3,7 @@
 import json
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -14,9 +14,9 @@ from reviewq.models import AuditEvent, Canary, CanaryPlant, Item, SourceStatus
 from reviewq.services import canaries, intake, sources, sweep, users
 from reviewq.services.planting import MIN_HISTORY
 from reviewq.services.review import actor_of
-from tests.conftest import draft
+from tests.support.api import draft
+from tests.support.clock import NOW
 
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 EVERY = timedelta(seconds=20)  # the source sends a draft every 20 s
 SYSTEM_PROMPT = "You are the support assistant of Northwind. Draft a reply to the customer."
 CANARY_TURN = [{"role": "user", "content": "Can I get my money back on the broken stove?"}]

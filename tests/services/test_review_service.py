@@ -20,7 +20,8 @@ from reviewq.extensions import db
 from reviewq.models import AuditEvent, Decision, Item
 from reviewq.services import approvals, audit, deliveries, oversight, policy, review, users
 from reviewq.services.review import QueueFilter, Verdict, actor_of
-from tests.services.conftest import NOW
+from tests.support.clock import NOW
+from tests.support.review import claim, decide, verdict
 
 
 @pytest.fixture
@@ -52,27 +53,8 @@ def people(ctx, owner):
     return made
 
 
-ANY = QueueFilter()
-
-
 def approvers(item) -> set[int]:
     return approvals.approvers(db.session, item.id)
-
-
-def claim(actor, at=NOW, where=ANY):
-    item = review.claim_next(db.session, actor, at, where)
-    db.session.commit()
-    return item
-
-
-def verdict(item, action, **fields) -> Verdict:
-    return Verdict(action=Action(action), version=item.version, **fields)
-
-
-def decide(actor, item, action, at=NOW + timedelta(seconds=30), **fields):
-    decision = review.decide(db.session, actor, item, verdict(item, action, **fields), at)
-    db.session.commit()
-    return decision
 
 
 def test_review_next_takes_risk_then_due_time_then_age(people, submit) -> None:

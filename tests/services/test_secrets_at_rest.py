@@ -13,7 +13,7 @@ from reviewq.extensions import db
 from reviewq.models import Source
 from reviewq.models.types import utcnow
 from reviewq.services import sources, sweep
-from tests.conftest import draft
+from tests.support.api import draft
 
 
 def stored_rows() -> list[dict]:

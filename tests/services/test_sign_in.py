@@ -4,7 +4,7 @@ that takes as long for an unknown email as for a known one."""
 import statistics
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,8 +13,8 @@ from reviewq.domain.errors import TooManyAttempts
 from reviewq.extensions import db
 from reviewq.models import LoginThrottle, User
 from reviewq.services import auth, sweep, users
+from tests.support.clock import NOW
 
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 LIFETIME = timedelta(hours=10)
 DESK = "198.51.100.7"  # where Rita works
 RIGHT, WRONG = "correct-horse-1", "wrong-guess-77"

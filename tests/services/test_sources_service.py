@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -6,8 +6,7 @@ from reviewq.domain.errors import Conflict, ValidationFailed
 from reviewq.extensions import db
 from reviewq.models import SourceStatus
 from reviewq.services import sources
-
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+from tests.support.clock import NOW
 
 
 def test_rotation_keeps_the_old_secret_for_the_grace_period(source) -> None:

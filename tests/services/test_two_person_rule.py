@@ -29,7 +29,7 @@ from reviewq.services import (
 )
 from reviewq.services.review import actor_of
 from reviewq.services.verdicts import Verdict
-from tests.services.conftest import NOW
+from tests.support.clock import NOW
 
 STEP = timedelta(minutes=2)
 EDITS = ["Dear customer, corrected.", "Dear customer, corrected again.", "A third wording."]

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from reviewq.extensions import db
 from reviewq.models import Escalation, Item
-from tests.conftest import csrf
+from tests.support.auth import csrf
 
 
 def review_next(client) -> int | None:

@@ -4,7 +4,9 @@ import sqlalchemy as sa
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, LoginAttempt
 from reviewq.services import users
-from tests.conftest import csrf
+from tests.support.auth import csrf, sign_in
+
+RITA, RITAS_PASSWORD = "rita@example.com", "correct-horse-1"
 
 
 @pytest.fixture
@@ -16,14 +18,13 @@ def reviewer(ctx):
     return user
 
 
-def sign_in(client, email="rita@example.com", password="correct-horse-1"):
-    return client.post(
-        "/login", data={"csrf_token": csrf(client), "email": email, "password": password}
-    )
+def as_rita(client, email=RITA, password=RITAS_PASSWORD):
+    """Sign in through the form as Rita, or with one of her credentials changed."""
+    return sign_in(client, email, password)
 
 
 def test_sign_in_lands_on_the_queue_and_sets_safe_cookies(client, reviewer) -> None:
-    resp = sign_in(client)
+    resp = as_rita(client)
     assert resp.status_code == 302 and resp.headers["Location"] == "/queue"
     cookie = resp.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -31,8 +32,8 @@ def test_sign_in_lands_on_the_queue_and_sets_safe_cookies(client, reviewer) -> N
 
 
 def test_wrong_password_and_unknown_email_look_the_same(client, reviewer) -> None:
-    wrong = sign_in(client, password="nope-nope-nope")
-    unknown = sign_in(client, email="ghost@example.com")
+    wrong = as_rita(client, password="nope-nope-nope")
+    unknown = as_rita(client, email="ghost@example.com")
     assert wrong.status_code == unknown.status_code == 401
     assert "Wrong email or password." in wrong.get_data(as_text=True)
     assert "Wrong email or password." in unknown.get_data(as_text=True)
@@ -47,8 +48,8 @@ def test_login_needs_the_csrf_token(client, reviewer) -> None:
 
 def test_repeated_failures_are_throttled(client, reviewer, ctx) -> None:
     for _ in range(5):
-        assert sign_in(client, password="guess-guess").status_code == 401
-    blocked = sign_in(client)  # even the right password waits now
+        assert as_rita(client, password="guess-guess").status_code == 401
+    blocked = as_rita(client)  # even the right password waits now
     assert blocked.status_code == 429 and 0 < int(blocked.headers["Retry-After"]) <= 900
     assert "Too many failed sign-ins" in blocked.get_data(as_text=True)
     assert client.get("/queue").status_code == 302
@@ -56,7 +57,7 @@ def test_repeated_failures_are_throttled(client, reviewer, ctx) -> None:
 
 
 def test_sign_out_kills_copies_of_the_session_cookie(app, client, reviewer, ctx) -> None:
-    sign_in(client)
+    as_rita(client)
     stolen = client.get_cookie("reviewq_session").value
     token = csrf(client, "/queue")
     resp = client.post("/logout", data={"csrf_token": token})

@@ -14,7 +14,8 @@ from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Decision, FlagNote, Item, QaReview, Source, User
 from reviewq.services import escalation_records, escalations, policy, review
-from tests.conftest import csrf, draft, signed_in
+from tests.support.api import draft
+from tests.support.auth import csrf, signed_in
 
 NUL = "a\x00b"
 ESCAPE = "ok \x1b[2J"

@@ -12,7 +12,8 @@ from reviewq.models.types import utcnow
 from reviewq.services import escalation_records, escalations, policy, review
 from reviewq.services.review import actor_of
 from reviewq.services.verdicts import Verdict
-from tests.conftest import csrf, draft, signed_in
+from tests.support.api import draft
+from tests.support.auth import csrf, signed_in
 
 REASON = "Customer threatens to sue"
 EDITED = "Dear customer, we have corrected the amount."

@@ -11,7 +11,7 @@ from reviewq.models.types import utcnow
 from reviewq.services import canaries, sources, sweep, users
 from reviewq.services.planting import MIN_HISTORY
 from reviewq.services.review import actor_of
-from tests.conftest import draft
+from tests.support.api import draft
 
 
 @pytest.fixture

@@ -6,9 +6,15 @@ import sqlalchemy as sa
 
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
-from reviewq.models import AuditEvent, Canary, QaReview, Source
-from reviewq.services import policy
-from tests.conftest import csrf, draft, signed_in
+from reviewq.models import AuditEvent, Canary, Decision, QaReview, Source
+from reviewq.models.types import utcnow
+from reviewq.services import policy, users
+from reviewq.services.review import actor_of
+from tests.support.api import draft
+from tests.support.auth import csrf, signed_in
+from tests.support.review import claim, decide
+
+FIRST = "Rosalind Quill"  # the first reviewer: a name no page text contains by chance
 
 
 def test_a_supervisor_adds_a_canary_and_sets_the_rate(app, source) -> None:
@@ -42,25 +48,29 @@ def test_a_supervisor_adds_a_canary_and_sets_the_rate(app, source) -> None:
 
 
 def test_the_blind_second_review_hides_the_first_decision(app, source) -> None:
+    """A named reviewer really decides (through the service); the QA page names nobody."""
     with app.app_context():
         policy.set_rules(db.session, "test", [Rule(DEFAULT_TAG, qa_rate=1.0)])
+        quill = users.create_user(
+            db.session, "test", "rq@example.com", FIRST, "reviewer", 3, "long-enough-pw"
+        )
         db.session.commit()
+        first = actor_of(quill)
     item_id = source.submit(draft(title="Approved reply")).get_json()["id"]
-    rob = signed_in(app, "rob@example.com", "reviewer", 3)
-    assert rob.post("/queue/next", data={"csrf_token": csrf(rob, "/queue")}).status_code == 302
     edited = "Dear customer, your refund of $24.00 is on its way."
-    decided = rob.post(
-        f"/items/{item_id}/decision",
-        data={"csrf_token": csrf(rob, "/queue"), "action": "edit", "version": 2, "content": edited},
-    )
-    assert decided.status_code == 302
     with app.app_context():
+        item = claim(first, utcnow())
+        assert item is not None and item.id == item_id
+        decide(first, item, "edit", utcnow(), content=edited)
+        decided = db.session.scalars(sa.select(Decision).where(Decision.item_id == item_id)).one()
+        assert decided.user.name == FIRST and decided.content_after == edited
         review_id = db.session.scalar(sa.select(QaReview.id).where(QaReview.item_id == item_id))
     sue = signed_in(app, "sue@example.com", "supervisor", 5)
     page = sue.get(f"/qa/{review_id}").get_data(as_text=True)
     assert "Approved reply" in page and edited in page and "Would approve as is" in page
-    assert "rob" not in page and "$42.00" not in page  # neither who approved, nor the edit
-    assert "Earlier decisions" not in page
+    for telling in (FIRST, *FIRST.split(), "rq@example.com"):  # who decided
+        assert telling not in page, telling
+    assert "$42.00" not in page and "Earlier decisions" not in page  # nor what they changed
     token = csrf(sue, "/qa")
     resp = sue.post(
         f"/qa/{review_id}", data={"csrf_token": token, "verdict": "change", "note": "Wrong amount"}

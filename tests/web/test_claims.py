@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from reviewq.extensions import db
 from reviewq.models import Escalation, Item
 from reviewq.models.types import utcnow
-from tests.conftest import csrf, draft, signed_in
+from tests.support.api import draft
+from tests.support.auth import csrf, signed_in
 from tests.web.flows import decide, open_escalation, review_next
 
 BUTTONS = 'id="decision-form"'

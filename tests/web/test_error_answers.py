@@ -17,7 +17,8 @@ from reviewq.domain import signing
 from reviewq.domain.errors import NotFound
 from reviewq.extensions import db, db_session
 from reviewq.models import Notification
-from tests.conftest import draft, signed_in
+from tests.support.api import draft
+from tests.support.auth import sign_in, signed_in
 
 PROBLEM = "application/problem+json"
 
@@ -103,13 +104,7 @@ def test_the_pull_api_answers_503_when_the_database_is_down(dead_app) -> None:
 
 
 def test_sign_in_answers_a_503_page_when_the_database_is_down(dead_app) -> None:
-    client = dead_app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf-token" content="')[1].split('"')[0]
-    resp = client.post(
-        "/login",
-        data={"csrf_token": token, "email": "rex@example.com", "password": "long-enough-pw"},
-    )
+    resp = sign_in(dead_app.test_client(), "rex@example.com")
     assert resp.status_code == 503 and "Retry-After" in resp.headers
     assert "try again" in resp.get_data(as_text=True).lower()
 

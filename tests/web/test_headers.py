@@ -5,7 +5,8 @@ import os
 import pytest
 
 from reviewq.web import render
-from tests.conftest import draft, signed_in
+from tests.support.api import draft
+from tests.support.auth import signed_in
 
 
 @pytest.fixture

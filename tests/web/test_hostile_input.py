@@ -29,8 +29,9 @@ from werkzeug.test import TestResponse
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Escalation, Item, QaReview, User
-from reviewq.services import escalation_records, escalations, policy, review, sources, users
-from tests.conftest import draft
+from reviewq.services import escalation_records, escalations, policy, review, sources
+from tests.support.api import draft
+from tests.support.auth import csrf, signed_in
 
 ROLES = ["anon", "reviewer", "supervisor", "manager", "admin"]
 
@@ -113,34 +114,15 @@ class World:
         self.counter = itertools.count(1)
         with app.app_context():
             policy.set_rules(db.session, "test", [Rule("fraud", always_escalate=True)])
-            for role in ROLES[1:]:
-                users.create_user(
-                    db.session, "test", f"{role}@example.com", role, role, 3, "long-enough-pw"
-                )
             db.session.commit()
+        self.clients = {"anon": app.test_client()}
+        for role in ROLES[1:]:
+            self.clients[role] = signed_in(app, f"{role}@example.com", role)
+        with app.app_context():
             self.ids = {
                 u.role: u.id for u in db.session.scalars(sa.select(User)) if u.role in ROLES
             }
-        self.clients = {"anon": app.test_client()}
-        for role in ROLES[1:]:
-            client = app.test_client()
-            resp = client.post(
-                "/login",
-                data={
-                    "csrf_token": self._csrf_of(client),
-                    "email": f"{role}@example.com",
-                    "password": "long-enough-pw",
-                },
-            )
-            assert resp.status_code == 302, role
-            self.clients[role] = client
-        self.tokens = {role: self._csrf_of(c) for role, c in self.clients.items()}
-
-    @staticmethod
-    def _csrf_of(client: FlaskClient) -> str:
-        html = client.get("/").get_data(as_text=True)
-        match = re.search(r'name="csrf-token" content="([^"]+)"', html)
-        return match.group(1) if match else ""
+        self.tokens = {role: csrf(c, "/") for role, c in self.clients.items()}
 
     def form(self, role: str, path: str, fields: dict[str, str] | None = None, **kw) -> Target:
         """A POST form as ``role``, CSRF token included (and attacked like any field)."""

@@ -10,7 +10,7 @@ from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Item
 from reviewq.services import audit, policy
-from tests.conftest import draft
+from tests.support.api import draft
 
 PROBLEM = "application/problem+json"
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from reviewq.extensions import db
 from reviewq.models import Item
-from tests.conftest import draft
+from tests.support.api import draft
 
 PROBLEM = "application/problem+json"
 

@@ -13,7 +13,8 @@ from reviewq.extensions import db
 from reviewq.models import Delivery, DeliveryStatus, Item
 from reviewq.models.types import utcnow
 from reviewq.services import escalations, policy
-from tests.conftest import draft, signed_in
+from tests.support.api import draft
+from tests.support.auth import signed_in
 
 ROLES = {"reviewer": 1, "supervisor": 3, "manager": 1, "admin": 1}
 HREF = re.compile(r'href="([^"]*)"')

@@ -8,7 +8,8 @@ from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import User
 from reviewq.services import policy
-from tests.conftest import csrf, draft, signed_in
+from tests.support.api import draft
+from tests.support.auth import csrf, signed_in
 
 SECRET = "Patient 4471: HIV test positive"
 

@@ -16,7 +16,8 @@ from reviewq.services import canaries, intake, oversight, review, sources, users
 from reviewq.services.review import actor_of
 from reviewq.services.verdicts import Verdict
 from reviewq.web import oversight as views
-from tests.conftest import csrf, draft
+from tests.support.api import draft
+from tests.support.auth import client_of, csrf
 
 LONG = " ".join(["word"] * 240)  # about a minute of careful reading
 PAGES = ["/oversight", "/oversight/{id}", "/my-stats"]
@@ -126,15 +127,6 @@ def history(app, source, team):
     return people
 
 
-def sign_in(app, email):
-    client = app.test_client()
-    client.post(
-        "/login",
-        data={"csrf_token": csrf(client, "/login"), "email": email, "password": "long-enough-pw"},
-    )
-    return client
-
-
 def user_id(app, email: str) -> int:
     with app.app_context():
         return db.session.scalar(sa.select(User.id).where(User.email == email))
@@ -155,7 +147,7 @@ def heading(page: str) -> str:
 
 
 def test_the_stamper_is_flagged_with_evidence_and_a_note_is_audited(app, history) -> None:
-    supervisor = sign_in(app, "sue@example.com")
+    supervisor = client_of(app, "sue@example.com")
     page = supervisor.get("/oversight").get_data(as_text=True)
     assert "Symbolic oversight index" in page and "<svg" in page
     assert verdicts_in(page) == {"Careful": "ok", "Stamp": "individual"}
@@ -191,7 +183,7 @@ def test_the_stamper_is_flagged_with_evidence_and_a_note_is_audited(app, history
 
 
 def test_reviewers_see_their_own_stats_only(app, history) -> None:
-    stamper = sign_in(app, "stamp@example.com")
+    stamper = client_of(app, "stamp@example.com")
     page = stamper.get("/my-stats").get_data(as_text=True)
     assert heading(page) == "My review stats" and "individual" in page
     assert "Careful" not in page
@@ -219,13 +211,13 @@ def test_reviewers_see_their_own_stats_only(app, history) -> None:
 )
 def test_who_may_open_which_oversight_page(app, team, email, path, status) -> None:
     ids = {k: user_id(app, f"{k}@example.com") for k in ("careful", "stamp")}
-    assert sign_in(app, email).get(path.format(**ids)).status_code == status
+    assert client_of(app, email).get(path.format(**ids)).status_code == status
 
 
 def test_a_manager_cannot_note_a_flag_and_nobody_notes_their_own(app, team) -> None:
     stamp, sue = user_id(app, "stamp@example.com"), user_id(app, "sue@example.com")
     for email, target in (("mona@example.com", stamp), ("sue@example.com", sue)):
-        client = sign_in(app, email)
+        client = client_of(app, email)
         token = csrf(client, "/")
         answer = client.post(
             f"/oversight/{target}?days=28",
@@ -246,13 +238,13 @@ def test_the_reviewer_page_is_titled_with_the_reviewers_name_unless_it_is_yours(
 ) -> None:
     stamp, sue = user_id(app, "stamp@example.com"), user_id(app, "sue@example.com")
     for email in ("mona@example.com", "sue@example.com"):
-        page = sign_in(app, email).get(f"/oversight/{stamp}").get_data(as_text=True)
+        page = client_of(app, email).get(f"/oversight/{stamp}").get_data(as_text=True)
         assert heading(page) == "Review stats: Stamp"
         assert "<title>Review stats: Stamp" in page
-    own = sign_in(app, "sue@example.com").get(f"/oversight/{sue}").get_data(as_text=True)
+    own = client_of(app, "sue@example.com").get(f"/oversight/{sue}").get_data(as_text=True)
     assert heading(own) == "My review stats"
     assert 'name="note"' not in own  # no notes on your own flags
-    mine = sign_in(app, "stamp@example.com").get("/my-stats").get_data(as_text=True)
+    mine = client_of(app, "stamp@example.com").get("/my-stats").get_data(as_text=True)
     assert heading(mine) == "My review stats" and "<title>My review stats" in mine
 
 
@@ -261,7 +253,7 @@ def test_the_reviewer_page_is_titled_with_the_reviewers_name_unless_it_is_yours(
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_window_can_be_chosen_and_is_shown(app, history, path) -> None:
-    client = sign_in(app, "stamp@example.com" if path == "/my-stats" else "sue@example.com")
+    client = client_of(app, "stamp@example.com" if path == "/my-stats" else "sue@example.com")
     url = path.format(id=user_id(app, "stamp@example.com"))
     for days in (7, 14, 28, 90):
         page = client.get(f"{url}?days={days}").get_data(as_text=True)
@@ -274,7 +266,7 @@ def test_every_window_can_be_chosen_and_is_shown(app, history, path) -> None:
 
 @pytest.mark.parametrize("path", PAGES)
 def test_any_other_window_is_a_clear_400(app, team, path) -> None:
-    client = sign_in(app, "sue@example.com")
+    client = client_of(app, "sue@example.com")
     url = path.format(id=user_id(app, "stamp@example.com"))
     for query in ("days=0", "days=15", "days=abc", "days=", "days=7.0", "days=-7", "days=%D9%A1"):
         answer = client.get(f"{url}?{query}")
@@ -287,11 +279,11 @@ def test_any_other_window_is_a_clear_400(app, team, path) -> None:
     [("sort=bogus", 400), ("page=0", 400), ("page=x", 400), ("page=2", 404), ("page=1", 200)],
 )
 def test_bad_sort_or_page_is_a_4xx(app, team, query, status) -> None:
-    assert sign_in(app, "sue@example.com").get(f"/oversight?{query}").status_code == status
+    assert client_of(app, "sue@example.com").get(f"/oversight?{query}").status_code == status
 
 
 def test_links_keep_the_window(app, history) -> None:
-    client = sign_in(app, "sue@example.com")
+    client = client_of(app, "sue@example.com")
     page = client.get("/oversight?days=28&sort=decisions").get_data(as_text=True)
     links = re.findall(r'href="(/oversight[^"]*)"', page)
     reviewer_links = [h for h in links if re.match(r"/oversight/\d+", h)]
@@ -304,7 +296,7 @@ def test_links_keep_the_window(app, history) -> None:
 
 def test_paging_keeps_window_and_sort(app, history, monkeypatch) -> None:
     monkeypatch.setattr(views, "PER_PAGE", 1)
-    client = sign_in(app, "sue@example.com")
+    client = client_of(app, "sue@example.com")
     first = client.get("/oversight?days=28&sort=name").get_data(as_text=True)
     assert verdicts_in(first) == {"Careful": "ok"} and "Page 1 of 2" in first
     assert 'href="/oversight?days=28&amp;sort=name&amp;page=2"' in first
@@ -317,7 +309,7 @@ def test_the_window_decides_which_decisions_count(app, source) -> None:
         add_person("sue@example.com", "Sue", "supervisor", 5)
         add_person("old@example.com", "Old")
         work(source.slug, "old@example.com", 60, 60, utcnow() - timedelta(days=10))
-    client = sign_in(app, "sue@example.com")
+    client = client_of(app, "sue@example.com")
     assert verdicts_in(client.get("/oversight?days=7").get_data(as_text=True)) == {}
     assert verdicts_in(client.get("/oversight?days=14").get_data(as_text=True)) == {"Old": "ok"}
 
@@ -345,7 +337,7 @@ def test_the_weekly_trend_runs_the_detector_per_week(app, source) -> None:
     assert trend[0]["index"] is None and trend[3]["index"] > 0.9
     assert trend[3]["week_end"] == now and trend[0]["week_start"] == now - timedelta(weeks=4)
     assert win.trend == trend
-    client = sign_in(app, "sue@example.com")
+    client = client_of(app, "sue@example.com")
     page = client.get("/oversight?days=28").get_data(as_text=True)
     row = re.search(r'<th scope="row">Turn</th>(.*?)</tr>', page, re.S).group(1)
     assert re.findall(r"verdict-(\w+)", row) == ["none", "ok", "none", "individual"]
@@ -367,7 +359,7 @@ def test_ninety_days_is_twelve_whole_weeks(app, source) -> None:
 
 
 def test_acknowledged_and_dismissed_flags_show_in_the_list_from_one_query(app, history) -> None:
-    client = sign_in(app, "sue@example.com")
+    client = client_of(app, "sue@example.com")
     stamp, careful = user_id(app, "stamp@example.com"), user_id(app, "careful@example.com")
     token = csrf(client, "/")
     for target, signal, status, note in (
@@ -419,7 +411,7 @@ def test_no_none_or_nan_for_thin_data(app, source) -> None:
         work(source.slug, "brief@example.com", 4, 20, now - timedelta(hours=2), gap=30)
     pages = []
     for email in ("sue@example.com", "mona@example.com"):
-        client = sign_in(app, email)
+        client = client_of(app, email)
         for days in (7, 14, 28, 90):
             pages.append(client.get(f"/oversight?days={days}").get_data(as_text=True))
             for who in ("one", "brief", "quiet", "sue"):
@@ -429,7 +421,7 @@ def test_no_none_or_nan_for_thin_data(app, source) -> None:
                     ).get_data(as_text=True)
                 )
     for who in ("one", "brief", "quiet"):
-        pages.append(sign_in(app, f"{who}@example.com").get("/my-stats").get_data(as_text=True))
+        pages.append(client_of(app, f"{who}@example.com").get("/my-stats").get_data(as_text=True))
     for page in pages:
         assert not re.search(r"\bNone\b|\bnan\b|\bNaN\b|\bundefined\b", clean(page)), page
     detail = pages[1]  # One, in the 7-day window, seen by the supervisor
@@ -450,7 +442,7 @@ def test_sources_are_shown_by_name(app, make_source) -> None:
         add_person("sue@example.com", "Sue", "supervisor", 5)
         add_person("rev@example.com", "Rev")
         work("helpdesk-bot", "rev@example.com", 3, 30, utcnow() - timedelta(hours=1))
-    page = sign_in(app, "sue@example.com").get("/oversight").get_data(as_text=True)
+    page = client_of(app, "sue@example.com").get("/oversight").get_data(as_text=True)
     by_source = page[page.index("<h2>By source</h2>") : page.index("<h2>By risk tag</h2>")]
     assert ">Helpdesk &lt;Assistant&gt;</span>" in by_source
     assert ">helpdesk-bot<" not in by_source
@@ -465,7 +457,7 @@ def test_risk_factors_are_context_beside_the_verdict(app, source) -> None:
         add_person("long@example.com", "Long")
         # one unbroken session of about 2 h 20 min: a long-sessions risk factor
         work(source.slug, "long@example.com", 100, 80, utcnow() - timedelta(hours=6), gap=110)
-    client = sign_in(app, "sue@example.com")
+    client = client_of(app, "sue@example.com")
     page = client.get("/oversight").get_data(as_text=True)
     cell = re.search(r'<td class="verdict-cell">(.*?)</td>', page, re.S).group(1)
     assert re.search(r'<span class="risk-factor" title="[^"]+">long sessions</span>', cell)
@@ -483,7 +475,7 @@ def test_insufficient_data_is_neither_ok_nor_flagged(app, source, history) -> No
     with app.app_context():
         add_person("new@example.com", "Newcomer")
         work(source.slug, "new@example.com", 12, 60, utcnow() - timedelta(hours=2))
-    client = sign_in(app, "sue@example.com")
+    client = client_of(app, "sue@example.com")
     page = client.get("/oversight").get_data(as_text=True)
     assert verdicts_in(page) == {
         "Careful": "ok",
@@ -500,7 +492,7 @@ def test_insufficient_data_is_neither_ok_nor_flagged(app, source, history) -> No
     detail = client.get(f"/oversight/{newcomer}").get_data(as_text=True)
     assert "verdict-insufficient" in detail and "verdict-ok" not in detail
     assert "38 more needed" in detail
-    mine = sign_in(app, "new@example.com").get("/my-stats").get_data(as_text=True)
+    mine = client_of(app, "new@example.com").get("/my-stats").get_data(as_text=True)
     assert "not enough data yet" in mine and "38 more needed" in mine
 
 
@@ -521,9 +513,9 @@ def test_reviewers_never_see_which_items_were_canaries(app, source) -> None:
     miss = user_id(app, "miss@example.com")
     links = lambda page: {int(i) for i in re.findall(r'href="/items/(\d+)"', page)}  # noqa: E731
     for email in ("sue@example.com", "mona@example.com"):
-        seen = sign_in(app, email).get(f"/oversight/{miss}").get_data(as_text=True)
+        seen = client_of(app, email).get(f"/oversight/{miss}").get_data(as_text=True)
         assert "S8</b> (individual)" in seen and links(seen) & planted
-    mine = sign_in(app, "miss@example.com").get("/my-stats").get_data(as_text=True)
+    mine = client_of(app, "miss@example.com").get("/my-stats").get_data(as_text=True)
     assert "caught 0 of 8 planted" in mine  # the catch rate, not the items
     assert not links(mine) & planted
     assert links(mine)  # other examples still link

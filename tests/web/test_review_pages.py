@@ -10,7 +10,8 @@ from reviewq.extensions import db
 from reviewq.models import Decision, Item
 from reviewq.services import users
 from reviewq.web import render
-from tests.conftest import csrf, draft
+from tests.support.api import draft
+from tests.support.auth import client_of, csrf
 
 
 @pytest.fixture
@@ -20,13 +21,7 @@ def reviewer(app, source):
             db.session, "test", "rita@example.com", "Rita", "reviewer", 3, "correct-horse-1"
         )
         db.session.commit()
-    client = app.test_client()
-    token = csrf(client, "/login")
-    client.post(
-        "/login",
-        data={"csrf_token": token, "email": "rita@example.com", "password": "correct-horse-1"},
-    )
-    return client
+    return client_of(app, "rita@example.com", "correct-horse-1")
 
 
 def review_next(client) -> tuple[int, str]:

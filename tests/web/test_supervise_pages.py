@@ -4,7 +4,8 @@ import sqlalchemy as sa
 
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Notification, Source
-from tests.conftest import csrf, draft, signed_in
+from tests.support.api import draft
+from tests.support.auth import csrf, signed_in
 
 
 def test_a_manager_pauses_a_source_and_intake_answers_423(app, source) -> None:

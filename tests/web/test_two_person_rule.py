@@ -10,7 +10,8 @@ from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Item
 from reviewq.services import approvals, policy
-from tests.conftest import csrf, draft, signed_in
+from tests.support.api import draft
+from tests.support.auth import csrf, signed_in
 from tests.web.flows import claim_and_resolve, decide, open_escalation, review_next
 
 
