@@ -113,11 +113,12 @@ def _canaries(session: Session, by_slug: dict, library: list[DemoCanary]) -> Non
     they are audited like a supervisor's own."""
     from .models import Canary
     from .services import canaries
-    from .services.review import actor_of
 
     if session.scalar(sa.select(Canary.id).limit(1)):
         return
-    supervisor = actor_of(users.by_email(session, "supervisor@example.com"))
+    user = users.by_email(session, "supervisor@example.com")
+    assert user is not None  # load() created the demo people first
+    supervisor = user.actor
     for canary in library:
         canaries.create(
             session,
@@ -148,7 +149,6 @@ def _history(session: Session, actor: str, source: Source, body: str, now: datet
     """Past decisions through the real services (backdated), once; returns how many."""
     from .domain.workflow import Action
     from .services import review
-    from .services.review import actor_of
     from .services.verdicts import Verdict
 
     if users.by_email(session, HISTORY_PEOPLE[0][0]) is not None:
@@ -156,7 +156,7 @@ def _history(session: Session, actor: str, source: Source, body: str, now: datet
     rng = random.Random(7)
     people = [
         (
-            actor_of(users.create_user(session, actor, email, name, "reviewer", 2, "demo-history")),
+            users.create_user(session, actor, email, name, "reviewer", 2, "demo-history").actor,
             seconds,
             approve_share,
         )

@@ -22,7 +22,7 @@ from ..domain.authority import Actor, Permission, blind_to_decisions, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.intake import parse_submission
 from ..models import Canary, Decision, Item, QaReview, Source
-from . import audit, verdicts
+from . import audit
 
 EXPECTED = ("reject", "escalate")
 CATEGORIES = {
@@ -102,7 +102,7 @@ def create(
     session.flush()
     audit.record(
         session,
-        verdicts.actor_name(session, actor),
+        actor.label,
         "canary.created",
         f"source:{source.slug}",
         {"canary": canary.id, "category": category},
@@ -125,7 +125,7 @@ def set_rate(session: Session, actor: Actor, source: Source, rate: float) -> Non
     session.flush()
     audit.record(
         session,
-        verdicts.actor_name(session, actor),
+        actor.label,
         "canary.rate_set",
         f"source:{source.slug}",
         {"from": before, "to": rate},
@@ -178,7 +178,7 @@ def answer(
     session.flush()
     audit.record(
         session,
-        verdicts.actor_name(session, actor),
+        actor.label,
         "qa.answered",
         f"item:{review.item_id}",
         {"agrees": agrees},

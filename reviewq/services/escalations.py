@@ -76,7 +76,7 @@ def claim(session: Session, actor: Actor, escalation: Escalation, now: datetime)
         raise Conflict("another supervisor is resolving this escalation")
     audit.record(
         session,
-        verdicts.actor_name(session, actor),
+        actor.label,
         "escalation.claimed",
         f"item:{escalation.item_id}",
         {"escalation": escalation.id},
@@ -112,7 +112,7 @@ def release(session: Session, actor: Actor, escalation: Escalation, now: datetim
     session.flush()
     audit.record(
         session,
-        verdicts.actor_name(session, actor),
+        actor.label,
         "escalation.released",
         f"item:{escalation.item_id}",
         {"escalation": escalation.id},

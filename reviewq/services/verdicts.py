@@ -13,7 +13,7 @@ from ..domain.authority import Actor
 from ..domain.errors import TwoPersonRule, ValidationFailed
 from ..domain.intake import MAX_CONTENT, text_problem
 from ..domain.workflow import REJECT_REASONS, Action, ItemStatus, next_status
-from ..models import Decision, Item, User
+from ..models import Decision, Item
 from . import approvals, audit
 from .approvals import APPROVING
 
@@ -28,12 +28,6 @@ class Verdict:
     reason_code: str | None = None
     reason: str | None = None
     active_seconds: float | None = None
-
-
-def actor_name(session: Session, actor: Actor) -> str:
-    """How the audit trail names a person."""
-    user = session.get(User, actor.id)
-    return f"user:{user.email}" if user else f"user:{actor.id}"
 
 
 def settle(verdict: Verdict, shown: str) -> Verdict:
@@ -173,7 +167,7 @@ def apply(
     session.flush()  # the version check: a concurrent change raises StaleDataError here
     audit.record(
         session,
-        actor_name(session, actor),
+        actor.label,
         f"item.{verdict.action}",
         f"item:{item.id}",
         {

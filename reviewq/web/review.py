@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from ..domain.authority import Actor, Permission, can
+from ..domain.authority import Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.policy import RISK_NAMES
 from ..domain.workflow import REJECT_REASONS, Action
@@ -39,7 +39,7 @@ from ..services import (
 from ..services import queue as queue_service
 from ..services.verdicts import Verdict
 from . import render
-from .access import current_actor, require
+from .access import require, signed_in_actor
 from .forms import ActionForm, DecisionForm
 
 bp = Blueprint("review", __name__)
@@ -50,12 +50,6 @@ VERDICTS = {
     "reject": Action.REJECT,
     "escalate": Action.ESCALATE,
 }
-
-
-def _actor() -> Actor:
-    actor = current_actor()
-    assert actor is not None  # @require ran first
-    return actor
 
 
 SKIP_MEMORY = 20  # how many recently skipped items Review next passes over
@@ -76,7 +70,7 @@ def _next_or_queue(message: str | None = None, category: str = "info") -> Respon
     """After a decision or skip: claim the next item, or go back to the queue."""
     if message:
         flash(message, category)
-    item = review.claim_next(db_session, _actor(), utcnow(), _filter())
+    item = review.claim_next(db_session, signed_in_actor(), utcnow(), _filter())
     db_session.commit()
     if item is None:
         flash("Nothing left that you can review. Well done.", "info")
@@ -88,7 +82,7 @@ def _load(item_id: int) -> Item:
     """The item, or 404 when there is none or it is above the reader's level and they are
     not involved with it (need-to-know: answered as for an item that is not there)."""
     item = db_session.get(Item, item_id, options=[joinedload(Item.source)])
-    if item is None or not reading.may_read(db_session, _actor(), item):
+    if item is None or not reading.may_read(db_session, signed_in_actor(), item):
         abort(404)
     return item
 
@@ -97,7 +91,7 @@ def _load(item_id: int) -> Item:
 @require(Permission.WORK_QUEUE, Permission.SEE_REPORTS)
 def queue() -> str:
     """Counts by risk, source and age; my open claims; the items next in line."""
-    actor, now = _actor(), utcnow()
+    actor, now = signed_in_actor(), utcnow()
     where = _filter()
     data = queue_service.overview(db_session, actor, now, where)
     return render_template(
@@ -122,7 +116,7 @@ def review_next() -> Response:
 
 def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, int]:
     """Render the item page; also used by the escalation views."""
-    actor, now = _actor(), utcnow()
+    actor, now = signed_in_actor(), utcnow()
     escalation = escalation_records.current(db_session, item.id)
     resolving = bool(escalation and escalations.holds(escalation, actor, now))
     # Blind second review: the decisions are not even loaded for someone who must answer
@@ -220,7 +214,7 @@ def decide(item_id: int) -> Response | tuple[str, int]:
         item_id,
         VERDICTS,
         "Choose Approve, Edit, Reject or Escalate.",
-        lambda verdict: review.decide(db_session, _actor(), item, verdict, utcnow()),
+        lambda verdict: review.decide(db_session, signed_in_actor(), item, verdict, utcnow()),
     )
     if not isinstance(result, Action):
         return result
@@ -245,7 +239,7 @@ def skip(item_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        review.skip(db_session, _actor(), _load(item_id), utcnow())
+        review.skip(db_session, signed_in_actor(), _load(item_id), utcnow())
         db_session.commit()
         session["skipped"] = [item_id, *session.get("skipped", [])][:SKIP_MEMORY]
     except Conflict as exc:
@@ -262,7 +256,7 @@ def renew(item_id: int) -> tuple[Response, int]:
     if not ActionForm().validate_on_submit():
         return jsonify({"error": "bad CSRF token"}), 400
     try:
-        until = review.renew(db_session, _actor(), _load(item_id), utcnow())
+        until = review.renew(db_session, signed_in_actor(), _load(item_id), utcnow())
         db_session.commit()
     except Conflict as exc:
         db_session.rollback()

@@ -14,7 +14,6 @@ from redis import Redis
 from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.services import users
-from reviewq.services.review import actor_of
 from tests.conftest import IsolatedClient, SourceKit
 from tests.jobs.support import Harness, Receiver
 
@@ -100,7 +99,7 @@ def reviewer(ctx: None, owner: Any) -> Actor:
         db.session, "test", "rita@example.com", "Rita Reviewer", "reviewer", 2, "long-enough-pw"
     )
     db.session.commit()
-    return actor_of(user)
+    return user.actor
 
 
 @pytest.fixture

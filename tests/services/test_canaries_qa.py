@@ -24,7 +24,7 @@ from reviewq.services import (
     users,
 )
 from reviewq.services.planting import MIN_HISTORY
-from reviewq.services.review import QueueFilter, actor_of
+from reviewq.services.review import QueueFilter
 from reviewq.services.verdicts import Verdict
 from tests.conftest import draft
 from tests.jobs.support import Receiver
@@ -44,16 +44,16 @@ def setup(ctx, make_source, receiver):
     kit = make_source("bot", callback_url=receiver.url)
     receiver.secret = kit.secret
     src = sources.get(db.session, "bot")
-    sup = actor_of(
+    sup = (
         users.create_user(
             db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-enough-pw"
         )
-    )
-    rev = actor_of(
+    ).actor
+    rev = (
         users.create_user(
             db.session, "t", "rob@example.com", "Rob", "reviewer", 3, "long-enough-pw"
         )
-    )
+    ).actor
     db.session.commit()
     yield kit, src, sup, rev
     callbacks_settle()

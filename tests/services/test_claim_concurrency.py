@@ -9,7 +9,6 @@ from reviewq.domain.intake import parse_submission
 from reviewq.extensions import db
 from reviewq.models import AuditEvent
 from reviewq.services import audit, intake, review, sources, users
-from reviewq.services.review import actor_of
 from tests.conftest import draft
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -29,7 +28,7 @@ def test_twenty_reviewers_get_twenty_different_items(make_app, database_url, sou
                 db.session, src, f"m-{n}", parse_submission(draft(external_id=f"d-{n}")), NOW
             )
         actors = [
-            actor_of(
+            (
                 users.create_user(
                     db.session,
                     "test",
@@ -39,7 +38,7 @@ def test_twenty_reviewers_get_twenty_different_items(make_app, database_url, sou
                     3,
                     "long-enough-pw",
                 )
-            )
+            ).actor
             for n in range(REVIEWERS)
         ]
         db.session.commit()

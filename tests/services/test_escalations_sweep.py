@@ -27,7 +27,7 @@ from reviewq.services import (
     sweep,
     users,
 )
-from reviewq.services.review import Verdict, actor_of
+from reviewq.services.review import Verdict
 from tests.services.conftest import NOW
 
 MIN = timedelta(minutes=1)
@@ -55,7 +55,7 @@ def people(ctx, owner):
             db.session, "test", f"{key}@example.com", key, role, level, "long-enough-pw"
         )
         user.active = active
-        made[key] = actor_of(user)
+        made[key] = user.actor
     policy.set_rules(
         db.session,
         "test",

@@ -8,7 +8,6 @@ from reviewq.domain.errors import NotAllowed
 from reviewq.domain.oversight import DecisionRecord
 from reviewq.extensions import db
 from reviewq.services import oversight, users
-from reviewq.services.review import actor_of
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -61,9 +60,9 @@ def test_only_the_offered_windows(ctx, days) -> None:
 
 
 def test_the_latest_note_per_signal_for_many_reviewers(ctx) -> None:
-    sue = actor_of(
+    sue = (
         users.create_user(db.session, "t", "sue@x.org", "Sue", "supervisor", 5, "pw-long-enough")
-    )
+    ).actor
     a = users.create_user(db.session, "t", "a@x.org", "A", "reviewer", 1, "pw-long-enough")
     b = users.create_user(db.session, "t", "b@x.org", "B", "reviewer", 1, "pw-long-enough")
     for who, signal, status, at in (
@@ -88,7 +87,7 @@ def test_the_latest_note_per_signal_for_many_reviewers(ctx) -> None:
 def test_nobody_notes_the_flags_on_their_own_work(ctx) -> None:
     user = users.create_user(db.session, "t", "sue@x.org", "Sue", "supervisor", 5, "pw-long-enough")
     with pytest.raises(NotAllowed, match="own work"):
-        oversight.set_flag(db.session, actor_of(user), user, "S1", "dismissed", "mine", NOW)
+        oversight.set_flag(db.session, user.actor, user, "S1", "dismissed", "mine", NOW)
 
 
 def test_source_names_by_slug(ctx, make_source) -> None:

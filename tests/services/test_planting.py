@@ -13,7 +13,6 @@ from reviewq.extensions import db
 from reviewq.models import AuditEvent, Canary, CanaryPlant, Item, SourceStatus
 from reviewq.services import canaries, intake, sources, sweep, users
 from reviewq.services.planting import MIN_HISTORY
-from reviewq.services.review import actor_of
 from tests.conftest import draft
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -27,9 +26,9 @@ def bot(ctx, make_source):
     """A source with three canaries in its library, planting after every draft."""
     make_source("bot")
     src = sources.get(db.session, "bot")
-    sup = actor_of(
+    sup = (
         users.create_user(db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-pw-ok")
-    )
+    ).actor
     for n in range(3):
         canaries.create(
             db.session,

@@ -19,7 +19,7 @@ from reviewq.domain.workflow import Action, ItemStatus
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Decision, Item
 from reviewq.services import approvals, audit, deliveries, oversight, policy, review, users
-from reviewq.services.review import QueueFilter, Verdict, actor_of
+from reviewq.services.review import QueueFilter, Verdict
 from tests.services.conftest import NOW
 
 
@@ -34,11 +34,11 @@ def people(ctx, owner):
         ("max", "manager", 5),
         ("ada", "admin", 5),
     ]:
-        made[key] = actor_of(
+        made[key] = (
             users.create_user(
                 db.session, "test", f"{key}@example.com", key, role, level, "long-enough-pw"
             )
-        )
+        ).actor
     policy.set_rules(
         db.session,
         "test",

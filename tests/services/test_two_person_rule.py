@@ -27,7 +27,6 @@ from reviewq.services import (
     review,
     users,
 )
-from reviewq.services.review import actor_of
 from reviewq.services.verdicts import Verdict
 from tests.services.conftest import NOW
 
@@ -43,7 +42,7 @@ def people(ctx, owner):
         user = users.create_user(
             db.session, "test", f"{key}@example.com", key, role, 3, "long-enough-pw"
         )
-        made[key] = actor_of(user)
+        made[key] = user.actor
     policy.set_rules(
         db.session,
         "test",

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Decision, FlagNote, Item, QaReview, Source, User
-from reviewq.services import escalation_records, escalations, policy, review
+from reviewq.services import escalation_records, escalations, policy
 from tests.conftest import csrf, draft, signed_in
 
 NUL = "a\x00b"
@@ -150,9 +150,7 @@ def test_a_nul_in_the_guidance_of_a_return_gets_the_forms_message(app, source) -
     supervisor = signed_in(app, "sue@example.com", "supervisor")
     with app.app_context():
         escalation = escalation_records.current(db.session, item_id)
-        sue = review.actor_of(
-            db.session.scalar(sa.select(User).where(User.email == "sue@example.com"))
-        )
+        sue = (db.session.scalar(sa.select(User).where(User.email == "sue@example.com"))).actor
         escalations.claim(db.session, sue, escalation, datetime.now(UTC))
         db.session.commit()
         escalation_id, version = escalation.id, db.session.get(Item, item_id).version

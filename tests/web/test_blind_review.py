@@ -10,7 +10,6 @@ from reviewq.extensions import db
 from reviewq.models import QaReview, User
 from reviewq.models.types import utcnow
 from reviewq.services import escalation_records, escalations, policy, review
-from reviewq.services.review import actor_of
 from reviewq.services.verdicts import Verdict
 from tests.conftest import csrf, draft, signed_in
 
@@ -38,7 +37,7 @@ def sampled(app, source):
     item_id = source.submit(draft(title="Refund reply")).get_json()["id"]
     with app.app_context():
         rob, sam = (
-            actor_of(db.session.scalar(sa.select(User).where(User.email == f"{n}@example.com")))
+            db.session.scalar(sa.select(User).where(User.email == f"{n}@example.com")).actor
             for n in ("rob", "sam")
         )
         item = review.claim_next(db.session, rob, utcnow())

@@ -10,7 +10,6 @@ from reviewq.models import Delivery, Item
 from reviewq.models.types import utcnow
 from reviewq.services import canaries, sources, sweep, users
 from reviewq.services.planting import MIN_HISTORY
-from reviewq.services.review import actor_of
 from tests.conftest import draft
 
 
@@ -18,9 +17,9 @@ from tests.conftest import draft
 def planted(ctx, source) -> Item:
     """A canary planted among the source's drafts (sent through the API)."""
     src = sources.get(db.session, source.slug)
-    sup = actor_of(
+    sup = (
         users.create_user(db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-pw-ok")
-    )
+    ).actor
     canaries.create(
         db.session, sup, src, "Refund $4,000", "We refund $4,000.", [], "wrong_facts", "reject"
     )

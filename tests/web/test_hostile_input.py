@@ -163,7 +163,7 @@ class World:
         """(id, version) of an item the reviewer holds (the one still held, or a new one)."""
         self.item()
         with self.app.app_context():
-            actor = review.actor_of(db.session.get(User, self.ids["reviewer"]))
+            actor = db.session.get(User, self.ids["reviewer"]).actor
             item = review.claim_next(db.session, actor, datetime.now(UTC))
             assert item is not None
             db.session.commit()
@@ -174,7 +174,7 @@ class World:
         item_id = self.item(risk_tags=["fraud"])
         with self.app.app_context():
             escalation = escalation_records.current(db.session, item_id)
-            actor = review.actor_of(db.session.get(User, self.ids["supervisor"]))
+            actor = db.session.get(User, self.ids["supervisor"]).actor
             escalations.claim(db.session, actor, escalation, datetime.now(UTC))
             db.session.commit()
             return escalation.id, db.session.get(Item, item_id).version
