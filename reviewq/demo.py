@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .domain.authority import Actor
 from .domain.errors import NotFound, ValidationFailed
 from .domain.intake import Submission, parse_submission
 from .domain.policy import DEFAULT_TAG, Rule
@@ -53,7 +54,7 @@ DEMO_POLICY = [
 ]
 
 
-def load(session: Session, actor: str, now: datetime) -> dict[str, Any]:
+def load(session: Session, actor: Actor, now: datetime) -> dict[str, Any]:
     """Create whatever demo data is missing; running it again changes nothing.
 
     Returns:
@@ -145,7 +146,7 @@ HISTORY_PEOPLE = [
 HISTORY_ITEMS = 60  # per person: the detector judges from 50 decisions
 
 
-def _history(session: Session, actor: str, source: Source, body: str, now: datetime) -> int:
+def _history(session: Session, actor: Actor, source: Source, body: str, now: datetime) -> int:
     """Past decisions through the real services (backdated), once; returns how many."""
     from .domain.workflow import Action
     from .services import review

@@ -28,6 +28,7 @@ from werkzeug.test import TestResponse
 
 from reviewq import create_app
 from reviewq.domain import signing
+from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.models import User
 from reviewq.services import sources, users
@@ -222,7 +223,13 @@ def draft(**overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 def owner(ctx: None):
     user = users.create_user(
-        db.session, "test", "owner@example.com", "Olive Owner", "admin", 1, "correct-horse"
+        db.session,
+        Actor.system("test"),
+        "owner@example.com",
+        "Olive Owner",
+        "admin",
+        1,
+        "correct-horse",
     )
     db.session.commit()
     return user
@@ -232,7 +239,13 @@ def owner(ctx: None):
 def make_source(app: Flask, client: FlaskClient, owner):
     def make(slug: str = "support-bot", callback_url: str | None = None) -> SourceKit:
         new = sources.create_source(
-            db.session, "test", slug, slug.title(), owner.email, callback_url, allow_private=True
+            db.session,
+            Actor.system("test"),
+            slug,
+            slug.title(),
+            owner.email,
+            callback_url,
+            allow_private=True,
         )
         db.session.commit()
         return SourceKit(client, slug, new.secret, new.token)
@@ -290,7 +303,13 @@ def signed_in(app: Flask, email: str, role: str, level: int = 3) -> FlaskClient:
     """Create a user and return a client signed in as them through the login form."""
     with app.app_context():
         users.create_user(
-            db.session, "test", email, email.split("@")[0], role, level, "long-enough-pw"
+            db.session,
+            Actor.system("test"),
+            email,
+            email.split("@")[0],
+            role,
+            level,
+            "long-enough-pw",
         )
         db.session.commit()
     client = app.test_client()

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..domain import callbacks, signing
-from ..domain.errors import Conflict
+from ..domain.authority import Actor, Permission, can
+from ..domain.errors import Conflict, NotAllowed
 from ..domain.workflow import FINAL_STATUSES, ItemStatus
 from ..models import Decision, Delivery, DeliveryStatus, Item, User
 from . import approvals, audit, pending
@@ -228,12 +229,15 @@ def offer_due(session: Session, now: datetime) -> list[int]:
     return [delivery_id for delivery_id, _ in found]
 
 
-def redeliver(session: Session, actor_name: str, delivery: Delivery, now: datetime) -> Delivery:
+def redeliver(session: Session, actor: Actor, delivery: Delivery, now: datetime) -> Delivery:
     """An admin sends a failed (or disabled) callback again, now.
 
     Raises:
+        NotAllowed: ``actor`` may not administer.
         Conflict: it was delivered already, or is still pending.
     """
+    if not can(actor, Permission.ADMINISTER):
+        raise NotAllowed("only an administrator resends callbacks")
     if delivery.status not in (DeliveryStatus.FAILED, DeliveryStatus.DISABLED):
         raise Conflict(f"this callback is {delivery.status.value}; only failed ones are resent")
     delivery.status, delivery.next_attempt_at, delivery.lease_until = (
@@ -245,7 +249,7 @@ def redeliver(session: Session, actor_name: str, delivery: Delivery, now: dateti
     session.flush()
     audit.record(
         session,
-        actor_name,
+        actor.label,
         "delivery.redeliver",
         f"item:{delivery.item_id}",
         {"delivery": delivery.id},

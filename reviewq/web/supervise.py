@@ -208,9 +208,7 @@ def change_source(slug: str) -> Response:
     if not accepted(form):
         return redirect(url_for("supervise.source_list"))
     try:
-        sources.set_status(
-            db_session, f"user:{current_user.email}", source, status, form.reason.data
-        )
+        sources.set_status(db_session, signed_in_actor(), source, status, form.reason.data)
         db_session.commit()
         flash(f"{source.name} is now {status}.", "info")
     except (ValidationFailed, Conflict) as exc:
@@ -243,7 +241,7 @@ def redeliver(delivery_id: int) -> Response:
     if delivery is None:
         abort(404)
     try:
-        deliveries.redeliver(db_session, f"user:{current_user.email}", delivery, utcnow())
+        deliveries.redeliver(db_session, signed_in_actor(), delivery, utcnow())
         db_session.commit()
         flash(f"Callback {delivery.msg_id} queued again.", "info")
     except Conflict as exc:

@@ -96,7 +96,13 @@ def harness(rq_app: Flask, rq_redis: Redis) -> Harness:
 @pytest.fixture
 def reviewer(ctx: None, owner: Any) -> Actor:
     user = users.create_user(
-        db.session, "test", "rita@example.com", "Rita Reviewer", "reviewer", 2, "long-enough-pw"
+        db.session,
+        Actor.system("test"),
+        "rita@example.com",
+        "Rita Reviewer",
+        "reviewer",
+        2,
+        "long-enough-pw",
     )
     db.session.commit()
     return user.actor

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from reviewq.domain import callbacks
+from reviewq.domain.authority import Actor
 from reviewq.models.types import utcnow
 from tests.conftest import SourceKit, draft
 from tests.jobs.support import Harness, Receiver, eventually
@@ -105,7 +106,9 @@ def test_an_admin_redelivers_a_failed_callback_from_the_page(
         what="410 recorded",
     )
     with embedded.app_context():
-        users.create_user(db.session, "t", "ada@example.com", "Ada", "admin", 1, "long-enough-pw")
+        users.create_user(
+            db.session, Actor.system("t"), "ada@example.com", "Ada", "admin", 1, "long-enough-pw"
+        )
         db.session.commit()
     admin = embedded.test_client()
     admin.post(

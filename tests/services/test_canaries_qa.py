@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.errors import Conflict, NotAllowed, ValidationFailed
 from reviewq.domain.intake import parse_submission
 from reviewq.domain.policy import DEFAULT_TAG, Rule
@@ -46,12 +47,18 @@ def setup(ctx, make_source, receiver):
     src = sources.get(db.session, "bot")
     sup = (
         users.create_user(
-            db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-enough-pw"
+            db.session,
+            Actor.system("t"),
+            "sue@example.com",
+            "Sue",
+            "supervisor",
+            5,
+            "long-enough-pw",
         )
     ).actor
     rev = (
         users.create_user(
-            db.session, "t", "rob@example.com", "Rob", "reviewer", 3, "long-enough-pw"
+            db.session, Actor.system("t"), "rob@example.com", "Rob", "reviewer", 3, "long-enough-pw"
         )
     ).actor
     db.session.commit()
@@ -200,7 +207,9 @@ def test_a_supervisors_approval_of_an_escalated_item_is_sampled_like_any_other(
 ) -> None:
     """Resolving an escalation goes through the one consequences path: QA sample, callback."""
     kit, src, sup, rev = setup
-    policy.set_rules(db.session, "test", [Rule(DEFAULT_TAG), Rule("threat", qa_rate=rate)])
+    policy.set_rules(
+        db.session, Actor.system("test"), [Rule(DEFAULT_TAG), Rule("threat", qa_rate=rate)]
+    )
     db.session.commit()
     item, _ = intake.submit(
         db.session,

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.intake import parse_submission
 from reviewq.extensions import db
 from reviewq.models import AuditEvent
@@ -31,7 +32,7 @@ def test_twenty_reviewers_get_twenty_different_items(make_app, database_url, sou
             (
                 users.create_user(
                     db.session,
-                    "test",
+                    Actor.system("test"),
                     f"r{n}@example.com",
                     f"R{n}",
                     "reviewer",

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.errors import NotAllowed
 from reviewq.domain.oversight import DecisionRecord
 from reviewq.extensions import db
@@ -61,10 +62,16 @@ def test_only_the_offered_windows(ctx, days) -> None:
 
 def test_the_latest_note_per_signal_for_many_reviewers(ctx) -> None:
     sue = (
-        users.create_user(db.session, "t", "sue@x.org", "Sue", "supervisor", 5, "pw-long-enough")
+        users.create_user(
+            db.session, Actor.system("t"), "sue@x.org", "Sue", "supervisor", 5, "pw-long-enough"
+        )
     ).actor
-    a = users.create_user(db.session, "t", "a@x.org", "A", "reviewer", 1, "pw-long-enough")
-    b = users.create_user(db.session, "t", "b@x.org", "B", "reviewer", 1, "pw-long-enough")
+    a = users.create_user(
+        db.session, Actor.system("t"), "a@x.org", "A", "reviewer", 1, "pw-long-enough"
+    )
+    b = users.create_user(
+        db.session, Actor.system("t"), "b@x.org", "B", "reviewer", 1, "pw-long-enough"
+    )
     for who, signal, status, at in (
         (a, "S1", "dismissed", NOW),
         (a, "S1", "acknowledged", NOW + timedelta(hours=1)),
@@ -85,7 +92,9 @@ def test_the_latest_note_per_signal_for_many_reviewers(ctx) -> None:
 
 
 def test_nobody_notes_the_flags_on_their_own_work(ctx) -> None:
-    user = users.create_user(db.session, "t", "sue@x.org", "Sue", "supervisor", 5, "pw-long-enough")
+    user = users.create_user(
+        db.session, Actor.system("t"), "sue@x.org", "Sue", "supervisor", 5, "pw-long-enough"
+    )
     with pytest.raises(NotAllowed, match="own work"):
         oversight.set_flag(db.session, user.actor, user, "S1", "dismissed", "mine", NOW)
 
@@ -115,6 +124,8 @@ def test_own_evidence_never_names_a_canary() -> None:
 
 
 def test_people_by_email(ctx) -> None:
-    users.create_user(db.session, "t", "a@x.org", "A", "reviewer", 1, "pw-long-enough")
+    users.create_user(
+        db.session, Actor.system("t"), "a@x.org", "A", "reviewer", 1, "pw-long-enough"
+    )
     assert set(oversight.people(db.session, ["a@x.org", "nobody@x.org"])) == {"a@x.org"}
     assert oversight.people(db.session, []) == {}

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.intake import parse_submission
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Canary, CanaryPlant, Item, SourceStatus
@@ -27,7 +28,9 @@ def bot(ctx, make_source):
     make_source("bot")
     src = sources.get(db.session, "bot")
     sup = (
-        users.create_user(db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-pw-ok")
+        users.create_user(
+            db.session, Actor.system("t"), "sue@example.com", "Sue", "supervisor", 5, "long-pw-ok"
+        )
     ).actor
     for n in range(3):
         canaries.create(

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.errors import (
     NotAllowed,
     StaleClaim,
@@ -36,12 +37,18 @@ def people(ctx, owner):
     ]:
         made[key] = (
             users.create_user(
-                db.session, "test", f"{key}@example.com", key, role, level, "long-enough-pw"
+                db.session,
+                Actor.system("test"),
+                f"{key}@example.com",
+                key,
+                role,
+                level,
+                "long-enough-pw",
             )
         ).actor
     policy.set_rules(
         db.session,
-        "test",
+        Actor.system("test"),
         [
             Rule(DEFAULT_TAG),
             Rule("legal", min_level=3, approvals=2, sla_minutes=60),

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Decision, FlagNote, Item, QaReview, Source, User
@@ -144,7 +145,7 @@ def test_a_bad_reason_gets_the_forms_message_and_changes_nothing(
 
 def test_a_nul_in_the_guidance_of_a_return_gets_the_forms_message(app, source) -> None:
     with app.app_context():
-        policy.set_rules(db.session, "test", [Rule("fraud", always_escalate=True)])
+        policy.set_rules(db.session, Actor.system("test"), [Rule("fraud", always_escalate=True)])
         db.session.commit()
     item_id = source.submit(draft(risk_tags=["fraud"])).get_json()["id"]
     supervisor = signed_in(app, "sue@example.com", "supervisor")

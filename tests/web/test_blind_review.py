@@ -4,6 +4,7 @@ decisions anywhere (item page, escalations, notifications) until they have answe
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.domain.workflow import Action
 from reviewq.extensions import db
@@ -32,7 +33,7 @@ def sampled(app, source):
         ]
     }
     with app.app_context():
-        policy.set_rules(db.session, "test", [Rule(DEFAULT_TAG, qa_rate=1.0)])
+        policy.set_rules(db.session, Actor.system("test"), [Rule(DEFAULT_TAG, qa_rate=1.0)])
         db.session.commit()
     item_id = source.submit(draft(title="Refund reply")).get_json()["id"]
     with app.app_context():

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.models import Delivery, Item
 from reviewq.models.types import utcnow
@@ -18,7 +19,9 @@ def planted(ctx, source) -> Item:
     """A canary planted among the source's drafts (sent through the API)."""
     src = sources.get(db.session, source.slug)
     sup = (
-        users.create_user(db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-pw-ok")
+        users.create_user(
+            db.session, Actor.system("t"), "sue@example.com", "Sue", "supervisor", 5, "long-pw-ok"
+        )
     ).actor
     canaries.create(
         db.session, sup, src, "Refund $4,000", "We refund $4,000.", [], "wrong_facts", "reject"

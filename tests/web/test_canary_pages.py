@@ -4,6 +4,7 @@ import json
 
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Canary, QaReview, Source
@@ -43,7 +44,7 @@ def test_a_supervisor_adds_a_canary_and_sets_the_rate(app, source) -> None:
 
 def test_the_blind_second_review_hides_the_first_decision(app, source) -> None:
     with app.app_context():
-        policy.set_rules(db.session, "test", [Rule(DEFAULT_TAG, qa_rate=1.0)])
+        policy.set_rules(db.session, Actor.system("test"), [Rule(DEFAULT_TAG, qa_rate=1.0)])
         db.session.commit()
     item_id = source.submit(draft(title="Approved reply")).get_json()["id"]
     rob = signed_in(app, "rob@example.com", "reviewer", 3)

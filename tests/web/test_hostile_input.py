@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Escalation, Item, QaReview, User
@@ -112,10 +113,18 @@ class World:
         self.app, self.source = app, source
         self.counter = itertools.count(1)
         with app.app_context():
-            policy.set_rules(db.session, "test", [Rule("fraud", always_escalate=True)])
+            policy.set_rules(
+                db.session, Actor.system("test"), [Rule("fraud", always_escalate=True)]
+            )
             for role in ROLES[1:]:
                 users.create_user(
-                    db.session, "test", f"{role}@example.com", role, role, 3, "long-enough-pw"
+                    db.session,
+                    Actor.system("test"),
+                    f"{role}@example.com",
+                    role,
+                    role,
+                    3,
+                    "long-enough-pw",
                 )
             db.session.commit()
             self.ids = {
@@ -199,7 +208,7 @@ class World:
     def new_source(self) -> str:
         slug = f"hostile-{next(self.counter)}"
         with self.app.app_context():
-            sources.create_source(db.session, "test", slug, slug, "owner@example.com")
+            sources.create_source(db.session, Actor.system("test"), slug, slug, "owner@example.com")
             db.session.commit()
         return slug
 

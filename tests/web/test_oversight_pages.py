@@ -7,6 +7,7 @@ from itertools import count
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.intake import parse_submission
 from reviewq.domain.workflow import Action
 from reviewq.extensions import db
@@ -23,7 +24,9 @@ _numbers = count()
 
 
 def add_person(email: str, name: str, role: str = "reviewer", level: int = 3) -> User:
-    user = users.create_user(db.session, "t", email, name, role, level, "long-enough-pw")
+    user = users.create_user(
+        db.session, Actor.system("t"), email, name, role, level, "long-enough-pw"
+    )
     db.session.commit()
     return user
 

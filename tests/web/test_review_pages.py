@@ -6,6 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.models import Decision, Item
 from reviewq.services import users
@@ -17,7 +18,13 @@ from tests.conftest import csrf, draft
 def reviewer(app, source):
     with app.app_context():
         users.create_user(
-            db.session, "test", "rita@example.com", "Rita", "reviewer", 3, "correct-horse-1"
+            db.session,
+            Actor.system("test"),
+            "rita@example.com",
+            "Rita",
+            "reviewer",
+            3,
+            "correct-horse-1",
         )
         db.session.commit()
     client = app.test_client()

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.services import escalation_records, policy, users
@@ -76,10 +77,16 @@ def signed_in(app, source):
     """A client per role, signed in through the login form (CSRF included)."""
     clients = {"anon": app.test_client()}
     with app.app_context():
-        policy.set_rules(db.session, "test", [Rule("fraud", always_escalate=True)])
+        policy.set_rules(db.session, Actor.system("test"), [Rule("fraud", always_escalate=True)])
         for role in ROLES[1:]:
             users.create_user(
-                db.session, "test", f"{role}@example.com", role, role, 3, "long-enough-pw"
+                db.session,
+                Actor.system("test"),
+                f"{role}@example.com",
+                role,
+                role,
+                3,
+                "long-enough-pw",
             )
         db.session.commit()
     for role in ROLES[1:]:
@@ -148,7 +155,7 @@ def test_every_item_route_is_in_the_level_table(app) -> None:
 @pytest.mark.parametrize("route", sorted(BELOW_LEVEL), ids=lambda r: f"{r[0]} {r[1]}")
 def test_item_routes_answer_a_reviewer_below_the_level_as_for_no_item(app, source, route):
     with app.app_context():
-        policy.set_rules(db.session, "test", [Rule("medical", min_level=3)])
+        policy.set_rules(db.session, Actor.system("test"), [Rule("medical", min_level=3)])
         db.session.commit()
     item_id = source.submit(draft(risk_tags=["medical"])).get_json()["id"]
     junior = signed_in_as(app, "junior@example.com", "reviewer", level=1)
