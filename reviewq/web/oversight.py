@@ -25,15 +25,9 @@ from ..services import canaries, oversight, sources
 from . import render
 from .access import require, signed_in_actor
 from .forms import ActionForm, CanaryForm, FlagNoteForm, RateForm, SecondReviewForm, accepted
+from .pipeline import found_or_404, get_or_404
 
 bp = Blueprint("oversight", __name__)
-
-
-def _source(slug: str) -> Source:
-    source = sources.find(db_session, slug)
-    if source is None:
-        abort(404)
-    return source
 
 
 @bp.get("/canaries")
@@ -78,7 +72,7 @@ def add_canary() -> Response:
         canaries.create(
             db_session,
             signed_in_actor(),
-            _source(form.source.data or ""),
+            found_or_404(sources.find(db_session, form.source.data or "")),
             form.title.data or "",
             form.content.data or "",
             tags,
@@ -120,7 +114,12 @@ def set_rate() -> Response:
         return redirect(url_for("oversight.canary_library"))
     try:
         rate = float(form.rate.data or "") / 100
-        canaries.set_rate(db_session, signed_in_actor(), _source(form.source.data or ""), rate)
+        canaries.set_rate(
+            db_session,
+            signed_in_actor(),
+            found_or_404(sources.find(db_session, form.source.data or "")),
+            rate,
+        )
         db_session.commit()
         flash("Planting rate saved.", "info")
     except ValueError:
@@ -154,9 +153,7 @@ def qa_queue() -> str:
 @require(Permission.SUPERVISE)
 def qa_review(review_id: int) -> Response | str | tuple[str, int]:
     """The blind second review: the approved text and its context, not the first decision."""
-    review = db_session.get(QaReview, review_id, options=[joinedload(QaReview.item)])
-    if review is None:
-        abort(404)
+    review = get_or_404(QaReview, review_id, joinedload(QaReview.item))
     if request.method == "POST":
         form = SecondReviewForm()
         if form.verdict.data not in ("agree", "change"):
@@ -289,7 +286,7 @@ def overview() -> str:
 def reviewer_detail(user_id: int) -> Response | str:
     """One reviewer: every signal with its numbers, baseline, threshold and example decisions."""
     days = _days()
-    person = db_session.get(User, user_id) or abort(404)
+    person = get_or_404(User, user_id)
     actor = signed_in_actor()
     own = person.id == actor.id
     if request.method == "POST":
@@ -320,7 +317,7 @@ def reviewer_detail(user_id: int) -> Response | str:
 def my_stats() -> str:
     """A reviewer's own signals: the same numbers supervisors see, first to the person."""
     days = _days()
-    person = db_session.get(User, signed_in_actor().id) or abort(404)
+    person = get_or_404(User, signed_in_actor().id)
     return _stats_page(person, days, own=True, can_note=False)
 
 

@@ -41,6 +41,7 @@ from ..services.verdicts import Verdict
 from . import render
 from .access import require, signed_in_actor
 from .forms import ActionForm, DecisionForm
+from .pipeline import get_or_404
 
 bp = Blueprint("review", __name__)
 bp.add_app_template_global(render.relative, "relative")
@@ -81,8 +82,8 @@ def _next_or_queue(message: str | None = None, category: str = "info") -> Respon
 def _load(item_id: int) -> Item:
     """The item, or 404 when there is none or it is above the reader's level and they are
     not involved with it (need-to-know: answered as for an item that is not there)."""
-    item = db_session.get(Item, item_id, options=[joinedload(Item.source)])
-    if item is None or not reading.may_read(db_session, signed_in_actor(), item):
+    item = get_or_404(Item, item_id, joinedload(Item.source))
+    if not reading.may_read(db_session, signed_in_actor(), item):
         abort(404)
     return item
 

@@ -18,6 +18,7 @@ from ..models.types import utcnow
 from ..services import canaries, deliveries, escalations, notifications, reading, sources
 from .access import current_actor, require, signed_in_actor
 from .forms import ActionForm, SourceStatusForm, accepted
+from .pipeline import found_or_404, get_or_404
 from .review import decision_form
 
 bp = Blueprint("supervise", __name__)
@@ -32,13 +33,6 @@ STATUS_CHANGES = {
     "resume": SourceStatus.ACTIVE,
     "retire": SourceStatus.RETIRED,
 }
-
-
-def _escalation(escalation_id: int) -> Escalation:
-    found = db_session.get(Escalation, escalation_id, options=[joinedload(Escalation.item)])
-    if found is None:
-        abort(404)
-    return found
 
 
 @bp.get("/escalations")
@@ -70,7 +64,7 @@ def claim(escalation_id: int) -> Response:
     """Take an escalation to resolve it, then open its item."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    escalation = _escalation(escalation_id)
+    escalation = get_or_404(Escalation, escalation_id, joinedload(Escalation.item))
     try:
         escalations.claim(db_session, signed_in_actor(), escalation, utcnow())
         db_session.commit()
@@ -85,7 +79,7 @@ def claim(escalation_id: int) -> Response:
 @require(Permission.SUPERVISE)
 def resolve(escalation_id: int) -> Response | tuple[str, int]:
     """Approve, edit, reject, or return the escalated item to the queue with guidance."""
-    escalation = _escalation(escalation_id)
+    escalation = get_or_404(Escalation, escalation_id, joinedload(Escalation.item))
     result = decision_form(
         escalation.item_id,
         RESOLUTIONS,
@@ -114,7 +108,7 @@ def release(escalation_id: int) -> Response:
     """Give the escalation back unresolved, for another supervisor."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    escalation = _escalation(escalation_id)
+    escalation = get_or_404(Escalation, escalation_id, joinedload(Escalation.item))
     try:
         escalations.release(db_session, signed_in_actor(), escalation, utcnow())
         db_session.commit()
@@ -133,7 +127,7 @@ def renew(escalation_id: int) -> tuple[Response, int]:
     """Keep the escalation's claim while its page is open (called by the page every minute)."""
     if not ActionForm().validate_on_submit():
         return jsonify({"error": "bad CSRF token"}), 400
-    escalation = _escalation(escalation_id)
+    escalation = get_or_404(Escalation, escalation_id, joinedload(Escalation.item))
     try:
         escalations.renew(db_session, signed_in_actor(), escalation, utcnow())
         db_session.commit()
@@ -197,9 +191,7 @@ def source_list() -> str:
 def change_source(slug: str) -> Response:
     """Pause (reason required), resume or retire (reason required) a source; audited."""
     form = SourceStatusForm()
-    source = sources.find(db_session, slug)
-    if source is None:
-        abort(404)
+    source = found_or_404(sources.find(db_session, slug))
     if not can_control_source(current_actor(), source.owner_id):
         abort(403)
     status = STATUS_CHANGES.get(form.change.data or "")
@@ -237,9 +229,7 @@ def redeliver(delivery_id: int) -> Response:
     """Send a failed callback again now (same webhook-id)."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    delivery = db_session.get(Delivery, delivery_id)
-    if delivery is None:
-        abort(404)
+    delivery = get_or_404(Delivery, delivery_id)
     try:
         deliveries.redeliver(db_session, signed_in_actor(), delivery, utcnow())
         db_session.commit()
