@@ -25,7 +25,7 @@ from ..services import canaries, oversight, sources
 from . import render
 from .access import require, signed_in_actor
 from .forms import ActionForm, CanaryForm, FlagNoteForm, RateForm, SecondReviewForm, accepted
-from .pipeline import found_or_404, get_or_404
+from .pipeline import committing, found_or_404, get_or_404
 
 bp = Blueprint("oversight", __name__)
 
@@ -67,7 +67,7 @@ def add_canary() -> Response:
     if not accepted(form):
         return redirect(url_for("oversight.canary_library"))
     tags = [t.strip() for t in (form.risk_tags.data or "").split(",") if t.strip()]
-    try:
+    with committing(ValidationFailed, NotAllowed) as done:
         context = _context_field(form.context.data or "")
         canaries.create(
             db_session,
@@ -80,11 +80,8 @@ def add_canary() -> Response:
             form.expected.data or "",
             context,
         )
-        db_session.commit()
+    if done:
         flash("Canary added to the library.", "info")
-    except (ValidationFailed, NotAllowed) as exc:
-        db_session.rollback()
-        flash(str(exc), "error")
     return redirect(url_for("oversight.canary_library"))
 
 
@@ -114,19 +111,18 @@ def set_rate() -> Response:
         return redirect(url_for("oversight.canary_library"))
     try:
         rate = float(form.rate.data or "") / 100
+    except ValueError:
+        flash("The rate must be a number of percent.", "error")
+        return redirect(url_for("oversight.canary_library"))
+    with committing(ValidationFailed, NotAllowed) as done:
         canaries.set_rate(
             db_session,
             signed_in_actor(),
             found_or_404(sources.find(db_session, form.source.data or "")),
             rate,
         )
-        db_session.commit()
+    if done:
         flash("Planting rate saved.", "info")
-    except ValueError:
-        flash("The rate must be a number of percent.", "error")
-    except (ValidationFailed, NotAllowed) as exc:
-        db_session.rollback()
-        flash(str(exc), "error")
     return redirect(url_for("oversight.canary_library"))
 
 
@@ -158,8 +154,8 @@ def qa_review(review_id: int) -> Response | str | tuple[str, int]:
         form = SecondReviewForm()
         if form.verdict.data not in ("agree", "change"):
             abort(400)
-        try:
-            if accepted(form):
+        if accepted(form):
+            with committing(NotAllowed, Conflict) as done:
                 canaries.answer(
                     db_session,
                     signed_in_actor(),
@@ -168,12 +164,9 @@ def qa_review(review_id: int) -> Response | str | tuple[str, int]:
                     form.note.data or "",
                     utcnow(),
                 )
-                db_session.commit()
+            if done:
                 flash("Second review recorded.", "info")
                 return redirect(url_for("oversight.qa_queue"))
-        except (NotAllowed, Conflict) as exc:
-            db_session.rollback()
-            flash(str(exc), "error")
     return render_template(
         "qa_review.html", review=review, item=review.item, render=render, form=ActionForm()
     )
@@ -293,7 +286,7 @@ def reviewer_detail(user_id: int) -> Response | str:
         form = FlagNoteForm()
         if not accepted(form):
             return redirect(url_for("oversight.reviewer_detail", user_id=user_id, days=days))
-        try:
+        with committing(ValidationFailed, NotAllowed) as done:
             oversight.set_flag(
                 db_session,
                 actor,
@@ -303,11 +296,8 @@ def reviewer_detail(user_id: int) -> Response | str:
                 form.note.data or "",
                 utcnow(),
             )
-            db_session.commit()
+        if done:
             flash("Your note on the flag is recorded.", "info")
-        except (ValidationFailed, NotAllowed) as exc:
-            db_session.rollback()
-            flash(str(exc), "error")
         return redirect(url_for("oversight.reviewer_detail", user_id=user_id, days=days))
     return _stats_page(person, days, own=own, can_note=can(actor, Permission.SUPERVISE) and not own)
 

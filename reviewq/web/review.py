@@ -41,7 +41,7 @@ from ..services.verdicts import Verdict
 from . import render
 from .access import require, signed_in_actor
 from .forms import ActionForm, DecisionForm
-from .pipeline import get_or_404
+from .pipeline import committing, get_or_404
 
 bp = Blueprint("review", __name__)
 bp.add_app_template_global(render.relative, "relative")
@@ -239,14 +239,11 @@ def skip(item_id: int) -> Response:
     """Give the item back to the queue without deciding, and move on."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with committing(Conflict) as done:
         review.skip(db_session, signed_in_actor(), _load(item_id), utcnow())
-        db_session.commit()
-        session["skipped"] = [item_id, *session.get("skipped", [])][:SKIP_MEMORY]
-    except Conflict as exc:
-        db_session.rollback()
-        flash(str(exc), "error")
+    if not done:
         return redirect(url_for("review.queue"))
+    session["skipped"] = [item_id, *session.get("skipped", [])][:SKIP_MEMORY]
     return _next_or_queue(f"#{item_id} skipped: back in the queue for someone else.")
 
 

@@ -18,7 +18,7 @@ from ..models.types import utcnow
 from ..services import canaries, deliveries, escalations, notifications, reading, sources
 from .access import current_actor, require, signed_in_actor
 from .forms import ActionForm, SourceStatusForm, accepted
-from .pipeline import found_or_404, get_or_404
+from .pipeline import committing, found_or_404, get_or_404
 from .review import decision_form
 
 bp = Blueprint("supervise", __name__)
@@ -65,12 +65,9 @@ def claim(escalation_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     escalation = get_or_404(Escalation, escalation_id, joinedload(Escalation.item))
-    try:
+    with committing(Conflict) as done:
         escalations.claim(db_session, signed_in_actor(), escalation, utcnow())
-        db_session.commit()
-    except Conflict as exc:
-        db_session.rollback()
-        flash(str(exc), "error")
+    if not done:
         return redirect(url_for("supervise.escalation_queue"))
     return redirect(url_for("review.item", item_id=escalation.item_id))
 
@@ -109,15 +106,12 @@ def release(escalation_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     escalation = get_or_404(Escalation, escalation_id, joinedload(Escalation.item))
-    try:
+    with committing(Conflict) as done:
         escalations.release(db_session, signed_in_actor(), escalation, utcnow())
-        db_session.commit()
+    if done:
         flash(
             f"#{escalation.item_id} is back with the escalations, for another supervisor.", "info"
         )
-    except Conflict as exc:
-        db_session.rollback()
-        flash(str(exc), "error")
     return redirect(url_for("supervise.escalation_queue"))
 
 
@@ -199,13 +193,10 @@ def change_source(slug: str) -> Response:
         abort(400)
     if not accepted(form):
         return redirect(url_for("supervise.source_list"))
-    try:
+    with committing(ValidationFailed, Conflict) as done:
         sources.set_status(db_session, signed_in_actor(), source, status, form.reason.data)
-        db_session.commit()
+    if done:
         flash(f"{source.name} is now {status}.", "info")
-    except (ValidationFailed, Conflict) as exc:
-        db_session.rollback()
-        flash(str(exc), "error")
     return redirect(url_for("supervise.source_list"))
 
 
@@ -230,11 +221,8 @@ def redeliver(delivery_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     delivery = get_or_404(Delivery, delivery_id)
-    try:
+    with committing(Conflict) as done:
         deliveries.redeliver(db_session, signed_in_actor(), delivery, utcnow())
-        db_session.commit()
+    if done:
         flash(f"Callback {delivery.msg_id} queued again.", "info")
-    except Conflict as exc:
-        db_session.rollback()
-        flash(str(exc), "error")
     return redirect(url_for("supervise.delivery_list"))
