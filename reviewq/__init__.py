@@ -87,7 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             _tune_sqlite(db.engine)
         dberrors.hide_data_in_errors(db.engine)
 
-    from .web import api, health, oversight, problems, review, routing, supervise
+    from .web import api, health, oversight, problems, render, review, routing, supervise
     from .web import auth as auth_views
 
     app.url_map.converters.update(routing.CONVERTERS)  # ids and segments a row could hold
@@ -100,6 +100,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
     problems.register(app)
+    render.register(app)
 
     @app.context_processor
     def navigation():  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
@@ -209,37 +208,6 @@ def _page(count: int) -> tuple[int, int]:
     return int(raw), pages
 
 
-def sparkline(values: list[float], width: int = 120, height: int = 28) -> Markup:
-    """An inline SVG of dwell / reading floor; the dashed line is the floor (ratio 1)."""
-    if not values:
-        return Markup("")
-    top = max(3.0, max(values))
-    step = width / max(1, len(values) - 1)
-    points = " ".join(
-        f"{i * step:.1f},{height - min(v, top) / top * height:.1f}" for i, v in enumerate(values)
-    )
-    floor_y = height - 1 / top * height
-    return Markup(
-        '<svg class="spark" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
-        'aria-label="dwell against the reading floor, last {n} decisions">'
-        '<line x1="0" x2="{w}" y1="{f:.1f}" y2="{f:.1f}" stroke="#b42318" stroke-dasharray="3 3"/>'
-        '<polyline fill="none" stroke="#2457c5" stroke-width="1.5" points="{p}"/></svg>'
-    ).format(w=width, h=height, n=len(values), f=floor_y, p=points)
-
-
-def index_bar(value: float | None, top: float, width: int = 10, height: int = 22) -> Markup:
-    """A small inline SVG bar of one week's symbolic oversight index (the row of them reads
-    as a column chart; ``top`` is the row's largest value). Nothing for a week without
-    decisions."""
-    if value is None:
-        return Markup("")
-    h = max(1.0, min(value / max(top, 0.1), 1.0) * height)
-    return Markup(
-        '<svg class="bar" width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-hidden="true">'
-        '<rect x="0" y="{y:.1f}" width="{w}" height="{bh:.1f}"/></svg>'
-    ).format(w=width, h=height, y=height - h, bh=h)
-
-
 @bp.get("/oversight")
 @require(Permission.SUPERVISE, Permission.SEE_REPORTS)
 def overview() -> str:
@@ -266,8 +234,6 @@ def overview() -> str:
         team=win.report.team,
         lines=win.lines,
         trend=win.trend,
-        sparkline=sparkline,
-        index_bar=index_bar,
         people=people,
         notes=oversight.latest_flag_notes(db_session, (u.id for u in people.values())),
         source_names=oversight.source_names(db_session, by_source),
@@ -333,7 +299,6 @@ def _stats_page(person: User, days: int, own: bool, can_note: bool) -> str:
         team=win.report.team,
         line=win.lines.get(person.email, []),
         trend=[{**week, "verdict": week["verdicts"].get(person.email)} for week in win.trend],
-        sparkline=sparkline,
         can_note=can_note,
         notes=oversight.flag_notes(db_session, person.id),
         form=ActionForm(),

@@ -44,7 +44,6 @@ from .forms import ActionForm, DecisionForm
 from .pipeline import committing, get_or_404
 
 bp = Blueprint("review", __name__)
-bp.add_app_template_global(render.relative, "relative")
 VERDICTS = {
     "approve": Action.APPROVE,
     "edit": Action.EDIT,
