@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..domain import callbacks, signing
 from ..domain.authority import Actor, Permission, can
@@ -257,3 +258,14 @@ def redeliver(session: Session, actor: Actor, delivery: Delivery, now: datetime)
     )
     pending.run_after_commit(session, pending.deliver(delivery.id, delivery.attempts))
     return delivery
+
+
+def undelivered(session: Session, limit: int = 200) -> Sequence[Delivery]:
+    """Callbacks not (yet) delivered, newest first: failed, refused (410) and pending."""
+    return session.scalars(
+        sa.select(Delivery)
+        .options(joinedload(Delivery.source))
+        .where(Delivery.status != DeliveryStatus.DELIVERED)
+        .order_by(Delivery.created_at.desc())
+        .limit(limit)
+    ).all()

@@ -253,3 +253,9 @@ def by_token(session: Session, token: str) -> Source | None:
             SourceToken.token_hash == signing.token_hash(token), SourceToken.revoked_at.is_(None)
         )
     )
+
+
+def controllable_by(session: Session, actor: Actor | None) -> list[Source]:
+    """The sources ``actor`` may pause, resume or retire (their own, or all), by slug."""
+    rows = session.scalars(sa.select(Source).order_by(Source.slug)).all()
+    return [s for s in rows if can_control_source(actor, s.owner_id)]

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
 
 from ..domain import edits
 from ..domain.authority import Actor
@@ -181,3 +183,13 @@ def apply(
         at=now,
     )
     return decision
+
+
+def history(session: Session, item_id: int) -> Sequence[Decision]:
+    """The decisions taken on an item, oldest first, with who took them."""
+    return session.scalars(
+        sa.select(Decision)
+        .options(joinedload(Decision.user))
+        .where(Decision.item_id == item_id)
+        .order_by(Decision.decided_at)
+    ).all()

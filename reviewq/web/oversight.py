@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -18,7 +17,7 @@ from ..domain.authority import Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.intake import BadJSON, parse_json
 from ..extensions import db_session
-from ..models import Canary, Item, QaReview, Source, User
+from ..models import QaReview, User
 from ..models.types import utcnow
 from ..services import canaries, oversight, sources
 from . import render
@@ -33,26 +32,13 @@ bp = Blueprint("oversight", __name__)
 @require(Permission.SUPERVISE)
 def canary_library() -> str:
     """The canary library, planting rates per source, and catch rates per reviewer."""
-    rates = canaries.catch_rates(db_session)
-    names = dict(db_session.execute(sa.select(User.id, User.name).where(User.id.in_(rates))).all())
-    planted = dict(
-        db_session.execute(
-            sa.select(Item.canary_id, sa.func.count())
-            .where(Item.canary_id.is_not(None))
-            .group_by(Item.canary_id)
-        ).all()
-    )
+    page = canaries.library(db_session)
     return render_template(
         "canaries.html",
-        library=db_session.scalars(
-            sa.select(Canary).options(joinedload(Canary.source)).order_by(Canary.id.desc())
-        ).all(),
-        sources=db_session.scalars(sa.select(Source).order_by(Source.slug)).all(),
-        catches=sorted(
-            ((names.get(uid, uid), c, t) for uid, (c, t) in rates.items()),
-            key=lambda row: row[1] / row[2],
-        ),
-        planted=planted,
+        library=page.canaries,
+        sources=page.sources,
+        catches=page.catches,
+        planted=page.planted,
         categories=canaries.CATEGORIES,
         form=ActionForm(),
     )
@@ -129,18 +115,7 @@ def set_rate() -> Response:
 @require(Permission.SUPERVISE)
 def qa_queue() -> str:
     """Approved items sampled for a blind second review."""
-    pending = db_session.scalars(
-        sa.select(QaReview)
-        .options(joinedload(QaReview.item))
-        .where(QaReview.done_at.is_(None))
-        .order_by(QaReview.created_at)
-    ).all()
-    done = db_session.scalars(
-        sa.select(QaReview)
-        .where(QaReview.done_at.is_not(None))
-        .order_by(QaReview.done_at.desc())
-        .limit(20)
-    ).all()
+    pending, done = canaries.qa_queue(db_session)
     return render_template("qa.html", pending=pending, done=done, now=utcnow())
 
 

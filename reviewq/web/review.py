@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -35,6 +34,7 @@ from ..services import (
     reading,
     review,
     sources,
+    verdicts,
 )
 from ..services import queue as queue_service
 from ..services.verdicts import Verdict
@@ -124,12 +124,7 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
     blind_review = canaries.blind_items(db_session, actor, [item.id]).get(item.id)
     decisions: Sequence[Decision] = []
     if blind_review is None:
-        decisions = db_session.scalars(
-            sa.select(Decision)
-            .options(joinedload(Decision.user))
-            .where(Decision.item_id == item.id)
-            .order_by(Decision.decided_at)
-        ).all()
+        decisions = verdicts.history(db_session, item.id)
     holds = review.holds_claim(item, actor, now)
     if (holds or resolving) and not form.is_submitted():
         form.version.data = item.version

@@ -3,7 +3,6 @@ controls; notifications; failed callbacks for admins."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
@@ -13,7 +12,7 @@ from ..domain.authority import Permission, can, can_control_source
 from ..domain.errors import Conflict, ValidationFailed
 from ..domain.workflow import Action
 from ..extensions import db_session
-from ..models import Delivery, DeliveryStatus, Escalation, Source, SourceStatus
+from ..models import Delivery, Escalation, SourceStatus
 from ..models.types import utcnow
 from ..services import canaries, deliveries, escalations, notifications, reading, sources
 from .access import current_actor, require, signed_in_actor
@@ -40,18 +39,12 @@ STATUS_CHANGES = {
 def escalation_queue() -> str:
     """Open escalations (highest level, longest waiting first) and recent resolutions (less
     those of items the viewer must second-review blind)."""
-    resolved = db_session.scalars(
-        sa.select(Escalation)
-        .where(Escalation.resolved_at.is_not(None))
-        .order_by(Escalation.resolved_at.desc())
-        .limit(20)
-    ).all()
-    blind = canaries.blind_items(db_session, current_actor(), {e.item_id for e in resolved})
+    resolved, blind_count = escalations.recent_resolutions(db_session, current_actor())
     return render_template(
         "escalations.html",
         open=escalations.open_escalations(db_session),
-        resolved=[e for e in resolved if e.item_id not in blind],
-        blind_count=sum(e.item_id in blind for e in resolved),
+        resolved=resolved,
+        blind_count=blind_count,
         now=utcnow(),
         form=ActionForm(),
         can_claim=can(current_actor(), Permission.SUPERVISE),
@@ -173,8 +166,7 @@ def mark_read() -> Response:
 def source_list() -> str:
     """AI sources with their status; pause, resume or retire the ones you may control."""
     actor = current_actor()
-    rows = db_session.scalars(sa.select(Source).order_by(Source.slug)).all()
-    visible = [s for s in rows if can_control_source(actor, s.owner_id)]
+    visible = sources.controllable_by(db_session, actor)
     if not visible and not can(actor, Permission.CONTROL_SOURCES):
         abort(403)
     return render_template("sources.html", sources=visible, form=ActionForm())
@@ -204,13 +196,7 @@ def change_source(slug: str) -> Response:
 @require(Permission.ADMINISTER)
 def delivery_list() -> str:
     """Callbacks that failed or were refused (410), with the last error; pending ones too."""
-    rows = db_session.scalars(
-        sa.select(Delivery)
-        .options(joinedload(Delivery.source))
-        .where(Delivery.status != DeliveryStatus.DELIVERED)
-        .order_by(Delivery.created_at.desc())
-        .limit(200)
-    ).all()
+    rows = deliveries.undelivered(db_session)
     return render_template("deliveries.html", rows=rows, form=ActionForm(), now=utcnow())
 
 
