@@ -87,7 +87,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             _tune_sqlite(db.engine)
         dberrors.hide_data_in_errors(db.engine)
 
-    from .web import api, health, oversight, problems, render, review, routing, supervise
+    from .web import (
+        api,
+        deliveries,
+        escalations,
+        health,
+        notifications,
+        oversight,
+        problems,
+        render,
+        review,
+        routing,
+        sources,
+    )
     from .web import auth as auth_views
 
     app.url_map.converters.update(routing.CONVERTERS)  # ids and segments a row could hold
@@ -95,7 +107,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(review.bp)
-    app.register_blueprint(supervise.bp)
+    app.register_blueprint(escalations.bp)
+    app.register_blueprint(notifications.bp)
+    app.register_blueprint(sources.bp)
+    app.register_blueprint(deliveries.bp)
     app.register_blueprint(oversight.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
