@@ -89,12 +89,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .web import (
         api,
+        canaries,
         deliveries,
         escalations,
         health,
         notifications,
         oversight,
         problems,
+        qa,
         render,
         review,
         routing,
@@ -111,6 +113,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(notifications.bp)
     app.register_blueprint(sources.bp)
     app.register_blueprint(deliveries.bp)
+    app.register_blueprint(canaries.bp)
+    app.register_blueprint(qa.bp)
     app.register_blueprint(oversight.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies

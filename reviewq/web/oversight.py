@@ -1,5 +1,5 @@
-"""Oversight: canaries, blind second reviews, and the signals that tell real review from
-symbolic review (for supervisors and managers, and each reviewer's own)."""
+"""Oversight: the signals that tell real review from symbolic review (for supervisors and
+managers, and each reviewer's own)."""
 
 from __future__ import annotations
 
@@ -7,143 +7,21 @@ import dataclasses
 import re
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from ..domain.authority import Permission, can
-from ..domain.errors import Conflict, NotAllowed, ValidationFailed
-from ..domain.intake import BadJSON, parse_json
+from ..domain.errors import NotAllowed, ValidationFailed
 from ..extensions import db_session
-from ..models import QaReview, User
+from ..models import User
 from ..models.types import utcnow
-from ..services import canaries, oversight, sources
-from . import render
+from ..services import canaries, oversight
 from .access import require, signed_in_actor
-from .forms import ActionForm, CanaryForm, FlagNoteForm, RateForm, SecondReviewForm, accepted
-from .pipeline import committing, found_or_404, get_or_404
+from .forms import ActionForm, FlagNoteForm, accepted
+from .pipeline import committing, get_or_404
 
 bp = Blueprint("oversight", __name__)
-
-
-@bp.get("/canaries")
-@require(Permission.SUPERVISE)
-def canary_library() -> str:
-    """The canary library, planting rates per source, and catch rates per reviewer."""
-    page = canaries.library(db_session)
-    return render_template(
-        "canaries.html",
-        library=page.canaries,
-        sources=page.sources,
-        catches=page.catches,
-        planted=page.planted,
-        categories=canaries.CATEGORIES,
-        form=ActionForm(),
-    )
-
-
-@bp.post("/canaries")
-@require(Permission.SUPERVISE)
-def add_canary() -> Response:
-    """Add a known-bad draft to a source's canary library."""
-    form = CanaryForm()
-    if not accepted(form):
-        return redirect(url_for("oversight.canary_library"))
-    tags = [t.strip() for t in (form.risk_tags.data or "").split(",") if t.strip()]
-    with committing(ValidationFailed, NotAllowed) as done:
-        context = _context_field(form.context.data or "")
-        canaries.create(
-            db_session,
-            signed_in_actor(),
-            found_or_404(sources.find(db_session, form.source.data or "")),
-            form.title.data or "",
-            form.content.data or "",
-            tags,
-            form.category.data or "",
-            form.expected.data or "",
-            context,
-        )
-    if done:
-        flash("Canary added to the library.", "info")
-    return redirect(url_for("oversight.canary_library"))
-
-
-def _context_field(text: str) -> dict[str, Any] | None:
-    """The optional context field: a JSON object as the source sends it (None when blank).
-
-    Raises:
-        ValidationFailed: not JSON, or not an object.
-    """
-    if not text.strip():
-        return None
-    try:
-        context = parse_json(text.encode())
-    except BadJSON as exc:
-        raise ValidationFailed([{"field": "context", "message": str(exc)}]) from None
-    if not isinstance(context, dict):
-        raise ValidationFailed([{"field": "context", "message": "must be a JSON object"}])
-    return context
-
-
-@bp.post("/canaries/rate")
-@require(Permission.SUPERVISE)
-def set_rate() -> Response:
-    """Set how often a source's canaries are planted among its incoming drafts."""
-    form = RateForm()
-    if not accepted(form):
-        return redirect(url_for("oversight.canary_library"))
-    try:
-        rate = float(form.rate.data or "") / 100
-    except ValueError:
-        flash("The rate must be a number of percent.", "error")
-        return redirect(url_for("oversight.canary_library"))
-    with committing(ValidationFailed, NotAllowed) as done:
-        canaries.set_rate(
-            db_session,
-            signed_in_actor(),
-            found_or_404(sources.find(db_session, form.source.data or "")),
-            rate,
-        )
-    if done:
-        flash("Planting rate saved.", "info")
-    return redirect(url_for("oversight.canary_library"))
-
-
-@bp.get("/qa")
-@require(Permission.SUPERVISE)
-def qa_queue() -> str:
-    """Approved items sampled for a blind second review."""
-    pending, done = canaries.qa_queue(db_session)
-    return render_template("qa.html", pending=pending, done=done, now=utcnow())
-
-
-@bp.route("/qa/<int:review_id>", methods=["GET", "POST"])
-@require(Permission.SUPERVISE)
-def qa_review(review_id: int) -> Response | str | tuple[str, int]:
-    """The blind second review: the approved text and its context, not the first decision."""
-    review = get_or_404(QaReview, review_id, joinedload(QaReview.item))
-    if request.method == "POST":
-        form = SecondReviewForm()
-        if form.verdict.data not in ("agree", "change"):
-            abort(400)
-        if accepted(form):
-            with committing(NotAllowed, Conflict) as done:
-                canaries.answer(
-                    db_session,
-                    signed_in_actor(),
-                    review,
-                    form.verdict.data == "agree",
-                    form.note.data or "",
-                    utcnow(),
-                )
-            if done:
-                flash("Second review recorded.", "info")
-                return redirect(url_for("oversight.qa_queue"))
-    return render_template(
-        "qa_review.html", review=review, item=review.item, render=render, form=ActionForm()
-    )
 
 
 VERDICT_ORDER = {"individual": 0, "conditions": 1, "insufficient": 2, "ok": 3}
