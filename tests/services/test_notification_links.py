@@ -71,7 +71,8 @@ def test_an_admin_is_emailed_no_link_to_an_item_page(make_app, database_url, sou
         escalations.move_up_stale(db.session, utcnow() + timedelta(hours=1))  # pages both
         db.session.commit()
         ids = db.session.scalars(sa.select(Notification.id)).all()
-        assert channels.send(db.session, list(ids)) == 3  # the manager and two admins
+        settings = channels.Settings.of(app.config)
+        assert channels.send(db.session, settings, list(ids)) == 3  # the manager and two admins
     mails = {m.split("To: ", 1)[1].split("@", 1)[0]: m for m in received}
     assert f"https://rq/items/{item}" in mails["manager"]
     assert "/items/" not in mails["admin"] and "Odd invoice" in mails["admin"]
