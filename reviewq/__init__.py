@@ -87,7 +87,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             _tune_sqlite(db.engine)
         dberrors.hide_data_in_errors(db.engine)
 
-    from .web import api, health, oversight, problems, review, routing, supervise
+    from .web import (
+        api,
+        canaries,
+        deliveries,
+        escalations,
+        health,
+        notifications,
+        oversight,
+        problems,
+        qa,
+        render,
+        review,
+        routing,
+        sources,
+    )
     from .web import auth as auth_views
 
     app.url_map.converters.update(routing.CONVERTERS)  # ids and segments a row could hold
@@ -95,11 +109,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(review.bp)
-    app.register_blueprint(supervise.bp)
+    app.register_blueprint(escalations.bp)
+    app.register_blueprint(notifications.bp)
+    app.register_blueprint(sources.bp)
+    app.register_blueprint(deliveries.bp)
+    app.register_blueprint(canaries.bp)
+    app.register_blueprint(qa.bp)
     app.register_blueprint(oversight.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
     problems.register(app)
+    render.register(app)
 
     @app.context_processor
     def navigation():  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .domain.authority import Role
+from .domain.authority import Actor, Role
 from .domain.errors import ReviewqError
 from .domain.policy import DEFAULT_TAG, Rule
 from .extensions import db_session, keyring
@@ -22,12 +22,12 @@ from .models.types import utcnow
 from .services import audit, policy, sources, users
 
 
-def actor() -> str:
-    """Who is acting from the command line, for the audit trail."""
+def actor() -> Actor:
+    """Who is acting from the command line: the operator, as the audit trail names them."""
     try:
-        return f"cli:{getpass.getuser()}"
+        return Actor.system(f"cli:{getpass.getuser()}")
     except OSError:
-        return "cli"
+        return Actor.system("cli")
 
 
 @contextmanager

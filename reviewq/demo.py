@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .domain.authority import Actor
 from .domain.errors import NotFound, ValidationFailed
 from .domain.intake import Submission, parse_submission
 from .domain.policy import DEFAULT_TAG, Rule
@@ -53,7 +54,7 @@ DEMO_POLICY = [
 ]
 
 
-def load(session: Session, actor: str, now: datetime) -> dict[str, Any]:
+def load(session: Session, actor: Actor, now: datetime) -> dict[str, Any]:
     """Create whatever demo data is missing; running it again changes nothing.
 
     Returns:
@@ -113,11 +114,12 @@ def _canaries(session: Session, by_slug: dict, library: list[DemoCanary]) -> Non
     they are audited like a supervisor's own."""
     from .models import Canary
     from .services import canaries
-    from .services.review import actor_of
 
     if session.scalar(sa.select(Canary.id).limit(1)):
         return
-    supervisor = actor_of(users.by_email(session, "supervisor@example.com"))
+    user = users.by_email(session, "supervisor@example.com")
+    assert user is not None  # load() created the demo people first
+    supervisor = user.actor
     for canary in library:
         canaries.create(
             session,
@@ -144,11 +146,10 @@ HISTORY_PEOPLE = [
 HISTORY_ITEMS = 60  # per person: the detector judges from 50 decisions
 
 
-def _history(session: Session, actor: str, source: Source, body: str, now: datetime) -> int:
+def _history(session: Session, actor: Actor, source: Source, body: str, now: datetime) -> int:
     """Past decisions through the real services (backdated), once; returns how many."""
     from .domain.workflow import Action
     from .services import review
-    from .services.review import actor_of
     from .services.verdicts import Verdict
 
     if users.by_email(session, HISTORY_PEOPLE[0][0]) is not None:
@@ -156,7 +157,7 @@ def _history(session: Session, actor: str, source: Source, body: str, now: datet
     rng = random.Random(7)
     people = [
         (
-            actor_of(users.create_user(session, actor, email, name, "reviewer", 2, "demo-history")),
+            users.create_user(session, actor, email, name, "reviewer", 2, "demo-history").actor,
             seconds,
             approve_share,
         )

@@ -23,6 +23,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
 from reviewq import create_app
+from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.models import User
 from reviewq.services import sources, users
@@ -164,7 +165,13 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def owner(ctx: None):
     user = users.create_user(
-        db.session, "test", "owner@example.com", "Olive Owner", "admin", 1, "correct-horse"
+        db.session,
+        Actor.system("test"),
+        "owner@example.com",
+        "Olive Owner",
+        "admin",
+        1,
+        "correct-horse",
     )
     db.session.commit()
     return user
@@ -174,7 +181,13 @@ def owner(ctx: None):
 def make_source(app: Flask, client: FlaskClient, owner):
     def make(slug: str = "support-bot", callback_url: str | None = None) -> SourceKit:
         new = sources.create_source(
-            db.session, "test", slug, slug.title(), owner.email, callback_url, allow_private=True
+            db.session,
+            Actor.system("test"),
+            slug,
+            slug.title(),
+            owner.email,
+            callback_url,
+            allow_private=True,
         )
         db.session.commit()
         return SourceKit(client, slug, new.secret, new.token)

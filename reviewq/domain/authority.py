@@ -53,12 +53,30 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
 
 @dataclass(frozen=True)
 class Actor:
-    """The facts about a person that authority depends on."""
+    """Who is acting: the facts authority depends on, and how the audit trail names them.
+
+    A person's actor comes from ``User.actor`` (labelled ``user:<email>``); the service
+    itself and operators at the command line act as :meth:`Actor.system`.
+    """
 
     id: int
     role: Role
     level: int
     active: bool = True
+    label: str = ""  # the audit trail's name for the actor; ``user:<id>`` when not given
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", f"user:{self.id}")
+
+    @classmethod
+    def system(cls, label: str = "system") -> Actor:
+        """The service itself (sweeps, jobs) or an operator's command, named ``label``.
+
+        It holds an administrator's authority (users, sources, policy, callbacks) and no
+        person's id, so it never holds a claim, a decision or a source of its own.
+        """
+        return cls(id=0, role=Role.ADMIN, level=MAX_LEVEL, label=label)
 
 
 def effective_level(actor: Actor) -> int:

@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..domain.authority import Role
+from ..domain.authority import Actor, Role
 from ..extensions import Model
 from .types import UTCDateTime, str_enum, utcnow
 
@@ -41,6 +41,17 @@ class User(UserMixin, Model):
     session_token = cast("str | None", None)  # typed without an annotation the ORM would map
     # werkzeug's current default (scrypt); the test suite lowers the cost for speed.
     password_method = "scrypt"
+
+    @property
+    def actor(self) -> Actor:
+        """This person as an actor: their authority, named ``user:<email>`` in the audit trail."""
+        return Actor(
+            id=self.id,
+            role=self.role,
+            level=self.level,
+            active=self.active,
+            label=f"user:{self.email}",
+        )
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot sign in

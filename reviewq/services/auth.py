@@ -189,7 +189,7 @@ def sign_in(
         UserSession(user_id=user.id, token_hash=token_hash(token), expires_at=now + lifetime, ip=ip)
     )
     session.flush()
-    audit.record(session, f"user:{user.email}", "user.signed_in", f"user:{user.id}", {"ip": ip})
+    audit.record(session, user.actor.label, "user.signed_in", f"user:{user.id}", {"ip": ip})
     return token
 
 
@@ -230,4 +230,4 @@ def sign_out(session: Session, token: str, now: datetime) -> None:
         return
     row.revoked_at = now
     session.flush()
-    audit.record(session, f"user:{row.user.email}", "user.signed_out", f"user:{row.user_id}")
+    audit.record(session, row.user.actor.label, "user.signed_out", f"user:{row.user_id}")

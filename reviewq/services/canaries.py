@@ -11,18 +11,19 @@ one does not see the first decision (``blind_to_decisions``).
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session, joinedload, scoped_session
 
 from ..domain.authority import Actor, Permission, blind_to_decisions, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.intake import parse_submission
-from ..models import Canary, Decision, Item, QaReview, Source
-from . import audit, verdicts
+from ..models import Canary, Decision, Item, QaReview, Source, User
+from . import audit
 
 EXPECTED = ("reject", "escalate")
 CATEGORIES = {
@@ -102,7 +103,7 @@ def create(
     session.flush()
     audit.record(
         session,
-        verdicts.actor_name(session, actor),
+        actor.label,
         "canary.created",
         f"source:{source.slug}",
         {"canary": canary.id, "category": category},
@@ -125,7 +126,7 @@ def set_rate(session: Session, actor: Actor, source: Source, rate: float) -> Non
     session.flush()
     audit.record(
         session,
-        verdicts.actor_name(session, actor),
+        actor.label,
         "canary.rate_set",
         f"source:{source.slug}",
         {"from": before, "to": rate},
@@ -178,7 +179,7 @@ def answer(
     session.flush()
     audit.record(
         session,
-        verdicts.actor_name(session, actor),
+        actor.label,
         "qa.answered",
         f"item:{review.item_id}",
         {"agrees": agrees},
@@ -249,3 +250,56 @@ def without_blind_examples(
         e | {"examples": [x for x in e.get("examples", []) if str(x.get("item")) not in hidden]}
         for e in evidence
     ]
+
+
+@dataclass(frozen=True)
+class Library:
+    """What the canary page shows: the library, the sources, catch rates and plantings."""
+
+    canaries: Sequence[Canary]
+    sources: Sequence[Source]
+    catches: list[tuple[str | int, int, int]]  # reviewer (name), caught, seen; worst first
+    planted: dict[int | None, int]  # canary id -> times planted
+
+
+def library(session: Session) -> Library:
+    """The canary library page's data (newest canary first, sources by slug)."""
+    rates = catch_rates(session)
+    names = dict(session.execute(sa.select(User.id, User.name).where(User.id.in_(rates))).all())
+    planted = dict(
+        session.execute(
+            sa.select(Item.canary_id, sa.func.count())
+            .where(Item.canary_id.is_not(None))
+            .group_by(Item.canary_id)
+        ).all()
+    )
+    return Library(
+        canaries=session.scalars(
+            sa.select(Canary).options(joinedload(Canary.source)).order_by(Canary.id.desc())
+        ).all(),
+        sources=session.scalars(sa.select(Source).order_by(Source.slug)).all(),
+        catches=sorted(
+            ((names.get(uid, uid), c, t) for uid, (c, t) in rates.items()),
+            key=lambda row: row[1] / row[2],
+        ),
+        planted=planted,
+    )
+
+
+def qa_queue(
+    session: Session, done_shown: int = 20
+) -> tuple[Sequence[QaReview], Sequence[QaReview]]:
+    """The blind second reviews waiting (oldest first) and the latest ``done_shown`` answered."""
+    pending = session.scalars(
+        sa.select(QaReview)
+        .options(joinedload(QaReview.item))
+        .where(QaReview.done_at.is_(None))
+        .order_by(QaReview.created_at)
+    ).all()
+    done = session.scalars(
+        sa.select(QaReview)
+        .where(QaReview.done_at.is_not(None))
+        .order_by(QaReview.done_at.desc())
+        .limit(done_shown)
+    ).all()
+    return pending, done

@@ -15,7 +15,6 @@ from urllib.parse import unquote, urlsplit
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..domain.authority import Actor
 from ..models import Notification, User
 from . import reading
 
@@ -78,7 +77,7 @@ def send(session: Session, settings: Settings, notification_ids: list[int]) -> i
     if smtp_url:
         for note, user in rows:
             # a link only where the person may open it (no item page for an admin)
-            link = reading.openable_link(session, _actor(user), note.link) or ""
+            link = reading.openable_link(session, user.actor, note.link) or ""
             try:
                 _mail(
                     smtp_url,
@@ -91,10 +90,6 @@ def send(session: Session, settings: Settings, notification_ids: list[int]) -> i
             except (OSError, smtplib.SMTPException) as exc:
                 log.warning("email to %s failed: %s", user.email, exc)
     return sent
-
-
-def _actor(user: User) -> Actor:
-    return Actor(id=user.id, role=user.role, level=user.level, active=user.active)
 
 
 def _mail(smtp_url: str, sender: str, to: str, text: str, link: str) -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..domain import callbacks, signing
-from ..domain.errors import Conflict
+from ..domain.authority import Actor, Permission, can
+from ..domain.errors import Conflict, NotAllowed
 from ..domain.workflow import FINAL_STATUSES, ItemStatus
 from ..models import Decision, Delivery, DeliveryStatus, Item, User
 from . import approvals, audit, pending
@@ -228,12 +230,15 @@ def offer_due(session: Session, now: datetime) -> list[int]:
     return [delivery_id for delivery_id, _ in found]
 
 
-def redeliver(session: Session, actor_name: str, delivery: Delivery, now: datetime) -> Delivery:
+def redeliver(session: Session, actor: Actor, delivery: Delivery, now: datetime) -> Delivery:
     """An admin sends a failed (or disabled) callback again, now.
 
     Raises:
+        NotAllowed: ``actor`` may not administer.
         Conflict: it was delivered already, or is still pending.
     """
+    if not can(actor, Permission.ADMINISTER):
+        raise NotAllowed("only an administrator resends callbacks")
     if delivery.status not in (DeliveryStatus.FAILED, DeliveryStatus.DISABLED):
         raise Conflict(f"this callback is {delivery.status.value}; only failed ones are resent")
     delivery.status, delivery.next_attempt_at, delivery.lease_until = (
@@ -245,7 +250,7 @@ def redeliver(session: Session, actor_name: str, delivery: Delivery, now: dateti
     session.flush()
     audit.record(
         session,
-        actor_name,
+        actor.label,
         "delivery.redeliver",
         f"item:{delivery.item_id}",
         {"delivery": delivery.id},
@@ -253,3 +258,14 @@ def redeliver(session: Session, actor_name: str, delivery: Delivery, now: dateti
     )
     pending.run_after_commit(session, pending.deliver(delivery.id, delivery.attempts))
     return delivery
+
+
+def undelivered(session: Session, limit: int = 200) -> Sequence[Delivery]:
+    """Callbacks not (yet) delivered, newest first: failed, refused (410) and pending."""
+    return session.scalars(
+        sa.select(Delivery)
+        .options(joinedload(Delivery.source))
+        .where(Delivery.status != DeliveryStatus.DELIVERED)
+        .order_by(Delivery.created_at.desc())
+        .limit(limit)
+    ).all()

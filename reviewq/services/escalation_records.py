@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, scoped_session
 from ..domain import escalation as levels
 from ..domain.authority import Actor
 from ..models import Escalation, Item
-from . import audit, deliveries, notifications, verdicts
+from . import audit, deliveries, notifications
 
 
 def current(session: Session | scoped_session[Any], item_id: int) -> Escalation | None:
@@ -55,7 +55,7 @@ def open_for(
     session.flush()
     audit.record(
         session,
-        verdicts.actor_name(session, raised_by) if raised_by else "system",
+        raised_by.label if raised_by else "system",
         "escalation.opened",
         f"item:{item.id}",
         {"escalation": escalation.id, "reason": reason},

@@ -16,7 +16,7 @@ from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Decision, Escalation, Item
-from . import audit, effects, notifications, verdicts
+from . import audit, canaries, effects, notifications, verdicts
 from .verdicts import Verdict
 
 LEASE = timedelta(minutes=15)  # how long a claimed escalation stays with its supervisor
@@ -76,7 +76,7 @@ def claim(session: Session, actor: Actor, escalation: Escalation, now: datetime)
         raise Conflict("another supervisor is resolving this escalation")
     audit.record(
         session,
-        verdicts.actor_name(session, actor),
+        actor.label,
         "escalation.claimed",
         f"item:{escalation.item_id}",
         {"escalation": escalation.id},
@@ -112,7 +112,7 @@ def release(session: Session, actor: Actor, escalation: Escalation, now: datetim
     session.flush()
     audit.record(
         session,
-        verdicts.actor_name(session, actor),
+        actor.label,
         "escalation.released",
         f"item:{escalation.item_id}",
         {"escalation": escalation.id},
@@ -250,3 +250,23 @@ def breach(session: Session, item: Item, now: datetime) -> None:
         at=now,
     )
     effects.after_change(session, item, now, reason="SLA breached")
+
+
+def recent_resolutions(
+    session: Session, actor: Actor | None, limit: int = 20
+) -> tuple[list[Escalation], int]:
+    """The latest ``limit`` resolved escalations ``actor`` may see, newest first.
+
+    Returns:
+        The resolutions shown, and how many were held back because ``actor`` must
+        second-review their items blind.
+    """
+    resolved = session.scalars(
+        sa.select(Escalation)
+        .where(Escalation.resolved_at.is_not(None))
+        .order_by(Escalation.resolved_at.desc())
+        .limit(limit)
+    ).all()
+    blind = canaries.blind_items(session, actor, {e.item_id for e in resolved})
+    shown = [e for e in resolved if e.item_id not in blind]
+    return shown, len(resolved) - len(shown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -224,6 +225,17 @@ def item_for_source(session: Session, source: Source, item_id: int) -> Item:
     if item is None or item.source_id != source.id or item.canary_id is not None:
         raise NotFound(f"no item {item_id}")
     return item
+
+
+def items_of(
+    session: Session, source: Source, limit: int, external_id: str | None = None
+) -> Sequence[Item]:
+    """``source``'s own items (never a planted canary), newest first, optionally only the
+    ones with ``external_id``."""
+    query = sa.select(Item).where(Item.source_id == source.id, Item.canary_id.is_(None))
+    if external_id is not None:
+        query = query.where(Item.external_id == external_id)
+    return session.scalars(query.order_by(Item.id.desc()).limit(limit)).all()
 
 
 def withdraw(session: Session, source: Source, item: Item, now: datetime) -> Item:

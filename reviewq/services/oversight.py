@@ -23,7 +23,7 @@ from ..domain.oversight import (
     analyze,
 )
 from ..models import Canary, Decision, FlagNote, Item, QaReview, Source, User
-from . import audit, verdicts
+from . import audit
 
 log = logging.getLogger(__name__)
 ACTIONS = {"approve": "approve", "edit": "approve", "reject": "reject", "escalate": "escalate"}
@@ -263,7 +263,7 @@ def set_flag(
     session.flush()
     audit.record(
         session,
-        verdicts.actor_name(session, actor),
+        actor.label,
         f"flag.{status}",
         f"user:{reviewer.id}",
         {"signal": signal, "note": note.strip()},

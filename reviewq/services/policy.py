@@ -8,7 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.errors import ValidationFailed
+from ..domain.authority import Actor, Permission, can
+from ..domain.errors import NotAllowed, ValidationFailed
 from ..domain.policy import Rule, validate_rule
 from ..models import PolicyRule, PolicyVersion
 from . import audit
@@ -79,7 +80,7 @@ def current(session: Session) -> PolicyVersion | None:
     )
 
 
-def set_rules(session: Session, actor: str, changes: list[Rule], note: str = "") -> PolicyVersion:
+def set_rules(session: Session, actor: Actor, changes: list[Rule], note: str = "") -> PolicyVersion:
     """Make a new policy version: the current rules with ``changes`` added or replaced.
 
     Args:
@@ -92,8 +93,11 @@ def set_rules(session: Session, actor: str, changes: list[Rule], note: str = "")
         The new version.
 
     Raises:
+        NotAllowed: ``actor`` may not administer.
         ValidationFailed: a rule's values are out of range (nothing is changed).
     """
+    if not can(actor, Permission.ADMINISTER):
+        raise NotAllowed("only an administrator changes the policy")
     errors = [{"field": r.tag, "message": p} for r in changes for p in validate_rule(r)]
     if errors:
         raise ValidationFailed(errors)
@@ -101,13 +105,13 @@ def set_rules(session: Session, actor: str, changes: list[Rule], note: str = "")
     rules = in_force.as_rules() if in_force else {}
     before = {r.tag: rules.get(r.tag) for r in changes}
     rules.update({r.tag: r for r in changes})
-    version = PolicyVersion(created_by=actor, note=note)
+    version = PolicyVersion(created_by=actor.label, note=note)
     version.rules = [PolicyRule(**vars(r)) for r in rules.values()]
     session.add(version)
     session.flush()
     audit.record(
         session,
-        actor,
+        actor.label,
         "policy.changed",
         f"policy:{version.id}",
         {

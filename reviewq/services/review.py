@@ -28,11 +28,6 @@ class QueueFilter:
     skipped: frozenset[int] = frozenset()  # items this reviewer just skipped
 
 
-def actor_of(user: object) -> Actor:
-    """The authority facts of a user row."""
-    return Actor(id=user.id, role=user.role, level=user.level, active=user.active)  # type: ignore[attr-defined]
-
-
 def _release(item: Item) -> None:
     item.claimed_by_id = item.claimed_at = item.claim_expires_at = None
 
@@ -143,9 +138,7 @@ def claim_next(
         return None
     item = session.get(Item, claimed_id, populate_existing=True)
     assert item is not None  # just claimed by this statement
-    audit.record(
-        session, verdicts.actor_name(session, actor), "item.claimed", f"item:{item.id}", at=now
-    )
+    audit.record(session, actor.label, "item.claimed", f"item:{item.id}", at=now)
     return item
 
 
@@ -189,9 +182,7 @@ def skip(session: Session, actor: Actor, item: Item, now: datetime) -> None:
     item.status = next_status(item.status, Action.RELEASE)
     _release(item)
     session.flush()
-    audit.record(
-        session, verdicts.actor_name(session, actor), "item.skipped", f"item:{item.id}", at=now
-    )
+    audit.record(session, actor.label, "item.skipped", f"item:{item.id}", at=now)
 
 
 def decide(session: Session, actor: Actor, item: Item, verdict: Verdict, now: datetime) -> Decision:

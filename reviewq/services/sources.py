@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..domain import signing
-from ..domain.errors import Conflict, NotFound, ValidationFailed
+from ..domain.authority import Actor, Permission, can, can_control_source
+from ..domain.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..domain.intake import text_problem
 from ..domain.sealing import Keyring
 from ..models import Source, SourceStatus, SourceToken
@@ -72,7 +73,7 @@ def get(session: Session, slug: str) -> Source:
 
 def create_source(
     session: Session,
-    actor: str,
+    actor: Actor,
     slug: str,
     name: str,
     owner_email: str,
@@ -82,9 +83,11 @@ def create_source(
     """Register a source with a fresh webhook secret and one API token.
 
     Raises:
+        NotAllowed: ``actor`` may not administer.
         ValidationFailed: bad slug, name, owner or callback URL.
         Conflict: the slug is taken.
     """
+    _administering(actor)
     errors = []
     if not SLUG.fullmatch(slug):
         errors.append({"field": "slug", "message": "lowercase letters, digits and -, 2-63 long"})
@@ -107,7 +110,7 @@ def create_source(
     token = issue_token(session, actor, source)
     audit.record(
         session,
-        actor,
+        actor.label,
         "source.created",
         f"source:{slug}",
         {"name": source.name, "owner": owner_email, "callback_url": callback_url},
@@ -115,30 +118,44 @@ def create_source(
     return NewSource(source, secret, token)
 
 
-def issue_token(session: Session, actor: str, source: Source) -> str:
-    """Make a new pull-API token for ``source``; only its hash is stored."""
+def _administering(actor: Actor) -> None:
+    if not can(actor, Permission.ADMINISTER):
+        raise NotAllowed("only an administrator manages sources' secrets and tokens")
+
+
+def issue_token(session: Session, actor: Actor, source: Source) -> str:
+    """Make a new pull-API token for ``source``; only its hash is stored.
+
+    Raises:
+        NotAllowed: ``actor`` may not administer.
+    """
+    _administering(actor)
     token = signing.new_token()
     session.add(SourceToken(source_id=source.id, token_hash=signing.token_hash(token)))
     session.flush()
-    audit.record(session, actor, "source.token_issued", f"source:{source.slug}")
+    audit.record(session, actor.label, "source.token_issued", f"source:{source.slug}")
     return token
 
 
 def rotate_secret(
-    session: Session, actor: str, source: Source, now: datetime, grace: timedelta
+    session: Session, actor: Actor, source: Source, now: datetime, grace: timedelta
 ) -> str:
     """Give ``source`` a new secret; the old one keeps verifying for ``grace``.
 
     Returns:
         The new secret (shown once).
+
+    Raises:
+        NotAllowed: ``actor`` may not administer.
     """
+    _administering(actor)
     new = signing.new_secret()
     source.previous_secret, source.previous_secret_until = source.secret, now + grace
     source.secret = new
     session.flush()
     audit.record(
         session,
-        actor,
+        actor.label,
         "source.secret_rotated",
         f"source:{source.slug}",
         {"previous_valid_until": source.previous_secret_until.isoformat()},
@@ -189,15 +206,18 @@ def reseal_secrets(session: Session, ring: Keyring) -> int:
 
 
 def set_status(
-    session: Session, actor: str, source: Source, status: SourceStatus, reason: str | None
+    session: Session, actor: Actor, source: Source, status: SourceStatus, reason: str | None
 ) -> Source:
     """Pause, resume or retire a source.
 
     Raises:
+        NotAllowed: ``actor`` neither owns the source nor may control sources.
         ValidationFailed: pausing or retiring without a reason, or with one that cannot be
             stored (over ``MAX_REASON`` characters, NUL).
         Conflict: the source is retired (final), or already in that status.
     """
+    if not can_control_source(actor, source.owner_id):
+        raise NotAllowed(f"you may not change source {source.slug!r}")
     if status is not SourceStatus.ACTIVE and not (reason and reason.strip()):
         raise ValidationFailed([{"field": "reason", "message": f"is required to {status}"}])
     if reason and len(reason.strip()) > MAX_REASON:
@@ -216,7 +236,7 @@ def set_status(
     session.flush()
     audit.record(
         session,
-        actor,
+        actor.label,
         STATUS_EVENTS[status],
         f"source:{source.slug}",
         {"from": previous, "reason": source.status_reason},
@@ -233,3 +253,9 @@ def by_token(session: Session, token: str) -> Source | None:
             SourceToken.token_hash == signing.token_hash(token), SourceToken.revoked_at.is_(None)
         )
     )
+
+
+def controllable_by(session: Session, actor: Actor | None) -> list[Source]:
+    """The sources ``actor`` may pause, resume or retire (their own, or all), by slug."""
+    rows = session.scalars(sa.select(Source).order_by(Source.slug)).all()
+    return [s for s in rows if can_control_source(actor, s.owner_id)]

@@ -7,8 +7,8 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..domain.authority import MAX_LEVEL, Role
-from ..domain.errors import Conflict, ValidationFailed
+from ..domain.authority import MAX_LEVEL, Actor, Permission, Role, can
+from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.passwords import password_problem
 from ..models import User
 from . import audit
@@ -17,14 +17,17 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def create_user(
-    session: Session, actor: str, email: str, name: str, role: str, level: int, password: str
+    session: Session, actor: Actor, email: str, name: str, role: str, level: int, password: str
 ) -> User:
     """Add a user with a hashed password.
 
     Raises:
+        NotAllowed: ``actor`` may not administer.
         ValidationFailed: a bad email, role or level, or a short or common password.
         Conflict: the email is taken.
     """
+    if not can(actor, Permission.ADMINISTER):
+        raise NotAllowed("only an administrator adds people")
     email = email.strip().lower()
     errors = []
     if not EMAIL.fullmatch(email):
@@ -47,7 +50,7 @@ def create_user(
     session.flush()
     audit.record(
         session,
-        actor,
+        actor.label,
         "user.created",
         f"user:{user.id}",
         {"email": email, "role": role, "level": level},

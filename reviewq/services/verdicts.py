@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
 
 from ..domain import edits
 from ..domain.authority import Actor
 from ..domain.errors import TwoPersonRule, ValidationFailed
 from ..domain.intake import MAX_CONTENT, text_problem
 from ..domain.workflow import REJECT_REASONS, Action, ItemStatus, next_status
-from ..models import Decision, Item, User
+from ..models import Decision, Item
 from . import approvals, audit
 from .approvals import APPROVING
 
@@ -28,12 +30,6 @@ class Verdict:
     reason_code: str | None = None
     reason: str | None = None
     active_seconds: float | None = None
-
-
-def actor_name(session: Session, actor: Actor) -> str:
-    """How the audit trail names a person."""
-    user = session.get(User, actor.id)
-    return f"user:{user.email}" if user else f"user:{actor.id}"
 
 
 def settle(verdict: Verdict, shown: str) -> Verdict:
@@ -173,7 +169,7 @@ def apply(
     session.flush()  # the version check: a concurrent change raises StaleDataError here
     audit.record(
         session,
-        actor_name(session, actor),
+        actor.label,
         f"item.{verdict.action}",
         f"item:{item.id}",
         {
@@ -187,3 +183,13 @@ def apply(
         at=now,
     )
     return decision
+
+
+def history(session: Session, item_id: int) -> Sequence[Decision]:
+    """The decisions taken on an item, oldest first, with who took them."""
+    return session.scalars(
+        sa.select(Decision)
+        .options(joinedload(Decision.user))
+        .where(Decision.item_id == item_id)
+        .order_by(Decision.decided_at)
+    ).all()

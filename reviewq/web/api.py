@@ -6,7 +6,6 @@ import re
 from collections.abc import Mapping
 from typing import Any, cast
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -154,13 +153,10 @@ def list_items(slug: str) -> Response:
     limit = request.args.get("limit", "50")
     if not re.fullmatch(r"[0-9]{1,9}", limit) or not 1 <= int(limit) <= 100:
         raise ValidationFailed([{"field": "limit", "message": "must be a whole number 1-100"}])
-    query = sa.select(Item).where(Item.source_id == source.id, Item.canary_id.is_(None))
-    if "external_id" in request.args:
-        external_id = request.args["external_id"]
-        if not EXTERNAL_ID.fullmatch(external_id):
-            raise ValidationFailed([{"field": "external_id", "message": "is not a valid id"}])
-        query = query.where(Item.external_id == external_id)
-    items = db_session.scalars(query.order_by(Item.id.desc()).limit(int(limit)))
+    external_id = request.args.get("external_id")
+    if external_id is not None and not EXTERNAL_ID.fullmatch(external_id):
+        raise ValidationFailed([{"field": "external_id", "message": "is not a valid id"}])
+    items = intake.items_of(db_session, source, int(limit), external_id)
     return jsonify({"items": [item_json(i) for i in items]})
 
 

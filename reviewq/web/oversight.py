@@ -1,5 +1,5 @@
-"""Oversight: canaries, blind second reviews, and the signals that tell real review from
-symbolic review (for supervisors and managers, and each reviewer's own)."""
+"""Oversight: the signals that tell real review from symbolic review (for supervisors and
+managers, and each reviewer's own)."""
 
 from __future__ import annotations
 
@@ -7,179 +7,21 @@ import dataclasses
 import re
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from markupsafe import Markup
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from ..domain.authority import Permission, can
-from ..domain.errors import Conflict, NotAllowed, ValidationFailed
-from ..domain.intake import BadJSON, parse_json
+from ..domain.errors import NotAllowed, ValidationFailed
 from ..extensions import db_session
-from ..models import Canary, Item, QaReview, Source, User
+from ..models import User
 from ..models.types import utcnow
-from ..services import canaries, oversight, sources
-from . import render
+from ..services import canaries, oversight
 from .access import require, signed_in_actor
-from .forms import ActionForm, CanaryForm, FlagNoteForm, RateForm, SecondReviewForm, accepted
+from .forms import ActionForm, FlagNoteForm, accepted
+from .pipeline import committing, get_or_404
 
 bp = Blueprint("oversight", __name__)
-
-
-def _source(slug: str) -> Source:
-    source = sources.find(db_session, slug)
-    if source is None:
-        abort(404)
-    return source
-
-
-@bp.get("/canaries")
-@require(Permission.SUPERVISE)
-def canary_library() -> str:
-    """The canary library, planting rates per source, and catch rates per reviewer."""
-    rates = canaries.catch_rates(db_session)
-    names = dict(db_session.execute(sa.select(User.id, User.name).where(User.id.in_(rates))).all())
-    planted = dict(
-        db_session.execute(
-            sa.select(Item.canary_id, sa.func.count())
-            .where(Item.canary_id.is_not(None))
-            .group_by(Item.canary_id)
-        ).all()
-    )
-    return render_template(
-        "canaries.html",
-        library=db_session.scalars(
-            sa.select(Canary).options(joinedload(Canary.source)).order_by(Canary.id.desc())
-        ).all(),
-        sources=db_session.scalars(sa.select(Source).order_by(Source.slug)).all(),
-        catches=sorted(
-            ((names.get(uid, uid), c, t) for uid, (c, t) in rates.items()),
-            key=lambda row: row[1] / row[2],
-        ),
-        planted=planted,
-        categories=canaries.CATEGORIES,
-        form=ActionForm(),
-    )
-
-
-@bp.post("/canaries")
-@require(Permission.SUPERVISE)
-def add_canary() -> Response:
-    """Add a known-bad draft to a source's canary library."""
-    form = CanaryForm()
-    if not accepted(form):
-        return redirect(url_for("oversight.canary_library"))
-    tags = [t.strip() for t in (form.risk_tags.data or "").split(",") if t.strip()]
-    try:
-        context = _context_field(form.context.data or "")
-        canaries.create(
-            db_session,
-            signed_in_actor(),
-            _source(form.source.data or ""),
-            form.title.data or "",
-            form.content.data or "",
-            tags,
-            form.category.data or "",
-            form.expected.data or "",
-            context,
-        )
-        db_session.commit()
-        flash("Canary added to the library.", "info")
-    except (ValidationFailed, NotAllowed) as exc:
-        db_session.rollback()
-        flash(str(exc), "error")
-    return redirect(url_for("oversight.canary_library"))
-
-
-def _context_field(text: str) -> dict[str, Any] | None:
-    """The optional context field: a JSON object as the source sends it (None when blank).
-
-    Raises:
-        ValidationFailed: not JSON, or not an object.
-    """
-    if not text.strip():
-        return None
-    try:
-        context = parse_json(text.encode())
-    except BadJSON as exc:
-        raise ValidationFailed([{"field": "context", "message": str(exc)}]) from None
-    if not isinstance(context, dict):
-        raise ValidationFailed([{"field": "context", "message": "must be a JSON object"}])
-    return context
-
-
-@bp.post("/canaries/rate")
-@require(Permission.SUPERVISE)
-def set_rate() -> Response:
-    """Set how often a source's canaries are planted among its incoming drafts."""
-    form = RateForm()
-    if not accepted(form):
-        return redirect(url_for("oversight.canary_library"))
-    try:
-        rate = float(form.rate.data or "") / 100
-        canaries.set_rate(db_session, signed_in_actor(), _source(form.source.data or ""), rate)
-        db_session.commit()
-        flash("Planting rate saved.", "info")
-    except ValueError:
-        flash("The rate must be a number of percent.", "error")
-    except (ValidationFailed, NotAllowed) as exc:
-        db_session.rollback()
-        flash(str(exc), "error")
-    return redirect(url_for("oversight.canary_library"))
-
-
-@bp.get("/qa")
-@require(Permission.SUPERVISE)
-def qa_queue() -> str:
-    """Approved items sampled for a blind second review."""
-    pending = db_session.scalars(
-        sa.select(QaReview)
-        .options(joinedload(QaReview.item))
-        .where(QaReview.done_at.is_(None))
-        .order_by(QaReview.created_at)
-    ).all()
-    done = db_session.scalars(
-        sa.select(QaReview)
-        .where(QaReview.done_at.is_not(None))
-        .order_by(QaReview.done_at.desc())
-        .limit(20)
-    ).all()
-    return render_template("qa.html", pending=pending, done=done, now=utcnow())
-
-
-@bp.route("/qa/<int:review_id>", methods=["GET", "POST"])
-@require(Permission.SUPERVISE)
-def qa_review(review_id: int) -> Response | str | tuple[str, int]:
-    """The blind second review: the approved text and its context, not the first decision."""
-    review = db_session.get(QaReview, review_id, options=[joinedload(QaReview.item)])
-    if review is None:
-        abort(404)
-    if request.method == "POST":
-        form = SecondReviewForm()
-        if form.verdict.data not in ("agree", "change"):
-            abort(400)
-        try:
-            if accepted(form):
-                canaries.answer(
-                    db_session,
-                    signed_in_actor(),
-                    review,
-                    form.verdict.data == "agree",
-                    form.note.data or "",
-                    utcnow(),
-                )
-                db_session.commit()
-                flash("Second review recorded.", "info")
-                return redirect(url_for("oversight.qa_queue"))
-        except (NotAllowed, Conflict) as exc:
-            db_session.rollback()
-            flash(str(exc), "error")
-    return render_template(
-        "qa_review.html", review=review, item=review.item, render=render, form=ActionForm()
-    )
 
 
 VERDICT_ORDER = {"individual": 0, "conditions": 1, "insufficient": 2, "ok": 3}
@@ -219,37 +61,6 @@ def _page(count: int) -> tuple[int, int]:
     return int(raw), pages
 
 
-def sparkline(values: list[float], width: int = 120, height: int = 28) -> Markup:
-    """An inline SVG of dwell / reading floor; the dashed line is the floor (ratio 1)."""
-    if not values:
-        return Markup("")
-    top = max(3.0, max(values))
-    step = width / max(1, len(values) - 1)
-    points = " ".join(
-        f"{i * step:.1f},{height - min(v, top) / top * height:.1f}" for i, v in enumerate(values)
-    )
-    floor_y = height - 1 / top * height
-    return Markup(
-        '<svg class="spark" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
-        'aria-label="dwell against the reading floor, last {n} decisions">'
-        '<line x1="0" x2="{w}" y1="{f:.1f}" y2="{f:.1f}" stroke="#b42318" stroke-dasharray="3 3"/>'
-        '<polyline fill="none" stroke="#2457c5" stroke-width="1.5" points="{p}"/></svg>'
-    ).format(w=width, h=height, n=len(values), f=floor_y, p=points)
-
-
-def index_bar(value: float | None, top: float, width: int = 10, height: int = 22) -> Markup:
-    """A small inline SVG bar of one week's symbolic oversight index (the row of them reads
-    as a column chart; ``top`` is the row's largest value). Nothing for a week without
-    decisions."""
-    if value is None:
-        return Markup("")
-    h = max(1.0, min(value / max(top, 0.1), 1.0) * height)
-    return Markup(
-        '<svg class="bar" width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-hidden="true">'
-        '<rect x="0" y="{y:.1f}" width="{w}" height="{bh:.1f}"/></svg>'
-    ).format(w=width, h=height, y=height - h, bh=h)
-
-
 @bp.get("/oversight")
 @require(Permission.SUPERVISE, Permission.SEE_REPORTS)
 def overview() -> str:
@@ -276,8 +87,6 @@ def overview() -> str:
         team=win.report.team,
         lines=win.lines,
         trend=win.trend,
-        sparkline=sparkline,
-        index_bar=index_bar,
         people=people,
         notes=oversight.latest_flag_notes(db_session, (u.id for u in people.values())),
         source_names=oversight.source_names(db_session, by_source),
@@ -289,14 +98,14 @@ def overview() -> str:
 def reviewer_detail(user_id: int) -> Response | str:
     """One reviewer: every signal with its numbers, baseline, threshold and example decisions."""
     days = _days()
-    person = db_session.get(User, user_id) or abort(404)
+    person = get_or_404(User, user_id)
     actor = signed_in_actor()
     own = person.id == actor.id
     if request.method == "POST":
         form = FlagNoteForm()
         if not accepted(form):
             return redirect(url_for("oversight.reviewer_detail", user_id=user_id, days=days))
-        try:
+        with committing(ValidationFailed, NotAllowed) as done:
             oversight.set_flag(
                 db_session,
                 actor,
@@ -306,11 +115,8 @@ def reviewer_detail(user_id: int) -> Response | str:
                 form.note.data or "",
                 utcnow(),
             )
-            db_session.commit()
+        if done:
             flash("Your note on the flag is recorded.", "info")
-        except (ValidationFailed, NotAllowed) as exc:
-            db_session.rollback()
-            flash(str(exc), "error")
         return redirect(url_for("oversight.reviewer_detail", user_id=user_id, days=days))
     return _stats_page(person, days, own=own, can_note=can(actor, Permission.SUPERVISE) and not own)
 
@@ -320,7 +126,7 @@ def reviewer_detail(user_id: int) -> Response | str:
 def my_stats() -> str:
     """A reviewer's own signals: the same numbers supervisors see, first to the person."""
     days = _days()
-    person = db_session.get(User, signed_in_actor().id) or abort(404)
+    person = get_or_404(User, signed_in_actor().id)
     return _stats_page(person, days, own=True, can_note=False)
 
 
@@ -346,7 +152,6 @@ def _stats_page(person: User, days: int, own: bool, can_note: bool) -> str:
         team=win.report.team,
         line=win.lines.get(person.email, []),
         trend=[{**week, "verdict": week["verdicts"].get(person.email)} for week in win.trend],
-        sparkline=sparkline,
         can_note=can_note,
         notes=oversight.flag_notes(db_session, person.id),
         form=ActionForm(),

@@ -1,4 +1,5 @@
-"""Showing untrusted AI content safely: markdown rendered then sanitized, diffs escaped."""
+"""Showing untrusted AI content safely (markdown rendered then sanitized, diffs escaped),
+and the small helpers every template may use (times, inline SVG charts)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import nh3
+from flask import Flask
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
@@ -114,3 +116,41 @@ def relative(when: datetime, now: datetime) -> str:
     minutes = abs(seconds) // 60
     text = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
     return f"in {text}" if seconds >= 0 else f"{text} ago"
+
+
+def sparkline(values: list[float], width: int = 120, height: int = 28) -> Markup:
+    """An inline SVG of dwell / reading floor; the dashed line is the floor (ratio 1)."""
+    if not values:
+        return Markup("")
+    top = max(3.0, max(values))
+    step = width / max(1, len(values) - 1)
+    points = " ".join(
+        f"{i * step:.1f},{height - min(v, top) / top * height:.1f}" for i, v in enumerate(values)
+    )
+    floor_y = height - 1 / top * height
+    return Markup(
+        '<svg class="spark" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
+        'aria-label="dwell against the reading floor, last {n} decisions">'
+        '<line x1="0" x2="{w}" y1="{f:.1f}" y2="{f:.1f}" stroke="#b42318" stroke-dasharray="3 3"/>'
+        '<polyline fill="none" stroke="#2457c5" stroke-width="1.5" points="{p}"/></svg>'
+    ).format(w=width, h=height, n=len(values), f=floor_y, p=points)
+
+
+def index_bar(value: float | None, top: float, width: int = 10, height: int = 22) -> Markup:
+    """A small inline SVG bar of one week's symbolic oversight index (the row of them reads
+    as a column chart; ``top`` is the row's largest value). Nothing for a week without
+    decisions."""
+    if value is None:
+        return Markup("")
+    h = max(1.0, min(value / max(top, 0.1), 1.0) * height)
+    return Markup(
+        '<svg class="bar" width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-hidden="true">'
+        '<rect x="0" y="{y:.1f}" width="{w}" height="{bh:.1f}"/></svg>'
+    ).format(w=width, h=height, y=height - h, bh=h)
+
+
+def register(app: Flask) -> None:
+    """Make the page helpers available to every template (called by ``create_app``)."""
+    app.add_template_global(relative, "relative")
+    app.add_template_global(sparkline, "sparkline")
+    app.add_template_global(index_bar, "index_bar")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -20,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from ..domain.authority import Actor, Permission, can
+from ..domain.authority import Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.policy import RISK_NAMES
 from ..domain.workflow import REJECT_REASONS, Action
@@ -35,27 +34,22 @@ from ..services import (
     reading,
     review,
     sources,
+    verdicts,
 )
 from ..services import queue as queue_service
 from ..services.verdicts import Verdict
 from . import render
-from .access import current_actor, require
+from .access import require, signed_in_actor
 from .forms import ActionForm, DecisionForm
+from .pipeline import committing, get_or_404
 
 bp = Blueprint("review", __name__)
-bp.add_app_template_global(render.relative, "relative")
 VERDICTS = {
     "approve": Action.APPROVE,
     "edit": Action.EDIT,
     "reject": Action.REJECT,
     "escalate": Action.ESCALATE,
 }
-
-
-def _actor() -> Actor:
-    actor = current_actor()
-    assert actor is not None  # @require ran first
-    return actor
 
 
 SKIP_MEMORY = 20  # how many recently skipped items Review next passes over
@@ -76,7 +70,7 @@ def _next_or_queue(message: str | None = None, category: str = "info") -> Respon
     """After a decision or skip: claim the next item, or go back to the queue."""
     if message:
         flash(message, category)
-    item = review.claim_next(db_session, _actor(), utcnow(), _filter())
+    item = review.claim_next(db_session, signed_in_actor(), utcnow(), _filter())
     db_session.commit()
     if item is None:
         flash("Nothing left that you can review. Well done.", "info")
@@ -87,8 +81,8 @@ def _next_or_queue(message: str | None = None, category: str = "info") -> Respon
 def _load(item_id: int) -> Item:
     """The item, or 404 when there is none or it is above the reader's level and they are
     not involved with it (need-to-know: answered as for an item that is not there)."""
-    item = db_session.get(Item, item_id, options=[joinedload(Item.source)])
-    if item is None or not reading.may_read(db_session, _actor(), item):
+    item = get_or_404(Item, item_id, joinedload(Item.source))
+    if not reading.may_read(db_session, signed_in_actor(), item):
         abort(404)
     return item
 
@@ -97,7 +91,7 @@ def _load(item_id: int) -> Item:
 @require(Permission.WORK_QUEUE, Permission.SEE_REPORTS)
 def queue() -> str:
     """Counts by risk, source and age; my open claims; the items next in line."""
-    actor, now = _actor(), utcnow()
+    actor, now = signed_in_actor(), utcnow()
     where = _filter()
     data = queue_service.overview(db_session, actor, now, where)
     return render_template(
@@ -122,7 +116,7 @@ def review_next() -> Response:
 
 def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, int]:
     """Render the item page; also used by the escalation views."""
-    actor, now = _actor(), utcnow()
+    actor, now = signed_in_actor(), utcnow()
     escalation = escalation_records.current(db_session, item.id)
     resolving = bool(escalation and escalations.holds(escalation, actor, now))
     # Blind second review: the decisions are not even loaded for someone who must answer
@@ -130,12 +124,7 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
     blind_review = canaries.blind_items(db_session, actor, [item.id]).get(item.id)
     decisions: Sequence[Decision] = []
     if blind_review is None:
-        decisions = db_session.scalars(
-            sa.select(Decision)
-            .options(joinedload(Decision.user))
-            .where(Decision.item_id == item.id)
-            .order_by(Decision.decided_at)
-        ).all()
+        decisions = verdicts.history(db_session, item.id)
     holds = review.holds_claim(item, actor, now)
     if (holds or resolving) and not form.is_submitted():
         form.version.data = item.version
@@ -220,7 +209,7 @@ def decide(item_id: int) -> Response | tuple[str, int]:
         item_id,
         VERDICTS,
         "Choose Approve, Edit, Reject or Escalate.",
-        lambda verdict: review.decide(db_session, _actor(), item, verdict, utcnow()),
+        lambda verdict: review.decide(db_session, signed_in_actor(), item, verdict, utcnow()),
     )
     if not isinstance(result, Action):
         return result
@@ -244,14 +233,11 @@ def skip(item_id: int) -> Response:
     """Give the item back to the queue without deciding, and move on."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        review.skip(db_session, _actor(), _load(item_id), utcnow())
-        db_session.commit()
-        session["skipped"] = [item_id, *session.get("skipped", [])][:SKIP_MEMORY]
-    except Conflict as exc:
-        db_session.rollback()
-        flash(str(exc), "error")
+    with committing(Conflict) as done:
+        review.skip(db_session, signed_in_actor(), _load(item_id), utcnow())
+    if not done:
         return redirect(url_for("review.queue"))
+    session["skipped"] = [item_id, *session.get("skipped", [])][:SKIP_MEMORY]
     return _next_or_queue(f"#{item_id} skipped: back in the queue for someone else.")
 
 
@@ -262,7 +248,7 @@ def renew(item_id: int) -> tuple[Response, int]:
     if not ActionForm().validate_on_submit():
         return jsonify({"error": "bad CSRF token"}), 400
     try:
-        until = review.renew(db_session, _actor(), _load(item_id), utcnow())
+        until = review.renew(db_session, signed_in_actor(), _load(item_id), utcnow())
         db_session.commit()
     except Conflict as exc:
         db_session.rollback()

@@ -23,6 +23,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.services import users
 from tests.e2e.helpers import Person
@@ -130,7 +131,7 @@ def make_user(app: Flask) -> Callable[..., Person]:
     ) -> Person:
         name = name or email.split("@")[0].title()
         with app.app_context():
-            users.create_user(db.session, "test", email, name, role, level, password)
+            users.create_user(db.session, Actor.system("test"), email, name, role, level, password)
             db.session.commit()
         return Person(email, password, name)
 

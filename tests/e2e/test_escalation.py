@@ -8,6 +8,7 @@ import re
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Decision, Escalation, Item
@@ -23,7 +24,9 @@ def test_supervisor_returns_one_escalation_and_rejects_another(
 ) -> None:
     supervisor = make_user("sue@example.com", "supervisor", 5, name="Sue Visor")
     reviewer = make_user("rob@example.com", "reviewer", 2, name="Rob Review")
-    policy.set_rules(db.session, "test", [Rule("fraud", min_level=1, always_escalate=True)])
+    policy.set_rules(
+        db.session, Actor.system("test"), [Rule("fraud", min_level=1, always_escalate=True)]
+    )
     db.session.commit()
     source = make_source()
     returned_id = source.submit(draft(title="Refund over limit", risk_tags=["fraud"])).get_json()[

@@ -9,6 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from reviewq import demo
+from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.models.types import utcnow
 from tests.e2e.helpers import Person, assert_clean
@@ -18,7 +19,7 @@ MANAGER = Person("manager@example.com", "demo-manager", "Max Manager")
 
 
 def test_oversight_window_drill_down_and_flag_note(app, ctx, sign_in, page, screenshot) -> None:
-    demo.load(db.session, "test", utcnow())
+    demo.load(db.session, Actor.system("test"), utcnow())
     db.session.commit()
     db.session.remove()
 

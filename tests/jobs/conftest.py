@@ -14,7 +14,6 @@ from redis import Redis
 from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.services import users
-from reviewq.services.review import actor_of
 from tests.conftest import IsolatedClient
 from tests.jobs.support import Harness, Receiver
 from tests.support.api import SourceKit
@@ -98,10 +97,16 @@ def harness(rq_app: Flask, rq_redis: Redis) -> Harness:
 @pytest.fixture
 def reviewer(ctx: None, owner: Any) -> Actor:
     user = users.create_user(
-        db.session, "test", "rita@example.com", "Rita Reviewer", "reviewer", 2, "long-enough-pw"
+        db.session,
+        Actor.system("test"),
+        "rita@example.com",
+        "Rita Reviewer",
+        "reviewer",
+        2,
+        "long-enough-pw",
     )
     db.session.commit()
-    return actor_of(user)
+    return user.actor
 
 
 @pytest.fixture

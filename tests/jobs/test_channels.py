@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.services import policy, users
@@ -45,8 +46,10 @@ def test_an_escalation_is_posted_to_the_chat_webhook(make_app, database_url, mak
         CHAT_WEBHOOK_URL=url,
         PUBLIC_URL="https://reviewq.example.com",
     )
-    users.create_user(db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-enough-pw")
-    policy.set_rules(db.session, "t", [Rule("fraud", always_escalate=True)])
+    users.create_user(
+        db.session, Actor.system("t"), "sue@example.com", "Sue", "supervisor", 5, "long-enough-pw"
+    )
+    policy.set_rules(db.session, Actor.system("t"), [Rule("fraud", always_escalate=True)])
     db.session.commit()
     made = make_source("chat-bot")
     kit = SourceKit(app.test_client(), made.slug, made.secret, made.token)

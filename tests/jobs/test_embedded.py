@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from reviewq.domain import callbacks
+from reviewq.domain.authority import Actor
 from reviewq.models.types import utcnow
 from tests.jobs.support import Harness, Receiver, eventually
 from tests.support.api import SourceKit, draft
@@ -105,7 +106,9 @@ def test_an_admin_redelivers_a_failed_callback_from_the_page(
         what="410 recorded",
     )
     with embedded.app_context():
-        users.create_user(db.session, "t", "ada@example.com", "Ada", "admin", 1, "long-enough-pw")
+        users.create_user(
+            db.session, Actor.system("t"), "ada@example.com", "Ada", "admin", 1, "long-enough-pw"
+        )
         db.session.commit()
     admin = client_of(embedded, "ada@example.com")
     page = admin.get("/admin/deliveries").get_data(as_text=True)

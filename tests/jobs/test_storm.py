@@ -8,6 +8,7 @@ from redis import Redis
 from rq import Queue
 from rq.serializers import JSONSerializer
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.jobqueue import Enqueued
@@ -94,8 +95,10 @@ def test_a_job_key_is_queued_once_while_it_waits(rq_app, rq_redis: Redis):
 
 
 def _escalating_source(app, make_source) -> SourceKit:
-    users.create_user(db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-enough-pw")
-    policy.set_rules(db.session, "t", [Rule("fraud", always_escalate=True)])
+    users.create_user(
+        db.session, Actor.system("t"), "sue@example.com", "Sue", "supervisor", 5, "long-enough-pw"
+    )
+    policy.set_rules(db.session, Actor.system("t"), [Rule("fraud", always_escalate=True)])
     db.session.commit()
     made = make_source("chat-bot")
     return SourceKit(app.test_client(), made.slug, made.secret, made.token)

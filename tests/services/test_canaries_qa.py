@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.errors import Conflict, NotAllowed, ValidationFailed
 from reviewq.domain.intake import parse_submission
 from reviewq.domain.policy import DEFAULT_TAG, Rule
@@ -24,7 +25,7 @@ from reviewq.services import (
     users,
 )
 from reviewq.services.planting import MIN_HISTORY
-from reviewq.services.review import QueueFilter, actor_of
+from reviewq.services.review import QueueFilter
 from reviewq.services.verdicts import Verdict
 from tests.jobs.support import Receiver
 from tests.support.api import draft
@@ -43,16 +44,22 @@ def setup(ctx, make_source, receiver):
     kit = make_source("bot", callback_url=receiver.url)
     receiver.secret = kit.secret
     src = sources.get(db.session, "bot")
-    sup = actor_of(
+    sup = (
         users.create_user(
-            db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-enough-pw"
+            db.session,
+            Actor.system("t"),
+            "sue@example.com",
+            "Sue",
+            "supervisor",
+            5,
+            "long-enough-pw",
         )
-    )
-    rev = actor_of(
+    ).actor
+    rev = (
         users.create_user(
-            db.session, "t", "rob@example.com", "Rob", "reviewer", 3, "long-enough-pw"
+            db.session, Actor.system("t"), "rob@example.com", "Rob", "reviewer", 3, "long-enough-pw"
         )
-    )
+    ).actor
     db.session.commit()
     yield kit, src, sup, rev
     callbacks_settle()
@@ -199,7 +206,9 @@ def test_a_supervisors_approval_of_an_escalated_item_is_sampled_like_any_other(
 ) -> None:
     """Resolving an escalation goes through the one consequences path: QA sample, callback."""
     kit, src, sup, rev = setup
-    policy.set_rules(db.session, "test", [Rule(DEFAULT_TAG), Rule("threat", qa_rate=rate)])
+    policy.set_rules(
+        db.session, Actor.system("test"), [Rule(DEFAULT_TAG), Rule("threat", qa_rate=rate)]
+    )
     db.session.commit()
     item, _ = intake.submit(
         db.session,

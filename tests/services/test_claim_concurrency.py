@@ -4,11 +4,11 @@ import threading
 
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.intake import parse_submission
 from reviewq.extensions import db
 from reviewq.models import AuditEvent
 from reviewq.services import audit, intake, review, sources, users
-from reviewq.services.review import actor_of
 from tests.support.api import draft
 from tests.support.clock import NOW
 
@@ -28,17 +28,17 @@ def test_twenty_reviewers_get_twenty_different_items(make_app, database_url, sou
                 db.session, src, f"m-{n}", parse_submission(draft(external_id=f"d-{n}")), NOW
             )
         actors = [
-            actor_of(
+            (
                 users.create_user(
                     db.session,
-                    "test",
+                    Actor.system("test"),
                     f"r{n}@example.com",
                     f"R{n}",
                     "reviewer",
                     3,
                     "long-enough-pw",
                 )
-            )
+            ).actor
             for n in range(REVIEWERS)
         ]
         db.session.commit()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from reviewq.domain import escalation as levels
-from reviewq.domain.authority import Role
+from reviewq.domain.authority import Actor, Role
 from reviewq.domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion, ValidationFailed
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.domain.workflow import Action, ItemStatus
@@ -27,7 +27,7 @@ from reviewq.services import (
     sweep,
     users,
 )
-from reviewq.services.review import Verdict, actor_of
+from reviewq.services.review import Verdict
 from tests.support.clock import NOW
 from tests.support.review import claim, decide, verdict
 
@@ -53,13 +53,19 @@ def people(ctx, owner):
         ("gone", "manager", 5, False),
     ]:
         user = users.create_user(
-            db.session, "test", f"{key}@example.com", key, role, level, "long-enough-pw"
+            db.session,
+            Actor.system("test"),
+            f"{key}@example.com",
+            key,
+            role,
+            level,
+            "long-enough-pw",
         )
         user.active = active
-        made[key] = actor_of(user)
+        made[key] = user.actor
     policy.set_rules(
         db.session,
-        "test",
+        Actor.system("test"),
         [
             Rule(DEFAULT_TAG),
             Rule("legal", min_level=3, approvals=2, sla_minutes=LEGAL_SLA),

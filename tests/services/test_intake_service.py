@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.errors import IllegalTransition, SourceUnavailable
 from reviewq.domain.intake import parse_submission
 from reviewq.domain.policy import DEFAULT_TAG, Rule
@@ -26,7 +27,7 @@ def submit(src, msg_id="m-1", **fields):
 def test_new_item_records_requirements_policy_version_and_audit(src) -> None:
     version = policy.set_rules(
         db.session,
-        "test",
+        Actor.system("test"),
         [Rule(DEFAULT_TAG), Rule("refund", min_level=2, approvals=2, sla_minutes=90)],
     )
     item, created = submit(src, risk_tags=["refund", "mystery"])
@@ -49,7 +50,9 @@ def test_without_a_policy_the_reason_says_so(src) -> None:
 
 
 def test_always_escalate_skips_the_reviewer_queue(src) -> None:
-    policy.set_rules(db.session, "test", [Rule("fraud", min_level=3, always_escalate=True)])
+    policy.set_rules(
+        db.session, Actor.system("test"), [Rule("fraud", min_level=3, always_escalate=True)]
+    )
     item, _ = submit(src, risk_tags=["fraud"])
     assert item.status is ItemStatus.ESCALATED and item.always_escalate
 
@@ -70,7 +73,7 @@ def test_repeats_return_the_existing_item_and_store_nothing(src, same: str) -> N
 
 
 def test_paused_source_is_refused_with_its_reason(src) -> None:
-    sources.set_status(db.session, "test", src, SourceStatus.PAUSED, "model drift")
+    sources.set_status(db.session, Actor.system("test"), src, SourceStatus.PAUSED, "model drift")
     with pytest.raises(SourceUnavailable, match="model drift"):
         submit(src)
     assert db.session.scalar(sa.select(sa.func.count(Item.id))) == 0
@@ -96,9 +99,9 @@ def test_withdraw_is_idempotent_and_refused_after_a_decision(src) -> None:
 
 
 def test_a_reused_policy_version_id_is_not_served_from_the_cache(src) -> None:
-    policy.set_rules(db.session, "test", [Rule("refund", min_level=2)])
+    policy.set_rules(db.session, Actor.system("test"), [Rule("refund", min_level=2)])
     assert submit(src, msg_id="m-1", risk_tags=["refund"])[0].min_level == 2
     db.session.rollback()  # the version id is free again (on SQLite at once)
-    policy.set_rules(db.session, "test", [Rule("refund", min_level=4)])
+    policy.set_rules(db.session, Actor.system("test"), [Rule("refund", min_level=4)])
     item, _ = submit(src, msg_id="m-2", risk_tags=["refund"])
     assert item.min_level == 4

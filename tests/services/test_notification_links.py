@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Notification
@@ -55,9 +56,15 @@ def test_an_admin_is_emailed_no_link_to_an_item_page(make_app, database_url, sou
     with app.app_context():
         for role in ("manager", "admin"):
             users.create_user(
-                db.session, "t", f"{role}@example.com", role, role, 1, "long-enough-pw"
+                db.session,
+                Actor.system("t"),
+                f"{role}@example.com",
+                role,
+                role,
+                1,
+                "long-enough-pw",
             )
-        policy.set_rules(db.session, "t", [Rule("fraud", always_escalate=True)])
+        policy.set_rules(db.session, Actor.system("t"), [Rule("fraud", always_escalate=True)])
         db.session.commit()
     item = source.submit(draft(title="Odd invoice", risk_tags=["fraud"])).get_json()["id"]
     with app.app_context():

@@ -4,11 +4,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.errors import NotAllowed
 from reviewq.domain.oversight import DecisionRecord
 from reviewq.extensions import db
 from reviewq.services import oversight, users
-from reviewq.services.review import actor_of
 from tests.support.clock import NOW
 
 
@@ -60,11 +60,17 @@ def test_only_the_offered_windows(ctx, days) -> None:
 
 
 def test_the_latest_note_per_signal_for_many_reviewers(ctx) -> None:
-    sue = actor_of(
-        users.create_user(db.session, "t", "sue@x.org", "Sue", "supervisor", 5, "pw-long-enough")
+    sue = (
+        users.create_user(
+            db.session, Actor.system("t"), "sue@x.org", "Sue", "supervisor", 5, "pw-long-enough"
+        )
+    ).actor
+    a = users.create_user(
+        db.session, Actor.system("t"), "a@x.org", "A", "reviewer", 1, "pw-long-enough"
     )
-    a = users.create_user(db.session, "t", "a@x.org", "A", "reviewer", 1, "pw-long-enough")
-    b = users.create_user(db.session, "t", "b@x.org", "B", "reviewer", 1, "pw-long-enough")
+    b = users.create_user(
+        db.session, Actor.system("t"), "b@x.org", "B", "reviewer", 1, "pw-long-enough"
+    )
     for who, signal, status, at in (
         (a, "S1", "dismissed", NOW),
         (a, "S1", "acknowledged", NOW + timedelta(hours=1)),
@@ -85,9 +91,11 @@ def test_the_latest_note_per_signal_for_many_reviewers(ctx) -> None:
 
 
 def test_nobody_notes_the_flags_on_their_own_work(ctx) -> None:
-    user = users.create_user(db.session, "t", "sue@x.org", "Sue", "supervisor", 5, "pw-long-enough")
+    user = users.create_user(
+        db.session, Actor.system("t"), "sue@x.org", "Sue", "supervisor", 5, "pw-long-enough"
+    )
     with pytest.raises(NotAllowed, match="own work"):
-        oversight.set_flag(db.session, actor_of(user), user, "S1", "dismissed", "mine", NOW)
+        oversight.set_flag(db.session, user.actor, user, "S1", "dismissed", "mine", NOW)
 
 
 def test_source_names_by_slug(ctx, make_source) -> None:
@@ -115,6 +123,8 @@ def test_own_evidence_never_names_a_canary() -> None:
 
 
 def test_people_by_email(ctx) -> None:
-    users.create_user(db.session, "t", "a@x.org", "A", "reviewer", 1, "pw-long-enough")
+    users.create_user(
+        db.session, Actor.system("t"), "a@x.org", "A", "reviewer", 1, "pw-long-enough"
+    )
     assert set(oversight.people(db.session, ["a@x.org", "nobody@x.org"])) == {"a@x.org"}
     assert oversight.people(db.session, []) == {}

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.intake import parse_submission
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Canary, CanaryPlant, Item, SourceStatus
 from reviewq.services import canaries, intake, sources, sweep, users
 from reviewq.services.planting import MIN_HISTORY
-from reviewq.services.review import actor_of
 from tests.support.api import draft
 from tests.support.clock import NOW
 
@@ -27,9 +27,11 @@ def bot(ctx, make_source):
     """A source with three canaries in its library, planting after every draft."""
     make_source("bot")
     src = sources.get(db.session, "bot")
-    sup = actor_of(
-        users.create_user(db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-pw-ok")
-    )
+    sup = (
+        users.create_user(
+            db.session, Actor.system("t"), "sue@example.com", "Sue", "supervisor", 5, "long-pw-ok"
+        )
+    ).actor
     for n in range(3):
         canaries.create(
             db.session,

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.errors import (
     NotAllowed,
     StaleClaim,
@@ -19,7 +20,7 @@ from reviewq.domain.workflow import Action, ItemStatus
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Decision, Item
 from reviewq.services import approvals, audit, deliveries, oversight, policy, review, users
-from reviewq.services.review import QueueFilter, Verdict, actor_of
+from reviewq.services.review import QueueFilter, Verdict
 from tests.support.clock import NOW
 from tests.support.review import claim, decide, verdict
 
@@ -35,14 +36,20 @@ def people(ctx, owner):
         ("max", "manager", 5),
         ("ada", "admin", 5),
     ]:
-        made[key] = actor_of(
+        made[key] = (
             users.create_user(
-                db.session, "test", f"{key}@example.com", key, role, level, "long-enough-pw"
+                db.session,
+                Actor.system("test"),
+                f"{key}@example.com",
+                key,
+                role,
+                level,
+                "long-enough-pw",
             )
-        )
+        ).actor
     policy.set_rules(
         db.session,
-        "test",
+        Actor.system("test"),
         [
             Rule(DEFAULT_TAG),
             Rule("legal", min_level=3, approvals=2, sla_minutes=60),

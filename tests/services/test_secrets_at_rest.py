@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.sealing import SecretUnreadable
 from reviewq.extensions import db
 from reviewq.models import Source
@@ -39,7 +40,9 @@ def test_the_secret_is_stored_encrypted_and_still_verifies(ctx, source) -> None:
 
 def test_a_rotated_secret_and_its_predecessor_are_both_encrypted(ctx, source) -> None:
     src = sources.get(db.session, source.slug)
-    new = sources.rotate_secret(db.session, "test", src, utcnow(), timedelta(hours=24))
+    new = sources.rotate_secret(
+        db.session, Actor.system("test"), src, utcnow(), timedelta(hours=24)
+    )
     db.session.commit()
     assert_nowhere_in_the_database(source.secret, new)
     assert source.submit(draft()).status_code == 201  # the old one, in its grace period
@@ -49,7 +52,7 @@ def test_a_rotated_secret_and_its_predecessor_are_both_encrypted(ctx, source) ->
 def test_the_previous_secret_is_erased_when_its_grace_ends(ctx, source) -> None:
     now = utcnow()
     src = sources.get(db.session, source.slug)
-    sources.rotate_secret(db.session, "test", src, now, timedelta(hours=24))
+    sources.rotate_secret(db.session, Actor.system("test"), src, now, timedelta(hours=24))
     db.session.commit()
     sweep.run(db.session, now + timedelta(hours=23))
     db.session.commit()

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.errors import TooManyAttempts
 from reviewq.extensions import db
 from reviewq.models import LoginThrottle, User
@@ -23,7 +24,13 @@ RIGHT, WRONG = "correct-horse-1", "wrong-guess-77"
 @pytest.fixture
 def rita(ctx) -> User:
     user = users.create_user(
-        db.session, "test", "rita@example.com", "Rita", "reviewer", 2, "correct-horse-1"
+        db.session,
+        Actor.system("test"),
+        "rita@example.com",
+        "Rita",
+        "reviewer",
+        2,
+        "correct-horse-1",
     )
     db.session.commit()
     return user
@@ -77,7 +84,9 @@ def test_unknown_and_known_emails_take_as_long(rita, monkeypatch) -> None:
     """Unknown emails run the same password hash (against a dummy), so the time of the
     answer does not tell which emails have accounts."""
     monkeypatch.setattr(User, "password_method", "pbkdf2:sha256:300000")
-    users.create_user(db.session, "test", "slow@example.com", "Slow", "reviewer", 1, RIGHT)
+    users.create_user(
+        db.session, Actor.system("test"), "slow@example.com", "Slow", "reviewer", 1, RIGHT
+    )
     db.session.commit()
 
     def seconds(email: str, ip: str) -> float:
@@ -101,7 +110,9 @@ def test_parallel_guesses_cannot_slip_past_the_limit(make_app, database_url, mon
         SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 8, "max_overflow": 0, "pool_timeout": 10},
     )
     with app.app_context():
-        users.create_user(db.session, "test", "rita@example.com", "Rita", "reviewer", 2, RIGHT)
+        users.create_user(
+            db.session, Actor.system("test"), "rita@example.com", "Rita", "reviewer", 2, RIGHT
+        )
         db.session.commit()
         for _ in range(4):
             assert attempt(WRONG, "203.0.113.9") is None

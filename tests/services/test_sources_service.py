@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.errors import Conflict, ValidationFailed
 from reviewq.extensions import db
 from reviewq.models import SourceStatus
@@ -11,7 +12,7 @@ from tests.support.clock import NOW
 
 def test_rotation_keeps_the_old_secret_for_the_grace_period(source) -> None:
     src = sources.get(db.session, source.slug)
-    new = sources.rotate_secret(db.session, "test", src, NOW, timedelta(hours=24))
+    new = sources.rotate_secret(db.session, Actor.system("test"), src, NOW, timedelta(hours=24))
     assert new != source.secret
     assert src.verification_secrets(NOW + timedelta(hours=23)) == [new, source.secret]
     assert src.verification_secrets(NOW + timedelta(hours=25)) == [new]
@@ -20,15 +21,15 @@ def test_rotation_keeps_the_old_secret_for_the_grace_period(source) -> None:
 def test_pause_needs_a_reason_and_retire_is_final(source) -> None:
     src = sources.get(db.session, source.slug)
     with pytest.raises(ValidationFailed):
-        sources.set_status(db.session, "test", src, SourceStatus.PAUSED, "  ")
-    sources.set_status(db.session, "test", src, SourceStatus.PAUSED, "drift")
+        sources.set_status(db.session, Actor.system("test"), src, SourceStatus.PAUSED, "  ")
+    sources.set_status(db.session, Actor.system("test"), src, SourceStatus.PAUSED, "drift")
     with pytest.raises(Conflict):
-        sources.set_status(db.session, "test", src, SourceStatus.PAUSED, "again")
-    sources.set_status(db.session, "test", src, SourceStatus.ACTIVE, None)
+        sources.set_status(db.session, Actor.system("test"), src, SourceStatus.PAUSED, "again")
+    sources.set_status(db.session, Actor.system("test"), src, SourceStatus.ACTIVE, None)
     assert src.status_reason is None
-    sources.set_status(db.session, "test", src, SourceStatus.RETIRED, "replaced")
+    sources.set_status(db.session, Actor.system("test"), src, SourceStatus.RETIRED, "replaced")
     with pytest.raises(Conflict, match="retired"):
-        sources.set_status(db.session, "test", src, SourceStatus.ACTIVE, None)
+        sources.set_status(db.session, Actor.system("test"), src, SourceStatus.ACTIVE, None)
 
 
 @pytest.mark.parametrize(
@@ -39,7 +40,7 @@ def test_a_reason_the_column_cannot_hold_is_refused(source, reason: str, message
     """The CLI reaches this without a form: a 501-character reason was a 500 on PostgreSQL."""
     src = sources.get(db.session, source.slug)
     with pytest.raises(ValidationFailed, match=message):
-        sources.set_status(db.session, "test", src, SourceStatus.PAUSED, reason)
+        sources.set_status(db.session, Actor.system("test"), src, SourceStatus.PAUSED, reason)
     assert src.status is SourceStatus.ACTIVE
 
 
@@ -60,13 +61,15 @@ def test_find_answers_none_for_strings_no_slug_could_be(source, slug: str) -> No
 )
 def test_bad_source_fields_are_named(owner, owner_email, slug, url, field) -> None:
     with pytest.raises(ValidationFailed) as err:
-        sources.create_source(db.session, "test", slug, "Name", owner_email, url)
+        sources.create_source(db.session, Actor.system("test"), slug, "Name", owner_email, url)
     assert field in {e["field"] for e in err.value.errors}
 
 
 def test_duplicate_slug_is_a_conflict(source) -> None:
     with pytest.raises(Conflict):
-        sources.create_source(db.session, "test", source.slug, "x", "owner@example.com")
+        sources.create_source(
+            db.session, Actor.system("test"), source.slug, "x", "owner@example.com"
+        )
 
 
 def test_tokens_are_stored_hashed_and_found_by_hash(source) -> None:
@@ -99,7 +102,7 @@ def test_registration_refuses_a_private_callback_in_production(owner) -> None:
     with pytest.raises(ValidationFailed, match="non-public"):
         sources.create_source(
             db.session,
-            "test",
+            Actor.system("test"),
             "bot",
             "Bot",
             owner.email,

@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.errors import Conflict, TwoPersonRule
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.domain.workflow import Action, ItemStatus
@@ -27,7 +28,6 @@ from reviewq.services import (
     review,
     users,
 )
-from reviewq.services.review import actor_of
 from reviewq.services.verdicts import Verdict
 from tests.support.clock import NOW
 
@@ -41,12 +41,12 @@ def people(ctx, owner):
     for key, role in [("rex", "reviewer"), ("ria", "reviewer"), ("sue", "supervisor"),
                       ("sam", "supervisor")]:  # fmt: skip
         user = users.create_user(
-            db.session, "test", f"{key}@example.com", key, role, 3, "long-enough-pw"
+            db.session, Actor.system("test"), f"{key}@example.com", key, role, 3, "long-enough-pw"
         )
-        made[key] = actor_of(user)
+        made[key] = user.actor
     policy.set_rules(
         db.session,
-        "test",
+        Actor.system("test"),
         [
             Rule(DEFAULT_TAG),
             Rule("two", approvals=2),

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.services import users
 
@@ -44,6 +45,8 @@ def client_of(app: Flask, email: str, password: str = PASSWORD) -> FlaskClient:
 def signed_in(app: Flask, email: str, role: str, level: int = 3) -> FlaskClient:
     """Create a user (named after their email) and return a client signed in as them."""
     with app.app_context():
-        users.create_user(db.session, "test", email, email.split("@")[0], role, level, PASSWORD)
+        users.create_user(
+            db.session, Actor.system("test"), email, email.split("@")[0], role, level, PASSWORD
+        )
         db.session.commit()
     return client_of(app, email)

@@ -1,6 +1,7 @@
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, LoginAttempt
 from reviewq.services import users
@@ -12,7 +13,13 @@ RITA, RITAS_PASSWORD = "rita@example.com", "correct-horse-1"
 @pytest.fixture
 def reviewer(ctx):
     user = users.create_user(
-        db.session, "test", "rita@example.com", "Rita", "reviewer", 2, "correct-horse-1"
+        db.session,
+        Actor.system("test"),
+        "rita@example.com",
+        "Rita",
+        "reviewer",
+        2,
+        "correct-horse-1",
     )
     db.session.commit()
     return user

@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Decision, FlagNote, Item, QaReview, Source, User
-from reviewq.services import escalation_records, escalations, policy, review
+from reviewq.services import escalation_records, escalations, policy
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
 
@@ -145,15 +146,13 @@ def test_a_bad_reason_gets_the_forms_message_and_changes_nothing(
 
 def test_a_nul_in_the_guidance_of_a_return_gets_the_forms_message(app, source) -> None:
     with app.app_context():
-        policy.set_rules(db.session, "test", [Rule("fraud", always_escalate=True)])
+        policy.set_rules(db.session, Actor.system("test"), [Rule("fraud", always_escalate=True)])
         db.session.commit()
     item_id = source.submit(draft(risk_tags=["fraud"])).get_json()["id"]
     supervisor = signed_in(app, "sue@example.com", "supervisor")
     with app.app_context():
         escalation = escalation_records.current(db.session, item_id)
-        sue = review.actor_of(
-            db.session.scalar(sa.select(User).where(User.email == "sue@example.com"))
-        )
+        sue = (db.session.scalar(sa.select(User).where(User.email == "sue@example.com"))).actor
         escalations.claim(db.session, sue, escalation, datetime.now(UTC))
         db.session.commit()
         escalation_id, version = escalation.id, db.session.get(Item, item_id).version

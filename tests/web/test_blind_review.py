@@ -4,13 +4,13 @@ decisions anywhere (item page, escalations, notifications) until they have answe
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.domain.workflow import Action
 from reviewq.extensions import db
 from reviewq.models import QaReview, User
 from reviewq.models.types import utcnow
 from reviewq.services import escalation_records, escalations, policy, review
-from reviewq.services.review import actor_of
 from reviewq.services.verdicts import Verdict
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
@@ -34,12 +34,12 @@ def sampled(app, source):
         ]
     }
     with app.app_context():
-        policy.set_rules(db.session, "test", [Rule(DEFAULT_TAG, qa_rate=1.0)])
+        policy.set_rules(db.session, Actor.system("test"), [Rule(DEFAULT_TAG, qa_rate=1.0)])
         db.session.commit()
     item_id = source.submit(draft(title="Refund reply")).get_json()["id"]
     with app.app_context():
         rob, sam = (
-            actor_of(db.session.scalar(sa.select(User).where(User.email == f"{n}@example.com")))
+            db.session.scalar(sa.select(User).where(User.email == f"{n}@example.com")).actor
             for n in ("rob", "sam")
         )
         item = review.claim_next(db.session, rob, utcnow())

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.models import Delivery, Item
 from reviewq.models.types import utcnow
 from reviewq.services import canaries, sources, sweep, users
 from reviewq.services.planting import MIN_HISTORY
-from reviewq.services.review import actor_of
 from tests.support.api import draft
 
 
@@ -18,9 +18,11 @@ from tests.support.api import draft
 def planted(ctx, source) -> Item:
     """A canary planted among the source's drafts (sent through the API)."""
     src = sources.get(db.session, source.slug)
-    sup = actor_of(
-        users.create_user(db.session, "t", "sue@example.com", "Sue", "supervisor", 5, "long-pw-ok")
-    )
+    sup = (
+        users.create_user(
+            db.session, Actor.system("t"), "sue@example.com", "Sue", "supervisor", 5, "long-pw-ok"
+        )
+    ).actor
     canaries.create(
         db.session, sup, src, "Refund $4,000", "We refund $4,000.", [], "wrong_facts", "reject"
     )

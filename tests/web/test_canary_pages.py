@@ -4,12 +4,12 @@ import json
 
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Canary, Decision, QaReview, Source
 from reviewq.models.types import utcnow
 from reviewq.services import policy, users
-from reviewq.services.review import actor_of
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
 from tests.support.review import claim, decide
@@ -50,12 +50,18 @@ def test_a_supervisor_adds_a_canary_and_sets_the_rate(app, source) -> None:
 def test_the_blind_second_review_hides_the_first_decision(app, source) -> None:
     """A named reviewer really decides (through the service); the QA page names nobody."""
     with app.app_context():
-        policy.set_rules(db.session, "test", [Rule(DEFAULT_TAG, qa_rate=1.0)])
+        policy.set_rules(db.session, Actor.system("test"), [Rule(DEFAULT_TAG, qa_rate=1.0)])
         quill = users.create_user(
-            db.session, "test", "rq@example.com", FIRST, "reviewer", 3, "long-enough-pw"
+            db.session,
+            Actor.system("test"),
+            "rq@example.com",
+            FIRST,
+            "reviewer",
+            3,
+            "long-enough-pw",
         )
         db.session.commit()
-        first = actor_of(quill)
+        first = quill.actor
     item_id = source.submit(draft(title="Approved reply")).get_json()["id"]
     edited = "Dear customer, your refund of $24.00 is on its way."
     with app.app_context():

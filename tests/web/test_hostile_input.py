@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Escalation, Item, QaReview, User
@@ -113,7 +114,9 @@ class World:
         self.app, self.source = app, source
         self.counter = itertools.count(1)
         with app.app_context():
-            policy.set_rules(db.session, "test", [Rule("fraud", always_escalate=True)])
+            policy.set_rules(
+                db.session, Actor.system("test"), [Rule("fraud", always_escalate=True)]
+            )
             db.session.commit()
         self.clients = {"anon": app.test_client()}
         for role in ROLES[1:]:
@@ -145,7 +148,7 @@ class World:
         """(id, version) of an item the reviewer holds (the one still held, or a new one)."""
         self.item()
         with self.app.app_context():
-            actor = review.actor_of(db.session.get(User, self.ids["reviewer"]))
+            actor = db.session.get(User, self.ids["reviewer"]).actor
             item = review.claim_next(db.session, actor, datetime.now(UTC))
             assert item is not None
             db.session.commit()
@@ -156,7 +159,7 @@ class World:
         item_id = self.item(risk_tags=["fraud"])
         with self.app.app_context():
             escalation = escalation_records.current(db.session, item_id)
-            actor = review.actor_of(db.session.get(User, self.ids["supervisor"]))
+            actor = db.session.get(User, self.ids["supervisor"]).actor
             escalations.claim(db.session, actor, escalation, datetime.now(UTC))
             db.session.commit()
             return escalation.id, db.session.get(Item, item_id).version
@@ -181,7 +184,7 @@ class World:
     def new_source(self) -> str:
         slug = f"hostile-{next(self.counter)}"
         with self.app.app_context():
-            sources.create_source(db.session, "test", slug, slug, "owner@example.com")
+            sources.create_source(db.session, Actor.system("test"), slug, slug, "owner@example.com")
             db.session.commit()
         return slug
 

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from reviewq.domain import signing
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Item
@@ -233,10 +234,12 @@ def test_unexpected_errors_are_problem_json_500(make_app, database_url) -> None:
 
 
 def test_each_draft_is_routed_by_the_policy_in_force_when_it_arrives(source, ctx) -> None:
-    first = policy.set_rules(db.session, "test", [Rule("refund", min_level=2)])
+    first = policy.set_rules(db.session, Actor.system("test"), [Rule("refund", min_level=2)])
     db.session.commit()
     before = source.submit(draft(risk_tags=["refund"])).get_json()["requirements"]
-    second = policy.set_rules(db.session, "test", [Rule("refund", min_level=3, approvals=2)])
+    second = policy.set_rules(
+        db.session, Actor.system("test"), [Rule("refund", min_level=3, approvals=2)]
+    )
     db.session.commit()
     after = source.submit(draft(risk_tags=["refund"])).get_json()["requirements"]
     assert (before["policy_version"], before["min_level"]) == (first.id, 2)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, DeliveryStatus, Item
@@ -28,7 +29,7 @@ def clients(app, source):
     with app.app_context():
         policy.set_rules(
             db.session,
-            "test",
+            Actor.system("test"),
             [Rule("fraud", always_escalate=True), Rule("medical", min_level=3)],
         )
         db.session.commit()

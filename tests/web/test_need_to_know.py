@@ -4,6 +4,7 @@ it only if they decided it or hold it (need-to-know for medical, legal and perso
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import User
@@ -17,7 +18,7 @@ SECRET = "Patient 4471: HIV test positive"
 @pytest.fixture
 def legal_item(app, source) -> int:
     with app.app_context():
-        policy.set_rules(db.session, "test", [Rule("medical", min_level=3)])
+        policy.set_rules(db.session, Actor.system("test"), [Rule("medical", min_level=3)])
         db.session.commit()
     return source.submit(draft(content=SECRET, risk_tags=["medical"])).get_json()["id"]
 

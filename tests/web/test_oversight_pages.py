@@ -7,13 +7,13 @@ from itertools import count
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.intake import parse_submission
 from reviewq.domain.workflow import Action
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, FlagNote, Item, User
 from reviewq.models.types import utcnow
 from reviewq.services import canaries, intake, oversight, review, sources, users
-from reviewq.services.review import actor_of
 from reviewq.services.verdicts import Verdict
 from reviewq.web import oversight as views
 from tests.support.api import draft
@@ -25,7 +25,9 @@ _numbers = count()
 
 
 def add_person(email: str, name: str, role: str = "reviewer", level: int = 3) -> User:
-    user = users.create_user(db.session, "t", email, name, role, level, "long-enough-pw")
+    user = users.create_user(
+        db.session, Actor.system("t"), email, name, role, level, "long-enough-pw"
+    )
     db.session.commit()
     return user
 
@@ -43,10 +45,10 @@ def work(
     each, one every ``gap`` seconds from ``start``; the first ``canary_first`` are planted
     canaries (approving one misses it). Returns the item ids in the order decided."""
     src = sources.get(db.session, slug)
-    actor = actor_of(users.by_email(db.session, email))
+    actor = (users.by_email(db.session, email)).actor
     canary = None
     if canary_first:
-        sue = actor_of(users.by_email(db.session, "sue@example.com"))
+        sue = (users.by_email(db.session, "sue@example.com")).actor
         canary = canaries.create(
             db.session, sue, src, "Refund of $9,000", "We refund $9,000 today.", [],
             "wrong_facts", "reject",
@@ -99,7 +101,7 @@ def history(app, source, team):
     with app.app_context():
         src = sources.get(db.session, source.slug)
         people = [
-            (actor_of(users.by_email(db.session, email)), seconds)
+            ((users.by_email(db.session, email)).actor, seconds)
             for email, seconds in (("careful@example.com", 90), ("stamp@example.com", 2))
         ]
         at = now

@@ -6,6 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.models import Decision, Item
 from reviewq.services import users
@@ -18,7 +19,13 @@ from tests.support.auth import client_of, csrf
 def reviewer(app, source):
     with app.app_context():
         users.create_user(
-            db.session, "test", "rita@example.com", "Rita", "reviewer", 3, "correct-horse-1"
+            db.session,
+            Actor.system("test"),
+            "rita@example.com",
+            "Rita",
+            "reviewer",
+            3,
+            "correct-horse-1",
         )
         db.session.commit()
     return client_of(app, "rita@example.com", "correct-horse-1")

@@ -7,6 +7,7 @@ so nobody can add a page or endpoint without deciding who may use it.
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, QaReview, User
@@ -116,7 +117,7 @@ def rows(app, make_source, clients) -> dict[str, str]:
     with app.app_context():
         policy.set_rules(
             db.session,
-            "test",
+            Actor.system("test"),
             [Rule(DEFAULT_TAG, qa_rate=1.0), Rule("fraud", always_escalate=True)],
         )
         db.session.commit()
@@ -184,7 +185,7 @@ def test_every_item_route_is_in_the_level_table(app) -> None:
 @pytest.mark.parametrize("route", sorted(BELOW_LEVEL), ids=lambda r: f"{r[0]} {r[1]}")
 def test_item_routes_answer_a_reviewer_below_the_level_as_for_no_item(app, source, route):
     with app.app_context():
-        policy.set_rules(db.session, "test", [Rule("medical", min_level=3)])
+        policy.set_rules(db.session, Actor.system("test"), [Rule("medical", min_level=3)])
         db.session.commit()
     item_id = source.submit(draft(risk_tags=["medical"])).get_json()["id"]
     junior = signed_in(app, "junior@example.com", "reviewer", level=1)

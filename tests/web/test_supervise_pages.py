@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Notification, Source
 from tests.support.api import draft
@@ -47,7 +48,7 @@ def test_escalations_notify_supervisors_with_an_unread_count(app, source) -> Non
     from reviewq.services import policy
 
     with app.app_context():
-        policy.set_rules(db.session, "test", [Rule("fraud", always_escalate=True)])
+        policy.set_rules(db.session, Actor.system("test"), [Rule("fraud", always_escalate=True)])
         db.session.commit()
     item = source.submit(draft(title="Suspicious claim", risk_tags=["fraud"])).get_json()
     page = supervisor.get("/notifications").get_data(as_text=True)

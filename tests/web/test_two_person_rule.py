@@ -6,6 +6,7 @@ escalation, return and re-claim they use (the attacks found it bypassed through 
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Item
@@ -20,7 +21,9 @@ def two_approvals(app, make_source):
     """A source with a callback URL, and a policy where "legal" needs two approvals."""
     with app.app_context():
         policy.set_rules(
-            db.session, "test", [Rule(DEFAULT_TAG), Rule("legal", min_level=2, approvals=2)]
+            db.session,
+            Actor.system("test"),
+            [Rule(DEFAULT_TAG), Rule("legal", min_level=2, approvals=2)],
         )
         db.session.commit()
     return make_source(callback_url="http://127.0.0.1:9/callback")
