@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from reviewq.domain.authority import Actor
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
-from reviewq.models import Delivery, QaReview, User
-from reviewq.services import escalation_records, policy
+from reviewq.models import Delivery, Item, QaReview, User
+from reviewq.models.types import utcnow
+from reviewq.services import deliveries, escalation_records, pending, policy
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
 from tests.web.flows import decide, review_next
@@ -110,9 +111,10 @@ def clients(app):
 def rows(app, make_source, clients) -> dict[str, str]:
     """A real row for every id a route takes, made as people and sources make them.
 
-    A reviewer outside the matrix approves a draft of a source with a callback URL, which
-    gives a delivery (pending: the URL refuses) and a QA sample (rate 1); a "fraud" draft
-    opens an escalation; the decider is the person the oversight pages are about.
+    A reviewer outside the matrix approves a draft, which gives a QA sample (rate 1), and
+    its callback goes into the outbox (pending; its send job is dropped, so no retry timer
+    outlives the test); a "fraud" draft opens an escalation; the decider is the person the
+    oversight pages are about.
     """
     with app.app_context():
         policy.set_rules(
@@ -121,7 +123,7 @@ def rows(app, make_source, clients) -> dict[str, str]:
             [Rule(DEFAULT_TAG, qa_rate=1.0), Rule("fraud", always_escalate=True)],
         )
         db.session.commit()
-    source = make_source(SLUG, callback_url="http://127.0.0.1:9/callback")
+    source = make_source(SLUG)
     approved = source.submit(draft()).get_json()["id"]
     decider = signed_in(app, "decider@example.com", "reviewer")
     assert review_next(decider) == approved
@@ -129,6 +131,11 @@ def rows(app, make_source, clients) -> dict[str, str]:
     item_id = source.submit(draft()).get_json()["id"]
     escalated = source.submit(draft(risk_tags=["fraud"])).get_json()["id"]
     with app.app_context():
+        item = db.session.get(Item, approved)
+        item.source.callback_url = "http://127.0.0.1:9/callback"  # refuses, if ever sent
+        deliveries.record(db.session, item, item.status.value, utcnow())
+        pending.take(db.session)  # the outbox row, not the send
+        db.session.commit()
 
         def one(query: sa.Select) -> int:
             return db.session.scalars(query).one()
