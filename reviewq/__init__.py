@@ -76,7 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .services import auth
 
     @login.user_loader
-    def load_user(token: str):  # type: ignore[no-untyped-def]
+    def load_user(token: str):
         user = auth.user_for_token(db_session, token, utcnow())
         if user is not None:
             user.session_token = token
@@ -122,7 +122,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     render.register(app)
 
     @app.context_processor
-    def navigation():  # type: ignore[no-untyped-def]
+    def navigation():
         from flask_login import current_user
 
         from .domain.authority import Permission, can
@@ -138,7 +138,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         }
 
     @app.after_request
-    def security_headers(response):  # type: ignore[no-untyped-def]
+    def security_headers(response):
         # AI content is untrusted: no inline script, no remote images or frames.
         response.headers.setdefault(
             "Content-Security-Policy",

@@ -16,7 +16,7 @@ def current_actor() -> Actor | None:
     """The signed-in person's authority facts, or None for a visitor."""
     if not current_user.is_authenticated:
         return None
-    return current_user.actor  # type: ignore[no-any-return]
+    return current_user.actor
 
 
 def signed_in_actor() -> Actor:

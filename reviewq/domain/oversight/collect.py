@@ -62,7 +62,7 @@ class Columns:
 _FLUSH_AT = 65536
 
 
-def _extend(column: array, values: tuple) -> None:  # type: ignore[type-arg]
+def _extend(column: array, values: tuple) -> None:
     """Append a tuple of numbers to an array (via struct: ~5x faster than array.extend)."""
     column.frombytes(struct.pack(f"{len(values)}{column.typecode}", *values))
 
