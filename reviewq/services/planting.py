@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -145,6 +145,8 @@ def take_due(session: Session, source: Source, now: datetime) -> list[Plant]:
             continue
         canary = library[lookalike.choose(list(library), last, _rng)]
         at = lookalike.arrival_between(max(row.due_at, newest or row.due_at), now, _rng)
+        if newest is not None and at <= newest:  # no room left before now: ids follow time
+            at = newest + timedelta(microseconds=1)
         row.canary_id, last, newest = canary.id, canary.id, at
         draft = _draft(session, source, canary, recent, used)
         webhook_id = _fresh(session, source, Item.webhook_id, [i.webhook_id for i in recent], used)
