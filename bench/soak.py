@@ -51,7 +51,7 @@ import psycopg  # noqa: E402
 from bench.result import report  # noqa: E402
 from bench.soaklib import actors, checks, receiver, world  # noqa: E402
 from bench.soaklib.client import Recorder  # noqa: E402
-from bench.soaklib.cluster import Cluster  # noqa: E402
+from bench.soaklib.cluster import Cluster, KillWindow  # noqa: E402
 from tests.support.services import ServiceUnavailable, create_database, ensure_postgres  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://127.0.0.1:5432/postgres"
@@ -215,7 +215,8 @@ def run(args: argparse.Namespace, db_url: str, tmp: Path) -> int:
         if ledger.errors:
             results.append(checks.Check("bench ran cleanly", False, "; ".join(ledger.errors[:3])))
         conn.close()
-        return summarize(args, results, recorder, ledger, load_end - began, drained - began)
+        durations = (load_end - began, drained - began)
+        return summarize(args, results, recorder, ledger, cluster.windows, *durations)
     finally:
         intake_stop.set()
         people_stop.set()
@@ -228,11 +229,14 @@ def summarize(
     results: list[checks.Check],
     recorder: Recorder,
     ledger: actors.Ledger,
+    windows: list[KillWindow],
     load_seconds: float,
     total_seconds: float,
 ) -> int:
-    table = checks.latency_table(recorder.samples, total_seconds)
-    print(f"\n{'endpoint':34} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8}")
+    table = checks.latency_table(recorder.samples, total_seconds, windows)
+    counted = sum(row["requests"] for row in table)
+    print(f"\n{len(recorder.samples) - counted} requests in the kill windows are not in this table")
+    print(f"{'endpoint':34} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8}")
     for row in table:
         print(
             f"{row['endpoint']:34} {row['requests']:>8} {row['rate']:>7.1f} "

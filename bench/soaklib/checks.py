@@ -159,7 +159,7 @@ def delivered_once_each(conn: psycopg.Connection[Any], hits: list[Hit], refused:
             received[int(data["item_id"])].add(hit.msg_id)
             tries += 1
     problems = []
-    for item_id, status in final.items():
+    for item_id in final:
         ids = outbox.get(item_id, [])
         if len(ids) != 1:
             problems.append(f"item {item_id}: {len(ids)} callbacks in the outbox")
@@ -191,9 +191,8 @@ def no_double_claims(conn: psycopg.Connection[Any], ledger: Ledger) -> Check:
     holder: dict[str, str] = {}
     esc_holder: dict[str, str] = {}
     doubles: list[str] = []
-    for actor, action, subject in rows(
-        conn, "SELECT actor, action, subject FROM audit_events WHERE subject LIKE 'item:%' ORDER BY id"
-    ):
+    events = "SELECT actor, action, subject FROM audit_events WHERE subject LIKE 'item:%'"
+    for actor, action, subject in rows(conn, events + " ORDER BY id"):
         if action == "item.claimed":
             if subject in holder and holder[subject] != actor:
                 doubles.append(f"{subject} by {actor} while {holder[subject]} held it")
@@ -244,11 +243,14 @@ def percentile(ordered: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def latency_table(samples: Iterable[Sample], seconds: float) -> list[dict[str, Any]]:
-    """Per endpoint: answered requests, rate over ``seconds``, p50 and p99 (client time)."""
+def latency_table(
+    samples: Iterable[Sample], seconds: float, windows: list[KillWindow]
+) -> list[dict[str, Any]]:
+    """Per endpoint: answered requests, rate over ``seconds``, p50 and p99 (client time), of
+    the requests outside the kill windows (a restart's cost is the availability checks')."""
     by_label: dict[str, list[float]] = defaultdict(list)
     for s in samples:
-        if s.status:
+        if s.status and not any(w.covers(s.began, s.ended) for w in windows):
             by_label[s.label].append(s.seconds)
     table = []
     for label in sorted(by_label, key=lambda k: -len(by_label[k])):

@@ -8,6 +8,7 @@ mid-request with their master, an RQ work horse mid-callback with its worker.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import shutil
@@ -88,10 +89,8 @@ class Proc:
     def kill(self) -> None:
         """SIGKILL the process and everything it started."""
         assert self.popen is not None
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.popen.wait()
 
     def stop(self) -> None:
@@ -180,8 +179,8 @@ class Cluster:
             self._add(f"web{i}", argv, lambda port=port: answers(port))
         for i in (1, 2):
             self._add(f"worker{i}", [py, "-m", "reviewq.worker"])
-        every = str(self.sweep_every)
-        self._add("scheduler", [py, "-m", "flask", "--app", "reviewq", "scheduler", "--every", every])
+        every = ["--every", str(self.sweep_every)]
+        self._add("scheduler", [py, "-m", "flask", "--app", "reviewq", "scheduler", *every])
 
     def _add(self, name: str, argv: list[str], ready: Callable[[], bool] = lambda: True) -> None:
         self.procs[name] = Proc(name, argv, self.env(), self.tmp / f"{name}.log", ready)
