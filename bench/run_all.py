@@ -56,6 +56,12 @@ BENCHES = [
     ),
     Bench("edits", ("bench/edits.py",), "edit size on 100 KB drafts"),
     Bench("soak", ("bench/soak.py",), "2 web, 2 workers, 1 scheduler; kills web, worker, Redis"),
+    Bench(
+        "soak test",
+        ("-m", "pytest", "-q", "-m", "slow", "--db=postgresql", "tests/bench/test_soak.py"),
+        "the short soak as a test (about a minute)",
+        proof="every soak check passes",
+    ),
 ]
 
 
