@@ -31,8 +31,7 @@ sys.path.insert(0, str(ROOT))
 from bench.result import parse  # noqa: E402
 
 START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
-HELDOUT = ("-m", "pytest", "-q", "-m", "slow", "--db=sqlite")
-HELDOUT += ("tests/domain/test_oversight_heldout.py",)
+HELDOUT = "tests/domain/test_oversight_heldout.py"
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ BENCHES = [
     Bench("oversight", ("bench/oversight.py",), "analysis of 1M decisions vs parsing them"),
     Bench(
         "oversight held-out",
-        HELDOUT,
+        ("-m", "pytest", "-q", "-m", "slow", "--db=sqlite", HELDOUT),
         "detector on 8 held-out teams of each composition",
         proof="no honest reviewer flagged; precision, recall, kind >= 0.9",
     ),

@@ -47,7 +47,7 @@ class Check:
 
 
 def rows(conn: psycopg.Connection[Any], sql: str) -> list[tuple[Any, ...]]:
-    return conn.execute(sql).fetchall()  # type: ignore[arg-type]
+    return conn.execute(sql).fetchall()
 
 
 def drafts_stored(conn: psycopg.Connection[Any], ledger: Ledger) -> Check:
@@ -226,7 +226,8 @@ def deadlocks(conn: psycopg.Connection[Any], before: int, logs: str) -> Check:
 
 def no_errors_outside_windows(samples: list[Sample], windows: list[KillWindow]) -> Check:
     """No 5xx and no unanswered request outside the kill windows."""
-    outside, inside = defaultdict(int), defaultdict(int)
+    outside: dict[str, int] = defaultdict(int)
+    inside: dict[str, int] = defaultdict(int)
     for s in samples:
         if s.status >= 500 or s.status == 0:
             bucket = inside if any(w.covers(s.began, s.ended) for w in windows) else outside

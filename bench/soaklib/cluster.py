@@ -9,6 +9,7 @@ mid-request with their master, an RQ work horse mid-callback with its worker.
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.client
 import os
 import shutil
@@ -176,7 +177,7 @@ class Cluster:
         for i, port in enumerate(self.web_ports, 1):
             argv = [py, "-m", "gunicorn", "--workers", str(self.web_workers)]
             argv += ["--bind", f"127.0.0.1:{port}", "reviewq:create_app()"]
-            self._add(f"web{i}", argv, lambda port=port: answers(port))
+            self._add(f"web{i}", argv, functools.partial(answers, port))
         for i in (1, 2):
             self._add(f"worker{i}", [py, "-m", "reviewq.worker"])
         every = ["--every", str(self.sweep_every)]
