@@ -187,11 +187,10 @@ def run(args: argparse.Namespace, db_url: str, tmp: Path) -> int:
             system.join()
         load_end = time.monotonic()
         deadline = load_end + args.drain
-        while time.monotonic() < deadline:
-            undecided, unreceived = open_work(conn, hooks)
-            if not undecided and not unreceived:
-                break
+        undecided, unreceived = open_work(conn, hooks)
+        while (undecided or unreceived) and time.monotonic() < deadline:
             time.sleep(1.0)
+            undecided, unreceived = open_work(conn, hooks)
         drained = time.monotonic()
         people_stop.set()
         for person in people:
