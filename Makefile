@@ -34,11 +34,10 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check reviewq tests migrations bench
 	$(BIN)/mypy reviewq
 
-bench: $(BIN)/.installed  ## speed targets, each printed as a ratio against a same-run baseline
-	$(BIN)/python bench/intake.py
-	$(BIN)/python bench/oversight.py
-	$(BIN)/python bench/edits.py
-	$(BIN)/python -m pytest -m slow --db=sqlite tests/domain/test_oversight_heldout.py
+# Every bench in turn (bench/run_all.py lists them), then one table of their headline
+# figures in bench/results.md and in README.md's Performance section.
+bench: $(BIN)/.installed  ## speed targets and the scale-out soak, in one table
+	$(BIN)/python bench/run_all.py --readme
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -44,6 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.result import report  # noqa: E402
 from reviewq.domain import signing  # noqa: E402
 from tests.support.services import ServiceUnavailable, create_database, ensure_postgres  # noqa: E402
 
@@ -267,6 +268,14 @@ def main() -> None:
         ratio = best["intake"]["rate"] / best["bare"]["rate"] if best["bare"]["rate"] else 0.0
         verdict = "PASS" if ratio >= TARGET else "FAIL"
         print(f"ratio intake/bare = {ratio:.2f} (target >= {TARGET:.2f}): {verdict}")
+        report(
+            "intake",
+            f"ratio {ratio:.2f} of bare ({best['intake']['rate']:.0f} vs "
+            f"{best['bare']['rate']:.0f} req/s)",
+            f">= {TARGET:.2f} of bare",
+            ratio >= TARGET,
+            ratio=round(ratio, 3),
+        )
     finally:
         for proc in servers:
             stop(proc)
