@@ -81,6 +81,41 @@ def held_claim(session: Session, actor: Actor, now: datetime) -> Item | None:
     )
 
 
+def claim_statement(actor: Actor, now: datetime, where: QueueFilter) -> sa.Update:
+    """The one statement that claims the most urgent item ``actor`` may review (``claim_next``).
+
+    Returns:
+        ``UPDATE items ... WHERE id = (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id``.
+    """
+    queued = aliased(Item)
+    pick = sa.select(queued.id).where(*reviewable_by(actor, queued))
+    if where.source_id is not None:
+        pick = pick.where(queued.source_id == where.source_id)
+    if where.priority is not None:
+        pick = pick.where(queued.priority == where.priority)
+    if where.skipped:
+        pick = pick.where(queued.id.not_in(where.skipped))
+    first = (
+        pick.order_by(queued.priority, queued.due_at, queued.created_at, queued.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    return (
+        sa.update(Item)
+        .where(Item.id == first, Item.status == ItemStatus.QUEUED)
+        .values(
+            status=ItemStatus.IN_REVIEW,
+            claimed_by_id=actor.id,
+            claimed_at=now,
+            claim_expires_at=now + LEASE,
+            version=Item.version + 1,
+            updated_at=now,
+        )
+        .returning(Item.id)
+    )
+
+
 def claim_next(
     session: Session, actor: Actor, now: datetime, where: QueueFilter = QueueFilter()
 ) -> Item | None:
@@ -106,33 +141,8 @@ def claim_next(
         session.flush()
         return mine
     release_expired(session, now)
-    queued = aliased(Item)
-    pick = sa.select(queued.id).where(*reviewable_by(actor, queued))
-    if where.source_id is not None:
-        pick = pick.where(queued.source_id == where.source_id)
-    if where.priority is not None:
-        pick = pick.where(queued.priority == where.priority)
-    if where.skipped:
-        pick = pick.where(queued.id.not_in(where.skipped))
-    first = (
-        pick.order_by(queued.priority, queued.due_at, queued.created_at, queued.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
     claimed_id = session.execute(
-        sa.update(Item)
-        .where(Item.id == first, Item.status == ItemStatus.QUEUED)
-        .values(
-            status=ItemStatus.IN_REVIEW,
-            claimed_by_id=actor.id,
-            claimed_at=now,
-            claim_expires_at=now + LEASE,
-            version=Item.version + 1,
-            updated_at=now,
-        )
-        .returning(Item.id),
-        execution_options={"synchronize_session": False},
+        claim_statement(actor, now, where), execution_options={"synchronize_session": False}
     ).scalar()
     if claimed_id is None:
         return None
