@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import intake  # noqa: E402
 from intake import percentile, pg_context, start_gunicorn, stop  # noqa: E402
 
 from tests.support.services import (  # noqa: E402
@@ -60,6 +61,8 @@ from tests.support.services import (  # noqa: E402
     ensure_redis,
 )
 
+BIN = Path(sys.executable).parent  # the venv running this script (also in a worktree)
+intake.BIN = BIN
 DEFAULT_PG = "postgresql+psycopg://127.0.0.1:5432/postgres"
 # a database of its own: nothing on this path enqueues a job, but nothing may leak either
 DEFAULT_REDIS = "redis://127.0.0.1:6379/12"
@@ -196,10 +199,10 @@ def sql_worker(url, statement, window, results) -> None:
     """One connection running the claim statement back to back, one commit each."""
     import psycopg
 
-    start, warm_end, end = window
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     latencies, empty = [], 0
     with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        start, warm_end, end = window.wait()
         time.sleep(max(0.0, start - time.monotonic()))
         while time.monotonic() < end:
             sent = time.monotonic()
@@ -251,11 +254,10 @@ def path_of(location: str) -> str:
     return "/" + location.split("://", 1)[-1].split("/", 1)[-1] if "://" in location else location
 
 
-def reviewer(port, email, seed_, window, results) -> None:
+def reviewer(port, email, seed_, think, window, results) -> None:
     """Sign in, Review next, then decide and follow to the next item until the window ends."""
     import random
 
-    start, warm_end, end = window
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     rng = random.Random(seed_)
     out = {"claim": [], "next": [], "next_server": [], "decide_app": [], "item_app": []}
@@ -269,6 +271,7 @@ def reviewer(port, email, seed_, window, results) -> None:
     )
     assert status == 302, f"sign-in failed: {status}"
     _, _, page, _ = me.go("GET", "/queue")
+    start, warm_end, end = window.wait()
     time.sleep(max(0.0, start - time.monotonic()))
     status, location, _, timing = me.go("POST", "/queue/next", {"csrf_token": CSRF.search(page)[1]})
     while time.monotonic() < end:
@@ -289,6 +292,8 @@ def reviewer(port, email, seed_, window, results) -> None:
                 "POST", "/queue/next", {"csrf_token": CSRF.search(page)[1]}
             )
             continue
+        if think:
+            time.sleep(rng.uniform(0.5, 1.5) * think)  # reading the draft
         form = {"csrf_token": CSRF.search(page)[1], "version": version[1], "active_seconds": "9"}
         roll = rng.random()
         if roll < 0.70:
@@ -316,16 +321,34 @@ def reviewer(port, email, seed_, window, results) -> None:
     results.put(out)
 
 
+class Window:
+    """The timed window, set by the parent once every process is ready (signed in)."""
+
+    def __init__(self, ctx, parties: int, seconds: float) -> None:
+        self.ready = ctx.Barrier(parties + 1)
+        self.start = ctx.Value("d", 0.0)
+        self.seconds = seconds
+
+    def wait(self) -> tuple[float, float, float]:
+        """In a worker: report ready, then wait for the window; (start, warm end, end)."""
+        self.ready.wait(timeout=300)
+        while not self.start.value:
+            time.sleep(0.01)
+        start = self.start.value
+        return start, start + WARMUP, start + WARMUP + self.seconds
+
+
 def run_processes(target, arglists, seconds) -> list[dict]:
     ctx = mp.get_context("fork")
     results = ctx.Queue()
-    start = time.monotonic() + 1.0
-    window = (start, start + WARMUP, start + WARMUP + seconds)
+    window = Window(ctx, len(arglists), seconds)
     procs = [ctx.Process(target=target, args=(*a, window, results)) for a in arglists]
     try:
         for p in procs:
             p.start()
-        return [results.get(timeout=window[2] - time.monotonic() + 120) for _ in procs]
+        window.ready.wait(timeout=300)
+        window.start.value = time.monotonic() + 0.5
+        return [results.get(timeout=WARMUP + seconds + 120) for _ in procs]
     finally:
         for p in procs:
             if p.is_alive():
@@ -362,6 +385,7 @@ def main() -> None:
     parser.add_argument("--reviewers", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0, help="counted time per side")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--think", type=float, default=1.0, help="paced run's reading time (s)")
     parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL)")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
@@ -383,7 +407,7 @@ def main() -> None:
         from subprocess import run
 
         done = run(
-            [ROOT / ".venv" / "bin" / "flask", "--app", "reviewq", "db", "upgrade"],
+            [BIN / "flask", "--app", "reviewq", "db", "upgrade"],
             env={**os.environ, **env},
             cwd=ROOT,
             capture_output=True,
@@ -409,9 +433,13 @@ def main() -> None:
 
         log = tmp / "gunicorn.log"
         port = start_gunicorn(servers, {**os.environ, **env}, log, args.workers, "/healthz", REVIEWQ)
-        arglists = [(port, email, n) for n, (email, _, _) in enumerate(people)]
-        parts = run_processes(reviewer, arglists, args.seconds)
-        report(args, sql, parts)
+        for label, think in (("saturated: no reading time", 0.0), ("paced", args.think)):
+            if label == "paced":
+                label = f"paced: {think:g} s reading time on average"
+            arglists = [(port, email, n, think) for n, (email, _, _) in enumerate(people)]
+            parts = run_processes(reviewer, arglists, args.seconds)
+            print(f"\nHTTP, {label}")
+            report(args, sql, parts)
         twice, decided = double_claims(db_url)
         print(f"double claims (SQL): {twice} claimed twice in a row, {decided} claims decided twice")
         if args.keep:
