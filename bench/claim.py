@@ -72,7 +72,9 @@ WARMUP = 3.0
 TARGET_CLAIM_P99 = 20.0
 TARGET_NEXT_P95 = 150.0
 LEVELS = [3] * 10 + [2] * 6 + [1] * 4  # reviewer authority levels, cycled
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')  # every page's meta tag
+# A light page for a fresh CSRF token (the queue page's counts are another colleague's bench)
+TOKEN_PAGE = "/notifications"
 VERSION = re.compile(r'id="version" name="version" type="hidden" value="(\d+)"')
 EDIT = "Dear customer,\n\nWe have refunded the full amount today.\n\nKind regards,\nSam"
 
@@ -270,7 +272,7 @@ def reviewer(port, email, seed_, think, window, results) -> None:
         {"csrf_token": CSRF.search(page)[1], "email": email, "password": PASSWORD},
     )
     assert status == 302, f"sign-in failed: {status}"
-    _, _, page, _ = me.go("GET", "/queue")
+    _, _, page, _ = me.go("GET", TOKEN_PAGE)
     start, warm_end, end = window.wait()
     time.sleep(max(0.0, start - time.monotonic()))
     status, location, _, timing = me.go("POST", "/queue/next", {"csrf_token": CSRF.search(page)[1]})
@@ -278,7 +280,7 @@ def reviewer(port, email, seed_, think, window, results) -> None:
         if "/items/" not in location:
             out["empty"] += 1
             time.sleep(0.5)
-            _, _, page, _ = me.go("GET", "/queue")
+            _, _, page, _ = me.go("GET", TOKEN_PAGE)
             status, location, _, timing = me.go(
                 "POST", "/queue/next", {"csrf_token": CSRF.search(page)[1]}
             )
@@ -287,7 +289,7 @@ def reviewer(port, email, seed_, think, window, results) -> None:
         version = VERSION.search(page)
         if status != 200 or version is None:
             out["errors"] += 1
-            _, _, page, _ = me.go("GET", "/queue")
+            _, _, page, _ = me.go("GET", TOKEN_PAGE)
             status, location, _, timing = me.go(
                 "POST", "/queue/next", {"csrf_token": CSRF.search(page)[1]}
             )

@@ -20,7 +20,7 @@ LEASE = timedelta(minutes=15)
 # Review next returns at most this many run-out leases to the queue on its way (the sweep
 # returns the rest every minute): each is an audited change, and a claim must stay quick
 # however many claims were abandoned.
-RELEASE_ON_CLAIM = 5
+RELEASE_ON_CLAIM = 1
 
 
 @dataclass(frozen=True)
