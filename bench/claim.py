@@ -159,7 +159,9 @@ def setup_people(env: dict[str, str], reviewers: int) -> tuple[list[tuple[str, i
         for n in range(reviewers):
             level = LEVELS[n % len(LEVELS)]
             email = f"r{n}@example.com"
-            user = users.create_user(db.session, system, email, f"R{n}", "reviewer", level, PASSWORD)
+            user = users.create_user(
+                db.session, system, email, f"R{n}", "reviewer", level, PASSWORD
+            )
             db.session.flush()
             people.append((email, user.id, level))
         # the baseline's claimers: same levels, never signed in
@@ -434,7 +436,9 @@ def main() -> None:
         reset_baseline(db_url)
 
         log = tmp / "gunicorn.log"
-        port = start_gunicorn(servers, {**os.environ, **env}, log, args.workers, "/healthz", REVIEWQ)
+        port = start_gunicorn(
+            servers, {**os.environ, **env}, log, args.workers, "/healthz", REVIEWQ
+        )
         for label, think in (("saturated: no reading time", 0.0), ("paced", args.think)):
             if label == "paced":
                 label = f"paced: {think:g} s reading time on average"
@@ -443,7 +447,9 @@ def main() -> None:
             print(f"\nHTTP, {label}")
             report(args, sql, parts)
         twice, decided = double_claims(db_url)
-        print(f"double claims (SQL): {twice} claimed twice in a row, {decided} claims decided twice")
+        print(
+            f"double claims (SQL): {twice} claimed twice in a row, {decided} claims decided twice"
+        )
         if args.keep:
             print(f"kept: {db_url}")
     finally:

@@ -28,9 +28,7 @@ INDEXES = {
 
 def upgrade():
     for name, columns in INDEXES.items():
-        op.create_index(
-            name, "items", columns, postgresql_where=IN_REVIEW, sqlite_where=IN_REVIEW
-        )
+        op.create_index(name, "items", columns, postgresql_where=IN_REVIEW, sqlite_where=IN_REVIEW)
 
 
 def downgrade():
