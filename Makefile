@@ -36,6 +36,7 @@ lint: $(BIN)/.installed
 
 bench: $(BIN)/.installed  ## speed targets, each printed as a ratio against a same-run baseline
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/claim.py
 	$(BIN)/python bench/oversight.py
 	$(BIN)/python bench/edits.py
 	$(BIN)/python -m pytest -m slow --db=sqlite tests/domain/test_oversight_heldout.py
