@@ -49,6 +49,21 @@ class Item(Model):
             postgresql_where=sa.text("status = 'queued'"),
             sqlite_where=sa.text("status = 'queued'"),
         ),
+        # Every claim asks whether the reviewer holds an item already and which leases ran
+        # out: only the rows in review are indexed, so neither reads the whole table.
+        sa.Index(
+            "ix_items_claims",
+            "claimed_by_id",
+            "claim_expires_at",
+            postgresql_where=sa.text("status = 'in_review'"),
+            sqlite_where=sa.text("status = 'in_review'"),
+        ),
+        sa.Index(
+            "ix_items_claim_expiry",
+            "claim_expires_at",
+            postgresql_where=sa.text("status = 'in_review'"),
+            sqlite_where=sa.text("status = 'in_review'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,6 +17,10 @@ from . import approvals, audit, effects, verdicts
 from .verdicts import Verdict
 
 LEASE = timedelta(minutes=15)
+# Review next returns at most this many run-out leases to the queue on its way (the sweep
+# returns the rest every minute): each is an audited change, and a claim must stay quick
+# however many claims were abandoned.
+RELEASE_ON_CLAIM = 1
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,13 @@ def _release(item: Item) -> None:
     item.claimed_by_id = item.claimed_at = item.claim_expires_at = None
 
 
-def release_expired(session: Session, now: datetime) -> int:
-    """Return every item whose claim lease ran out to the queue (audited).
+def release_expired(session: Session, now: datetime, limit: int | None = None) -> int:
+    """Return items whose claim lease ran out to the queue (audited).
+
+    Args:
+        session: the caller's session.
+        now: the time leases are compared with.
+        limit: at most this many (None: every one); the oldest leases go first.
 
     Returns:
         How many items were released.
@@ -41,6 +50,8 @@ def release_expired(session: Session, now: datetime) -> int:
     expired = session.scalars(
         sa.select(Item)
         .where(Item.status == ItemStatus.IN_REVIEW, Item.claim_expires_at < now)
+        .order_by(Item.claim_expires_at)
+        .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
     for item in expired:
@@ -81,13 +92,50 @@ def held_claim(session: Session, actor: Actor, now: datetime) -> Item | None:
     )
 
 
+def claim_statement(actor: Actor, now: datetime, where: QueueFilter) -> sa.Update:
+    """The one statement that claims the most urgent item ``actor`` may review (``claim_next``).
+
+    Returns:
+        ``UPDATE items ... WHERE id = (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING``
+        the claimed row.
+    """
+    queued = aliased(Item)
+    pick = sa.select(queued.id).where(*reviewable_by(actor, queued))
+    if where.source_id is not None:
+        pick = pick.where(queued.source_id == where.source_id)
+    if where.priority is not None:
+        pick = pick.where(queued.priority == where.priority)
+    if where.skipped:
+        pick = pick.where(queued.id.not_in(where.skipped))
+    first = (
+        pick.order_by(queued.priority, queued.due_at, queued.created_at, queued.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    return (
+        sa.update(Item)
+        .where(Item.id == first, Item.status == ItemStatus.QUEUED)
+        .values(
+            status=ItemStatus.IN_REVIEW,
+            claimed_by_id=actor.id,
+            claimed_at=now,
+            claim_expires_at=now + LEASE,
+            version=Item.version + 1,
+            updated_at=now,
+        )
+        .returning(Item)
+    )
+
+
 def claim_next(
     session: Session, actor: Actor, now: datetime, where: QueueFilter = QueueFilter()
 ) -> Item | None:
     """Claim the most urgent item ``actor`` may review: risk, then due time, then age.
 
     Skips items above the actor's authority and items whose current text the actor already
-    approved (two-person rule, ``approvals``). On PostgreSQL the pick is one
+    approved (two-person rule, ``approvals``). A few run-out leases go back to the queue
+    first (``RELEASE_ON_CLAIM``; the sweep returns the rest). On PostgreSQL the pick is one
     ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED)`` over the partial queue
     index, so reviewers never block or collide; on SQLite the transaction holds the write
     lock, which gives the same guarantee.
@@ -105,39 +153,13 @@ def claim_next(
         mine.claim_expires_at = now + LEASE
         session.flush()
         return mine
-    release_expired(session, now)
-    queued = aliased(Item)
-    pick = sa.select(queued.id).where(*reviewable_by(actor, queued))
-    if where.source_id is not None:
-        pick = pick.where(queued.source_id == where.source_id)
-    if where.priority is not None:
-        pick = pick.where(queued.priority == where.priority)
-    if where.skipped:
-        pick = pick.where(queued.id.not_in(where.skipped))
-    first = (
-        pick.order_by(queued.priority, queued.due_at, queued.created_at, queued.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
+    release_expired(session, now, limit=RELEASE_ON_CLAIM)
+    item = session.scalar(
+        claim_statement(actor, now, where),
+        execution_options={"synchronize_session": False, "populate_existing": True},
     )
-    claimed_id = session.execute(
-        sa.update(Item)
-        .where(Item.id == first, Item.status == ItemStatus.QUEUED)
-        .values(
-            status=ItemStatus.IN_REVIEW,
-            claimed_by_id=actor.id,
-            claimed_at=now,
-            claim_expires_at=now + LEASE,
-            version=Item.version + 1,
-            updated_at=now,
-        )
-        .returning(Item.id),
-        execution_options={"synchronize_session": False},
-    ).scalar()
-    if claimed_id is None:
+    if item is None:
         return None
-    item = session.get(Item, claimed_id, populate_existing=True)
-    assert item is not None  # just claimed by this statement
     audit.record(session, actor.label, "item.claimed", f"item:{item.id}", at=now)
     return item
 

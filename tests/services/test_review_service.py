@@ -112,6 +112,19 @@ def test_expired_lease_returns_the_item_to_the_queue(people, submit) -> None:
         review.decide(db.session, people["ben"], held, verdict(held, "approve"), later)
 
 
+def test_review_next_returns_one_run_out_lease_and_the_sweep_the_rest(people, submit) -> None:
+    # a claim stays quick however many claims were abandoned: the oldest lease goes back
+    # with it, the sweep (every minute) returns the others
+    submit(), submit(), submit()
+    first = claim(people["ben"])
+    claim(people["cy"], NOW + timedelta(minutes=1))
+    later = NOW + review.LEASE + timedelta(minutes=2)
+    assert claim(people["sue"], later).id == first.id
+    waiting = db.session.scalars(sa.select(Item.status).order_by(Item.id)).all()
+    assert waiting.count(ItemStatus.IN_REVIEW) == 2 and ItemStatus.QUEUED in waiting
+    assert review.release_expired(db.session, later) == 1
+
+
 def test_approve_records_timing_and_audit(people, submit) -> None:
     submit()
     item = claim(people["ben"])
