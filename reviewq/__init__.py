@@ -73,7 +73,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login.login_message = "Please sign in to continue."
 
     from .models.types import utcnow
-    from .services import auth
+    from .services import auth, receiving
+
+    # Each process's snapshots of the sources that send to it (services/receiving.py).
+    app.extensions["reviewq.senders"] = receiving.Senders()
 
     @login.user_loader
     def load_user(token: str):
