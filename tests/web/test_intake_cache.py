@@ -8,14 +8,12 @@ them (a service call on the test's session, committed).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from reviewq import create_app
 from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
@@ -28,15 +26,11 @@ ADMIN = Actor.system("test")
 
 
 @pytest.fixture
-def other_app(app: Flask) -> Iterator[Flask]:
+def other_app(app: Flask, make_app) -> Flask:
     """A second app on the same database: another process, with its own snapshots."""
-    other = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
-    )
+    other = make_app(SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
     other.test_client_class = IsolatedClient
-    yield other
-    with other.app_context():
-        db.engine.dispose()
+    return other
 
 
 @pytest.fixture
