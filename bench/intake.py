@@ -17,7 +17,7 @@ No risk policy is set, so every draft takes the built-in default rule (one query
 Why the baseline runs in the same invocation: absolute req/s on a shared machine say little
 (CPU model, neighbours, thermal state, the load generator sharing the cores). A ratio against
 a bare endpoint measured minutes apart under the same conditions does. Runs alternate
-(bare, intake, bare, intake, ...) and the best of each is kept, so drift hits both sides.
+(bare, minimal, intake, bare, ...) and the best of each is kept, so drift hits both sides.
 
 The load generator runs in separate processes (one per connection, ``--concurrency`` of
 them), each with one http.client connection reused while the server keeps it open; gunicorn's
@@ -26,9 +26,13 @@ Each run has a 2 s warm-up that is not counted. The target is intake >= 0.30 x b
 goal: the hand-written minimum, about 0.35); both ratios are printed with the verdict, and
 the exit status is 0 either way (1 only when setup fails).
 
+``--compare TREE`` serves the reviewq of another checkout as a fourth endpoint in the same
+rounds (a before/after in one run; its schema must match).
+
 ``--profile FILE`` adds one more intake run with py-spy sampling both gunicorn workers
-(``py-spy record --subprocesses``, idle frames dropped); the collapsed stacks go to FILE
-and the functions with the most samples, own and with callees, are printed.
+(``py-spy record --subprocesses``); the collapsed stacks go to FILE, and the samples taken
+inside a request are summed by package and function (own time) and by reviewq function
+(with callees). py-spy takes a worker blocked in psycopg's wait for the database as busy.
 """
 
 from __future__ import annotations
@@ -175,12 +179,12 @@ def flask_cli(env, *args) -> str:
     return done.stdout
 
 
-def start_gunicorn(servers, env, log_path, workers, probe, *app) -> int:
+def start_gunicorn(servers, env, log_path, workers, probe, *app, cwd=ROOT) -> int:
     """Start gunicorn (added to ``servers`` at once); return its port once ``probe`` answers."""
     port = free_port()
     with open(log_path, "ab") as log:
         cmd = [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", *app]
-        servers.append(subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=log))
+        servers.append(subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=log))
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -281,6 +285,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of 3 runs; best is kept")
     parser.add_argument("--profile", type=Path, help="also profile intake with py-spy into FILE")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="TREE",
+        help="also serve the reviewq of another checkout (e.g. the commit before a change)",
+    )
     args = parser.parse_args()
     load_before = os.getloadavg()[0]  # before our own setup adds to it
 
@@ -309,6 +319,12 @@ def main() -> None:
         ports["bare"] = start_gunicorn(servers, env, log, args.workers, "/", *BARE)
         minimal_env = {**env, "BENCH_SOURCE": creds["slug"], "BENCH_SECRET": creds["secret"]}
         ports["minimal"] = start_gunicorn(servers, minimal_env, log, args.workers, "/", *MINIMAL)
+        kinds = KINDS
+        if args.compare:
+            kinds += ("compare",)
+            ports["compare"] = start_gunicorn(
+                servers, env, log, args.workers, "/healthz", REVIEWQ, cwd=args.compare.resolve()
+            )
         print(
             f"machine: {os.cpu_count()} CPUs, load average {load_before:.2f} at start, "
             f"{pg_context(db_url)}\nsettings: gunicorn {args.workers} sync workers per server, "
@@ -319,19 +335,21 @@ def main() -> None:
         print(header + "   (each run)")
         best = {}
         for i in range(args.rounds):
-            for kind in KINDS:
+            for kind in kinds:
                 r = measure(kind, ports[kind], creds, args, run=f"{i}{kind[0]}")
                 print(row(r, f"{kind} #{i + 1}"), flush=True)
                 if kind not in best or r["rate"] > best[kind]["rate"]:
                     best[kind] = r
         print(f"\n{header}   (best of {args.rounds})")
-        for kind in KINDS:
+        for kind in kinds:
             print(row(best[kind]))
         bare = best["bare"]["rate"] or float("nan")
         minimal, ratio = best["minimal"]["rate"] / bare, best["intake"]["rate"] / bare
         verdict = "PASS" if ratio >= TARGET else "FAIL"
         print(f"ratio minimal/bare = {minimal:.2f} (the hand-written minimum)")
         print(f"ratio intake/bare  = {ratio:.2f} (target >= {TARGET:.2f}): {verdict}")
+        if args.compare:
+            print(f"ratio compare/bare = {best['compare']['rate'] / bare:.2f} ({args.compare})")
         if args.profile:
             print()
             profile(servers[0].pid, ports["intake"], creds, args, args.profile)
