@@ -22,9 +22,12 @@ a bare endpoint measured minutes apart under the same conditions does. Runs alte
 The load generator runs in separate processes (one per connection, ``--concurrency`` of
 them), each with one http.client connection reused while the server keeps it open; gunicorn's
 default sync worker closes it after every response, so both endpoints pay a TCP connect.
-Each run has a 2 s warm-up that is not counted. The target is intake >= 0.30 x bare (the
-goal: the hand-written minimum, about 0.35); both ratios are printed with the verdict, and
-the exit status is 0 either way (1 only when setup fails).
+Each run has a 2 s warm-up that is not counted. ``cpu ms`` is the CPU time the server's
+workers used per request sent (warm-up included), read from /proc: unlike req/s it hardly
+depends on what else the machine runs, and it is the part of the cost reviewq controls.
+The target is intake >= 0.30 x bare (the goal: the hand-written minimum, about 0.35); both
+ratios are printed with the verdict, and the exit status is 0 either way (1 only when setup
+fails).
 
 ``--compare TREE`` serves the reviewq of another checkout as a fourth endpoint in the same
 rounds (a before/after in one run; its schema must match).
@@ -127,11 +130,25 @@ def load_worker(kind, port, creds, tag, window, results) -> None:
             else:
                 errors += 1
     conn.close()
-    results.put((latencies, errors))
+    results.put((latencies, errors, n))
 
 
-def measure(kind, port, creds, args, run) -> dict:
-    """One run against ``kind`` (one of ``KINDS``): warm-up, then --seconds counted."""
+def worker_cpu(master: int) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn workers of ``master``."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except FileNotFoundError:
+            continue  # a worker that gunicorn just replaced
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure(kind, port, creds, args, run, master=None) -> dict:
+    """One run against ``kind`` (one of ``KINDS``): warm-up, then --seconds counted; with
+    ``master``, also the CPU its workers used per request over the whole run."""
     ctx = mp.get_context("fork")
     results = ctx.Queue()
     start = time.monotonic() + 0.3
@@ -140,17 +157,21 @@ def measure(kind, port, creds, args, run) -> dict:
         ctx.Process(target=load_worker, args=(kind, port, creds, f"{run}-{i}", window, results))
         for i in range(args.concurrency)
     ]
+    cpu_before = worker_cpu(master) if master else 0.0
     try:
         for p in procs:
             p.start()
         parts = [results.get(timeout=window[2] - time.monotonic() + 60) for _ in procs]
+        cpu = worker_cpu(master) - cpu_before if master else float("nan")
     finally:
         for p in procs:
             if p.is_alive():
                 p.terminate()
             p.join()
     lat = sorted(x for part in parts for x in part[0])
+    sent = sum(part[2] for part in parts)
     return {
+        "cpu": 1000 * cpu / sent if sent else float("nan"),
         "endpoint": kind,
         "requests": len(lat),
         "rate": len(lat) / args.seconds,
@@ -223,7 +244,7 @@ def pg_context(url: str) -> str:
 
 def profile(pid: int, port: int, creds: dict, args, out: Path) -> None:
     """One more intake run with py-spy sampling gunicorn's workers; prints the top frames."""
-    cmd = [BIN / "py-spy", "record", "--pid", str(pid), "--subprocesses", "--format", "raw"]
+    cmd = [BIN / "py-spy", "record", "--pid", str(pid), "--subprocesses", "--gil", "--format", "raw"]
     cmd += ["--rate", "250", "--duration", str(int(WARMUP + args.seconds)), "--output", str(out)]
     spy = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     time.sleep(1.0)  # py-spy attaches to every worker before the load starts
@@ -274,7 +295,7 @@ def _frame(text: str) -> str:
 def row(r: dict, label: str | None = None) -> str:
     return (
         f"{label or r['endpoint']:<10} {r['requests']:>9} {r['rate']:>9.1f} "
-        f"{r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>7}"
+        f"{r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>7} {r['cpu']:>8.2f}"
     )
 
 
@@ -331,12 +352,16 @@ def main() -> None:
             f"concurrency {args.concurrency}, {args.seconds:g} s per run after {WARMUP:g} s "
             f"warm-up, {args.rounds} rounds (best kept)\n"
         )
-        header = f"{'endpoint':<10} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} errors"
+        header = (
+            f"{'endpoint':<10} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+            f"errors {'cpu ms':>8}"
+        )
         print(header + "   (each run)")
         best = {}
         for i in range(args.rounds):
             for kind in kinds:
-                r = measure(kind, ports[kind], creds, args, run=f"{i}{kind[0]}")
+                master = servers[list(ports).index(kind)].pid
+                r = measure(kind, ports[kind], creds, args, run=f"{i}{kind[0]}", master=master)
                 print(row(r, f"{kind} #{i + 1}"), flush=True)
                 if kind not in best or r["rate"] > best[kind]["rate"]:
                     best[kind] = r

@@ -159,9 +159,10 @@ def submit_item(slug: str) -> tuple[Response, int] | Response:
         named = {"errors": [{"field": exc.field, "message": str(exc)}]} if exc.field else {}
         return problem(400, "Bad Request", str(exc), "bad-json", **named)
     db_session.commit()
-    response = jsonify(item_json(received.item, received.slug))
+    shown = item_json(received.item, received.slug)
+    response = jsonify(shown)
     response.status_code = 201 if received.created else 200
-    response.headers["Location"] = url_for("api.get_item", item_id=received.item.id)
+    response.headers["Location"] = shown["links"]["self"]
     return response
 
 
