@@ -158,22 +158,24 @@ def receive(
     fresh = _read(session, ring, slug)
     if fresh is None:
         senders.forget(slug)
-        signing.verify_keyed(body, headers, [], now)  # the same work and answer as a known one
-        raise AssertionError("an unknown source never verifies")  # pragma: no cover
-    senders.keep(fresh)
+    else:
+        senders.keep(fresh)
     draft = _checked(fresh, body, headers, now, check_request)
+    assert fresh is not None  # _checked() refuses an unknown source
     return _store(session, senders, fresh, headers, body, draft, now)
 
 
 def _checked(
-    sender: Sender,
+    sender: Sender | None,
     body: bytes,
     headers: Mapping[str, str],
     now: datetime,
     check_request: Callable[[], None],
 ) -> Submission:
-    """The checks of the API contract, in its order: 401, 400 (query), 423, 400/422."""
-    signing.verify_keyed(body, headers, sender.keys_at(now), now)
+    """The checks of the API contract, in its order: 401 (an unknown source too, after the
+    same work as a known one), 400 (query), 423, 400/422."""
+    signing.verify_keyed(body, headers, sender.keys_at(now) if sender else [], now)
+    assert sender is not None  # verify_keyed() refuses when there is no key
     check_request()
     if sender.status is not SourceStatus.ACTIVE:
         raise SourceUnavailable(sender.slug, sender.status, sender.status_reason)
