@@ -203,12 +203,13 @@ def _store(
             intake.record_submitted(session, sender.slug, item_id, values)
             return Received(_stored(item_id, values), True, sender.slug)
         senders.forget(sender.slug)  # out of date, or a repeat: the next draft reads afresh
-    return _general(session, sender.id, headers, body, draft, now)
+    return _general(session, senders, sender, headers, body, draft, now)
 
 
 def _general(
     session: Session,
-    source_id: int,
+    senders: Senders,
+    sender: Sender,
     headers: Mapping[str, str],
     body: bytes,
     draft: Submission,
@@ -216,9 +217,11 @@ def _general(
 ) -> Received:
     """The general path: the source and policy read afresh, the signature checked against
     them, canaries planted, repeats found, escalations opened (``intake.submit``)."""
-    source = session.get(Source, source_id)
+    source = session.get(Source, sender.id)
     signing.verify(body, headers, source.verification_secrets(now) if source else [], now)
     assert source is not None  # verify() refuses an unknown (here: deleted) source
+    if source.canary_rate != sender.canary_rate:
+        senders.forget(sender.slug)  # canaries turned off: the next draft may take the INSERT
     policy = policy_service.in_force(session)
     item, created = intake.submit(session, source, headers["webhook-id"], draft, now, policy)
     return Received(item, created, source.slug)
