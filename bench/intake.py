@@ -33,9 +33,9 @@ fails).
 rounds (a before/after in one run; its schema must match).
 
 ``--profile FILE`` adds one more intake run with py-spy sampling both gunicorn workers
-(``py-spy record --subprocesses``); the collapsed stacks go to FILE, and the samples taken
-inside a request are summed by package and function (own time) and by reviewq function
-(with callees). py-spy takes a worker blocked in psycopg's wait for the database as busy.
+(``py-spy record --subprocesses --gil``: Python's own CPU, not the waits for the database);
+the collapsed stacks go to FILE, and the samples taken inside a request are summed by
+package and function (own time) and by reviewq function (with callees).
 """
 
 from __future__ import annotations
@@ -244,8 +244,9 @@ def pg_context(url: str) -> str:
 
 def profile(pid: int, port: int, creds: dict, args, out: Path) -> None:
     """One more intake run with py-spy sampling gunicorn's workers; prints the top frames."""
-    cmd = [BIN / "py-spy", "record", "--pid", str(pid), "--subprocesses", "--gil", "--format", "raw"]
-    cmd += ["--rate", "250", "--duration", str(int(WARMUP + args.seconds)), "--output", str(out)]
+    cmd = [BIN / "py-spy", "record", "--pid", str(pid), "--subprocesses", "--gil"]
+    cmd += ["--format", "raw", "--rate", "250", "--output", str(out)]
+    cmd += ["--duration", str(int(WARMUP + args.seconds))]
     spy = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     time.sleep(1.0)  # py-spy attaches to every worker before the load starts
     r = measure("intake", port, creds, args, run="p")
@@ -257,9 +258,9 @@ def profile(pid: int, port: int, creds: dict, args, out: Path) -> None:
 
 
 def print_profile(collapsed: str) -> None:
-    """The CPU samples taken inside a request (py-spy skips idle ones: a worker waiting for
-    a client or the database is not sampled): own time by package and by function, and the
-    total (with callees) of reviewq's own functions."""
+    """The samples taken inside a request while holding the GIL (Python's own CPU time; a
+    worker waiting for a client or the database releases it): own time by package and by
+    function, and the total (with callees) of reviewq's own functions."""
     own: dict[str, int] = {}
     packages: dict[str, int] = {}
     total: dict[str, int] = {}
