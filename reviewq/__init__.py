@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 from . import config, dberrors, jobqueue
 from .extensions import db, db_session, migrate
@@ -37,6 +39,31 @@ def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection before use only when it sat idle past ``idle_seconds``.
+
+    SQLAlchemy's ``pool_pre_ping`` pings on every checkout: one more round trip on every
+    request. A connection used moments ago is taken as is; one that idled (the database may
+    have restarted meanwhile) is pinged and, when dead, replaced before the request uses it.
+    A connection that dies mid-use still fails its statement (a 503 with Retry-After) and
+    SQLAlchemy then empties the pool.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since", float("-inf"))
+        if time.monotonic() - since <= idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError() from exc  # the pool retries with a new connection
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -73,7 +100,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login.login_message = "Please sign in to continue."
 
     from .models.types import utcnow
-    from .services import auth
+    from .services import auth, receiving
+
+    # Each process's snapshots of the sources that send to it (services/receiving.py).
+    app.extensions["reviewq.senders"] = receiving.Senders()
 
     @login.user_loader
     def load_user(token: str):
@@ -85,6 +115,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
+        _ping_when_idle(db.engine, app.config["DB_PING_IDLE_SECONDS"])
         dberrors.hide_data_in_errors(db.engine)
 
     from .web import (

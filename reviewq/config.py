@@ -127,7 +127,10 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
         # Webhook secrets are stored encrypted with these (MultiFernet: the first encrypts).
         "SECRET_KEYS": _secret_keys(environ.get("REVIEWQ_SECRET_KEYS"), env, instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_uri(environ.get("DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
+        # Pooled connections idle longer than this are pinged before use (not every one:
+        # that would be a round trip more on every request). See create_app.
+        "DB_PING_IDLE_SECONDS": 1.0,
         "REDIS_URL": _redis_url(environ.get("REDIS_URL")),
         "MAX_CONTENT_LENGTH": _positive_int(environ, "REVIEWQ_MAX_BODY_BYTES", MAX_BODY_BYTES),
         "SECRET_GRACE_HOURS": _positive_int(environ, "REVIEWQ_SECRET_GRACE_HOURS", 24),

@@ -20,24 +20,6 @@ from . import policy as policy_service
 from .policy import InForce
 
 
-def find_sender(session: Session, slug: str) -> tuple[Source | None, InForce]:
-    """The source a draft is addressed to, and the policy in force, in one query.
-
-    Returns:
-        The source (None when no source has this slug) and the policy to route by.
-    """
-    newest = policy_service.newest_version()
-    row = session.execute(
-        sa.select(Source, newest.c.id, newest.c.created_at)
-        .outerjoin(newest, sa.true())
-        .where(Source.slug == slug)
-    ).first()
-    if row is None:
-        return None, InForce(None)
-    source, version_id, created_at = row
-    return source, policy_service.in_force_for(session, version_id, created_at)
-
-
 def ensure_accepting(source: Source) -> None:
     """Refuse drafts from a paused or retired source.
 
@@ -48,16 +30,20 @@ def ensure_accepting(source: Source) -> None:
         raise SourceUnavailable(source.slug, source.status, source.status_reason)
 
 
-def _item_values(
-    source: Source, webhook_id: str, draft: Submission, now: datetime, policy: InForce
+def item_values(
+    source_id: int, webhook_id: str, draft: Submission, now: datetime, policy: InForce
 ) -> dict[str, Any]:
-    """The new item's columns: the draft, and what the policy demands for its risk tags."""
+    """The new item's columns: the draft, and what the policy demands for its risk tags.
+
+    Every path that stores a draft takes its columns from here (the ORM path below and the
+    cached one in ``receiving``), so a new column set at intake is added once.
+    """
     needs = policy_rules.resolve(draft.risk_tags, policy.rules)
     reasons = needs.routing_reason()
     if policy.version_id is None:
         reasons.insert(0, "no risk policy is set yet: the built-in default rule applied")
     return dict(
-        source_id=source.id,
+        source_id=source_id,
         external_id=draft.external_id,
         webhook_id=webhook_id,
         title=draft.title,
@@ -133,8 +119,7 @@ def submit(
         webhook_id: the message id from the signature headers (replays reuse it).
         draft: the validated submission.
         now: when it was received.
-        policy: the policy in force, when the caller has read it (``find_sender``);
-            None reads it here.
+        policy: the policy in force, when the caller has read it; None reads it here.
 
     Returns:
         The item and whether it was created (False: the same webhook-id or external_id
@@ -190,29 +175,34 @@ def _store(
     Returns:
         The item and whether it was created.
     """
-    values = _item_values(source, webhook_id, draft, now, policy) | {"canary_id": canary_id}
+    values = item_values(source.id, webhook_id, draft, now, policy) | {"canary_id": canary_id}
     item = _insert_unless_seen(session, values)
     if item is None:
         return _existing(session, source, webhook_id, draft.external_id), False
-    audit.record(
-        session,
-        f"source:{source.slug}",
-        "item.submitted",
-        f"item:{item.id}",
-        {
-            "external_id": item.external_id,
-            "webhook_id": webhook_id,
-            "risk_tags": item.risk_tags,
-            "status": item.status,
-            "policy_version": item.policy_version_id,
-        },
-        at=now,
-    )
+    record_submitted(session, source.slug, item.id, values)
     if item.status is ItemStatus.ESCALATED:
         tags = [t for t in item.risk_tags if t in policy.rules and policy.rules[t].always_escalate]
         reason = "always-escalate tag: " + ", ".join(tags or ["default rule"])
         effects.after_change(session, item, now, reason=reason)
     return item, True
+
+
+def record_submitted(session: Session, slug: str, item_id: int, values: dict[str, Any]) -> None:
+    """The audit event of a stored draft (one per draft, whichever path stored it)."""
+    audit.record(
+        session,
+        f"source:{slug}",
+        "item.submitted",
+        f"item:{item_id}",
+        {
+            "external_id": values["external_id"],
+            "webhook_id": values["webhook_id"],
+            "risk_tags": values["risk_tags"],
+            "status": values["status"],
+            "policy_version": values["policy_version_id"],
+        },
+        at=values["created_at"],
+    )
 
 
 def item_for_source(session: Session, source: Source, item_id: int) -> Item:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, cast
+from datetime import datetime
+from typing import Any, Protocol, cast
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..domain import signing
 from ..domain.errors import NotFound, Unauthenticated, UnknownParameters, ValidationFailed
-from ..domain.intake import EXTERNAL_ID, BadJSON, parse_json, parse_submission
-from ..domain.workflow import FINAL_STATUSES
-from ..extensions import db_session
+from ..domain.intake import EXTERNAL_ID, BadJSON
+from ..domain.workflow import FINAL_STATUSES, ItemStatus
+from ..extensions import db_session, keyring
 from ..models import Item, Source
 from ..models.types import utcnow
-from ..services import intake
+from ..services import intake, receiving
 from ..services import sources as source_service
 from .openapi import openapi_document
 from .problems import problem
@@ -61,8 +61,33 @@ def _body() -> bytes:
     return body
 
 
-def item_json(item: Item) -> dict[str, Any]:
-    """The API view of an item (what a source may see of its own draft)."""
+class ItemFields(Protocol):
+    """What the API shows of an item: an ``Item``, or a draft's stored columns."""
+
+    id: int
+    external_id: str
+    title: str
+    status: ItemStatus
+    risk_tags: list[str]
+    unknown_tags: list[str]
+    min_level: int
+    approvals_required: int
+    sla_minutes: int
+    due_at: datetime
+    always_escalate: bool
+    qa_rate: float
+    policy_version_id: int | None
+    routing_reason: list[str]
+    final_content: str | None
+    edited: bool
+    outcome_reason: str | None
+    decided_at: datetime | None
+    created_at: datetime
+
+
+def item_json(item: ItemFields, slug: str) -> dict[str, Any]:
+    """The API view of an item (what a source may see of its own draft); ``slug`` is its
+    source's."""
     outcome = None
     if item.status in FINAL_STATUSES:
         outcome = {
@@ -74,7 +99,7 @@ def item_json(item: Item) -> dict[str, Any]:
         }
     return {
         "id": item.id,
-        "source": item.source.slug,
+        "source": slug,
         "external_id": item.external_id,
         "title": item.title,
         "status": item.status.value,
@@ -117,31 +142,35 @@ def _own_item(source: Source, item_id: int) -> Item:
 def submit_item(slug: str) -> tuple[Response, int] | Response:
     """Accept a draft signed per Standard Webhooks by the source's secret."""
     body = _body()
-    now = utcnow()
-    source, policy = intake.find_sender(db_session, slug)
     headers = cast(Mapping[str, str], request.headers)  # werkzeug's Headers is such a mapping
-    signing.verify(body, headers, source.verification_secrets(now) if source else [])
-    assert source is not None  # verify() refuses unknown sources
-    refuse_unknown_query_parameters()
-    intake.ensure_accepting(source)
+    senders = current_app.extensions["reviewq.senders"]
     try:
-        draft = parse_submission(parse_json(body))
+        received = receiving.receive(
+            db_session,
+            senders,
+            keyring(),
+            slug,
+            body,
+            headers,
+            utcnow(),
+            refuse_unknown_query_parameters,
+        )
     except BadJSON as exc:
         named = {"errors": [{"field": exc.field, "message": str(exc)}]} if exc.field else {}
         return problem(400, "Bad Request", str(exc), "bad-json", **named)
-    webhook_id = request.headers["webhook-id"]
-    item, created = intake.submit(db_session, source, webhook_id, draft, now, policy)
     db_session.commit()
-    response = jsonify(item_json(item))
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = url_for("api.get_item", item_id=item.id)
+    shown = item_json(received.item, received.slug)
+    response = jsonify(shown)
+    response.status_code = 201 if received.created else 200
+    response.headers["Location"] = shown["links"]["self"]
     return response
 
 
 @bp.get("/items/<int:item_id>")
 def get_item(item_id: int) -> Response:
     """One of the calling source's items, with its requirements and outcome."""
-    return jsonify(item_json(_own_item(_token_source(), item_id)))
+    source = _token_source()
+    return jsonify(item_json(_own_item(source, item_id), source.slug))
 
 
 @bp.get("/sources/<slug>/items")
@@ -157,7 +186,7 @@ def list_items(slug: str) -> Response:
     if external_id is not None and not EXTERNAL_ID.fullmatch(external_id):
         raise ValidationFailed([{"field": "external_id", "message": "is not a valid id"}])
     items = intake.items_of(db_session, source, int(limit), external_id)
-    return jsonify({"items": [item_json(i) for i in items]})
+    return jsonify({"items": [item_json(i, source.slug) for i in items]})
 
 
 @bp.post("/items/<int:item_id>/withdraw")
@@ -166,7 +195,7 @@ def withdraw_item(item_id: int) -> Response:
     source = _token_source()
     item = intake.withdraw(db_session, source, _own_item(source, item_id), utcnow())
     db_session.commit()
-    return jsonify(item_json(item))
+    return jsonify(item_json(item, source.slug))
 
 
 @bp.get("/openapi.json")
