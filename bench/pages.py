@@ -39,11 +39,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import flask_migrate  # noqa: E402
 import psycopg  # noqa: E402
+import scale_data  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
-import scale_data  # noqa: E402
 from reviewq import create_app  # noqa: E402
 from reviewq.extensions import db  # noqa: E402
 from tests.support.auth import sign_in  # noqa: E402
@@ -137,8 +137,10 @@ def page_table(app: Flask, sample: scale_data.Sample, repeat: int, skip: set[str
         clients[role] = client
     ok = True
     baseline = None
-    print(f"\n{'page':42} {'role':10} {'status':>6} {'ms':>9} {'x item':>8} {'peak MB':>8} "
-          f"{'kept MB':>8}")
+    print(
+        f"\n{'page':42} {'role':10} {'status':>6} {'ms':>9} {'x item':>8} {'peak MB':>8} "
+        f"{'kept MB':>8}"
+    )
     for endpoint, path in pages(app, sample):
         for role, client in clients.items():
             if endpoint in skip:
@@ -150,10 +152,15 @@ def page_table(app: Flask, sample: scale_data.Sample, repeat: int, skip: set[str
             within = status >= 400 or (ms < TARGET_MS and peak < TARGET_MB)
             ok = ok and within
             mark = "" if within else "  <-- over target"
-            print(f"{path:42} {role:10} {status:>6} {ms:>9.1f} {ms / baseline:>8.1f} "
-                  f"{peak:>8.1f} {kept:>8.1f}{mark}", flush=True)
-    print(f"\nbaseline: the item page {baseline:.1f} ms; target < {TARGET_MS:.0f} ms server "
-          f"time and < {TARGET_MB:.0f} MB peak growth per page: {'met' if ok else 'NOT met'}")
+            print(
+                f"{path:42} {role:10} {status:>6} {ms:>9.1f} {ms / baseline:>8.1f} "
+                f"{peak:>8.1f} {kept:>8.1f}{mark}",
+                flush=True,
+            )
+    print(
+        f"\nbaseline: the item page {baseline:.1f} ms; target < {TARGET_MS:.0f} ms server "
+        f"time and < {TARGET_MB:.0f} MB peak growth per page: {'met' if ok else 'NOT met'}"
+    )
     return ok
 
 
@@ -190,10 +197,12 @@ def sweep_run(app: Flask, overdue: int, item_path: str) -> None:
     elapsed = time.perf_counter() - started
     done.set()
     watcher.join()
-    print(f"\nsweep: {summary['sla_breached']:,} of {overdue:,} overdue items escalated in "
-          f"{elapsed:.1f} s ({summary['sla_breached'] / elapsed:,.0f}/s); the item page "
-          f"answered {len(during)} times meanwhile, p50 {statistics.median(during):.0f} ms, "
-          f"slowest {max(during):.0f} ms")
+    print(
+        f"\nsweep: {summary['sla_breached']:,} of {overdue:,} overdue items escalated in "
+        f"{elapsed:.1f} s ({summary['sla_breached'] / elapsed:,.0f}/s); the item page "
+        f"answered {len(during)} times meanwhile, p50 {statistics.median(during):.0f} ms, "
+        f"slowest {max(during):.0f} ms"
+    )
 
 
 def main() -> None:
@@ -216,8 +225,11 @@ def main() -> None:
         if not filled:
             with app.app_context():
                 flask_migrate.upgrade(directory=str(ROOT / "migrations"))
-            print(f"building {args.rows:,} queued items, {args.rows:,} decisions, "
-                  f"{args.escalations:,} open escalations", flush=True)
+            print(
+                f"building {args.rows:,} queued items, {args.rows:,} decisions, "
+                f"{args.escalations:,} open escalations",
+                flush=True,
+            )
             sample = scale_data.build(app, args.rows, args.escalations)
         else:
             sample = scale_data.sample(app)

@@ -49,6 +49,20 @@ class Item(Model):
             postgresql_where=sa.text("status = 'queued'"),
             sqlite_where=sa.text("status = 'queued'"),
         ),
+        # The sweep finds the overdue among the waiting items by due time, a batch at a time.
+        sa.Index(
+            "ix_items_due",
+            "due_at",
+            postgresql_where=sa.text("status IN ('queued', 'in_review')"),
+            sqlite_where=sa.text("status IN ('queued', 'in_review')"),
+        ),
+        # The canary page counts plantings; one item in a hundred is a canary.
+        sa.Index(
+            "ix_items_canary",
+            "canary_id",
+            postgresql_where=sa.text("canary_id IS NOT NULL"),
+            sqlite_where=sa.text("canary_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -32,8 +32,9 @@ def _release(item: Item) -> None:
     item.claimed_by_id = item.claimed_at = item.claim_expires_at = None
 
 
-def release_expired(session: Session, now: datetime) -> int:
-    """Return every item whose claim lease ran out to the queue (audited).
+def release_expired(session: Session, now: datetime, limit: int | None = None) -> int:
+    """Return every item whose claim lease ran out to the queue (audited), or the first
+    ``limit`` of them (the sweep's batches).
 
     Returns:
         How many items were released.
@@ -41,6 +42,7 @@ def release_expired(session: Session, now: datetime) -> int:
     expired = session.scalars(
         sa.select(Item)
         .where(Item.status == ItemStatus.IN_REVIEW, Item.claim_expires_at < now)
+        .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
     for item in expired:
