@@ -218,13 +218,16 @@ def main() -> None:
     parser.add_argument("--skip", nargs="*", default=[], help="endpoints not to open")
     args = parser.parse_args()
     url, filled = database(args.db_name, args.reuse)
-    os.environ["REVIEWQ_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="reviewq-bench-")
+    # one instance folder per database: its generated keys open the secrets it sealed
+    instance = Path(tempfile.gettempdir()) / f"reviewq-bench-{args.db_name}"
+    instance.mkdir(exist_ok=True)
+    os.environ["REVIEWQ_INSTANCE_PATH"] = str(instance)
     # TESTING: the bench drives the sweep itself (no embedded sweep thread)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     try:
+        with app.app_context():  # on a reused database: the indexes added since
+            flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         if not filled:
-            with app.app_context():
-                flask_migrate.upgrade(directory=str(ROOT / "migrations"))
             print(
                 f"building {args.rows:,} queued items, {args.rows:,} decisions, "
                 f"{args.escalations:,} open escalations",

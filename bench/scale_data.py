@@ -232,11 +232,11 @@ def _fill(conn: sa.Connection, rows: int, escalations: int, password_hash: str) 
         conn,
         """INSERT INTO qa_reviews (item_id, created_at, reviewer_id, agrees, done_at)
            SELECT i.id, i.decided_at,
-                  CASE WHEN i.id % 1000 <> 50 THEN (SELECT min(id) FROM users
+                  CASE WHEN i.id % 1000 <> 1 THEN (SELECT min(id) FROM users
                                                    WHERE role = 'supervisor') END,
-                  CASE WHEN i.id % 1000 <> 50 THEN i.id % 7 <> 0 END,
-                  CASE WHEN i.id % 1000 <> 50 THEN i.decided_at + interval '1 day' END
-           FROM items i WHERE i.status = 'approved' AND i.id % 50 = 0""",
+                  CASE WHEN i.id % 1000 <> 1 THEN i.id % 7 <> 0 END,
+                  CASE WHEN i.id % 1000 <> 1 THEN i.decided_at + interval '1 day' END
+           FROM items i WHERE i.status = 'approved' AND i.id % 50 = 1""",
     )
     _timed(
         "30 claims held by the signed-in reviewer",

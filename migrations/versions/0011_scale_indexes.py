@@ -1,5 +1,6 @@
 """scale indexes: decisions by time, the undelivered callbacks, notifications by person and
-time, resolved escalations, planted canaries, waiting items by due time (the sweep)
+time, resolved escalations, planted canaries, waiting items by due time (the sweep), the
+queue page's counts
 
 Revision ID: 0011
 Revises: 0009
@@ -39,6 +40,12 @@ def upgrade() -> None:
         **_partial("resolved_at IS NOT NULL"),
     )
     op.create_index(
+        "ix_items_queue_counts",
+        "items",
+        ["source_id", "priority", "min_level", "created_at", "due_at"],
+        **_partial("status = 'queued'"),
+    )
+    op.create_index(
         "ix_items_due", "items", ["due_at"], **_partial("status IN ('queued', 'in_review')")
     )
     op.create_index("ix_items_canary", "items", ["canary_id"], **_partial("canary_id IS NOT NULL"))
@@ -47,6 +54,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_items_canary", table_name="items")
     op.drop_index("ix_items_due", table_name="items")
+    op.drop_index("ix_items_queue_counts", table_name="items")
     op.drop_index("ix_escalations_resolved_at", table_name="escalations")
     op.drop_index("ix_notifications_user_created", table_name="notifications")
     op.drop_index("ix_deliveries_undelivered", table_name="deliveries")

@@ -49,6 +49,18 @@ class Item(Model):
             postgresql_where=sa.text("status = 'queued'"),
             sqlite_where=sa.text("status = 'queued'"),
         ),
+        # The queue page's counts (by source, risk, age, overdue, level) in one index-only
+        # pass: every column they group or filter on is in the index.
+        sa.Index(
+            "ix_items_queue_counts",
+            "source_id",
+            "priority",
+            "min_level",
+            "created_at",
+            "due_at",
+            postgresql_where=sa.text("status = 'queued'"),
+            sqlite_where=sa.text("status = 'queued'"),
+        ),
         # The sweep finds the overdue among the waiting items by due time, a batch at a time.
         sa.Index(
             "ix_items_due",

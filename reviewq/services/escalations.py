@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..domain import escalation as levels
 from ..domain.authority import Actor, Permission, can
@@ -32,10 +32,10 @@ def open_escalations(session: Session, number: int = 1) -> paging.Page[Escalatio
     return paging.fetch(
         session,
         sa.select(Escalation)
-        .options(
-            joinedload(Escalation.item).load_only(Item.id, Item.title),
-            joinedload(Escalation.raised_by),
-            joinedload(Escalation.claimed_by),
+        .options(  # in their own queries, for the page's rows only
+            selectinload(Escalation.item).load_only(Item.id, Item.title),
+            selectinload(Escalation.raised_by),
+            selectinload(Escalation.claimed_by),
         )
         .where(Escalation.resolved_at.is_(None))
         .order_by(Escalation.level.desc(), Escalation.raised_at, Escalation.id),
