@@ -38,6 +38,8 @@ bench: $(BIN)/.installed  ## speed targets, each printed as a ratio against a sa
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/oversight.py
 	$(BIN)/python bench/edits.py
+	$(BIN)/python bench/pages.py --keep
+	$(BIN)/python bench/export.py --drop
 	$(BIN)/python -m pytest -m slow --db=sqlite tests/domain/test_oversight_heldout.py
 
 clean:

@@ -1,6 +1,6 @@
 """`oversight export` at scale: its time beside a plain SQL copy of the same rows, and its memory.
 
-    .venv/bin/python bench/export.py [--db-name reviewq_bench_pages] [--rounds 2]
+    .venv/bin/python bench/export.py [--db-name reviewq_bench_pages] [--rounds 2] [--drop]
 
 Runs on the database bench/pages.py left with ``--keep`` (1,000,000 decisions by default).
 The baseline is PostgreSQL's own ``COPY (SELECT ...) TO STDOUT`` of the same joined columns,
@@ -82,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db-name", default="reviewq_bench_pages")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
     args = parser.parse_args()
     dsn = f"postgresql://postgres@127.0.0.1:5432/{args.db_name}"
     os.environ["REVIEWQ_INSTANCE_PATH"] = str(
@@ -103,6 +104,11 @@ def main() -> None:
                 f" MB), peak RSS +{peak:.0f} MB",
                 flush=True,
             )
+    if args.drop:
+        with app.app_context():
+            db.engine.dispose()
+        with psycopg.connect(dsn.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
     ratio = min(exports) / min(copies)
     verdict = "met" if ratio <= TARGET else "NOT met"
     print(

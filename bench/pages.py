@@ -215,6 +215,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="use the data a --keep run left")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--no-sweep", action="store_true")
+    parser.add_argument("--no-pages", action="store_true", help="only the sweep")
     parser.add_argument("--skip", nargs="*", default=[], help="endpoints not to open")
     args = parser.parse_args()
     url, filled = database(args.db_name, args.reuse)
@@ -236,7 +237,8 @@ def main() -> None:
             sample = scale_data.build(app, args.rows, args.escalations)
         else:
             sample = scale_data.sample(app)
-        page_table(app, sample, args.repeat, set(args.skip))
+        if not args.no_pages:
+            page_table(app, sample, args.repeat, set(args.skip))
         if not args.no_sweep:
             sweep_run(app, args.overdue, f"/items/{sample.item_id}")
     finally:
