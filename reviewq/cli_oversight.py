@@ -208,12 +208,8 @@ def export_command(out: Path, days: int) -> None:
     from datetime import UTC, datetime, timedelta
 
     from .extensions import db_session
-    from .services import oversight
+    from .services import export
 
-    count = 0
     with out.open("w", encoding="utf-8") as fh:
-        since = datetime.now(UTC) - timedelta(days=days)
-        for record in oversight.records(db_session, since):
-            fh.write(json.dumps(oversight.log_line(record), ensure_ascii=False) + "\n")
-            count += 1
+        count = export.write(db_session, datetime.now(UTC) - timedelta(days=days), fh)
     click.echo(f"wrote {count:,} decisions to {out}")

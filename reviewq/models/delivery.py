@@ -33,7 +33,16 @@ class Delivery(Model):
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (sa.Index("ix_deliveries_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_deliveries_due", "status", "next_attempt_at"),
+        # the admins' list of callbacks not delivered, newest first (not the delivered millions)
+        sa.Index(
+            "ix_deliveries_undelivered",
+            "created_at",
+            postgresql_where=sa.text("status <> 'delivered'"),
+            sqlite_where=sa.text("status <> 'delivered'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("items.id"), index=True)

@@ -25,6 +25,13 @@ class Escalation(Model):
             postgresql_where=sa.text("resolved_at IS NULL"),
             sqlite_where=sa.text("resolved_at IS NULL"),
         ),
+        # Recent resolutions, newest first, without reading the open ones.
+        sa.Index(
+            "ix_escalations_resolved_at",
+            "resolved_at",
+            postgresql_where=sa.text("resolved_at IS NOT NULL"),
+            sqlite_where=sa.text("resolved_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

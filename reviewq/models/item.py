@@ -64,6 +64,32 @@ class Item(Model):
             postgresql_where=sa.text("status = 'in_review'"),
             sqlite_where=sa.text("status = 'in_review'"),
         ),
+        # The queue page's counts (by source, risk, age, overdue, level) in one index-only
+        # pass: every column they group or filter on is in the index.
+        sa.Index(
+            "ix_items_queue_counts",
+            "source_id",
+            "priority",
+            "min_level",
+            "created_at",
+            "due_at",
+            postgresql_where=sa.text("status = 'queued'"),
+            sqlite_where=sa.text("status = 'queued'"),
+        ),
+        # The sweep finds the overdue among the waiting items by due time, a batch at a time.
+        sa.Index(
+            "ix_items_due",
+            "due_at",
+            postgresql_where=sa.text("status IN ('queued', 'in_review')"),
+            sqlite_where=sa.text("status IN ('queued', 'in_review')"),
+        ),
+        # The canary page counts plantings; one item in a hundred is a canary.
+        sa.Index(
+            "ix_items_canary",
+            "canary_id",
+            postgresql_where=sa.text("canary_id IS NOT NULL"),
+            sqlite_where=sa.text("canary_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

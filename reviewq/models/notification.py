@@ -15,7 +15,11 @@ class Notification(Model):
     """Something one person should look at, e.g. an escalation that reached their level."""
 
     __tablename__ = "notifications"
-    __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at"),)
+    __table_args__ = (
+        sa.Index("ix_notifications_user_unread", "user_id", "read_at"),
+        # a person's list, newest first, a page at a time
+        sa.Index("ix_notifications_user_created", "user_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

@@ -23,7 +23,7 @@ from ..domain.authority import Actor, Permission, blind_to_decisions, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.intake import parse_submission
 from ..models import Canary, Decision, Item, QaReview, Source, User
-from . import audit
+from . import audit, paging
 
 EXPECTED = ("reject", "escalate")
 CATEGORIES = {
@@ -136,15 +136,16 @@ def set_rate(session: Session, actor: Actor, source: Source, rate: float) -> Non
 def catch_rates(session: Session) -> dict[int, tuple[int, int]]:
     """Per reviewer: (canaries caught, canaries decided). Caught = rejected or escalated."""
     rows = session.execute(
-        sa.select(Decision.user_id, Decision.action)
+        sa.select(
+            Decision.user_id,
+            sa.func.count().filter(Decision.action.in_(["reject", "escalate"])),
+            sa.func.count(),
+        )
         .join(Item, Item.id == Decision.item_id)
         .where(Item.canary_id.is_not(None))
+        .group_by(Decision.user_id)
     ).all()
-    rates: dict[int, tuple[int, int]] = {}
-    for user_id, action in rows:
-        caught, total = rates.get(user_id, (0, 0))
-        rates[user_id] = (caught + (action in ("reject", "escalate")), total + 1)
-    return rates
+    return {user_id: (caught, total) for user_id, caught, total in rows}
 
 
 def maybe_sample(session: Session, item: Item, now: datetime) -> QaReview | None:
@@ -256,27 +257,35 @@ def without_blind_examples(
 class Library:
     """What the canary page shows: the library, the sources, catch rates and plantings."""
 
-    canaries: Sequence[Canary]
+    canaries: paging.Page[Canary]
     sources: Sequence[Source]
     catches: list[tuple[str | int, int, int]]  # reviewer (name), caught, seen; worst first
     planted: dict[int | None, int]  # canary id -> times planted
 
 
-def library(session: Session) -> Library:
-    """The canary library page's data (newest canary first, sources by slug)."""
+def library(session: Session, number: int = 1) -> Library:
+    """The canary library page's data: page ``number`` of the library (newest canary first),
+    the sources by slug, catch rates, and how often each canary shown was planted.
+
+    Raises:
+        ValueError: ``number`` is not a page number (``paging.fetch``).
+    """
+    shown = paging.fetch(
+        session,
+        sa.select(Canary).options(joinedload(Canary.source)).order_by(Canary.id.desc()),
+        number,
+    )
     rates = catch_rates(session)
     names = dict(session.execute(sa.select(User.id, User.name).where(User.id.in_(rates))).all())
     planted = dict(
         session.execute(
             sa.select(Item.canary_id, sa.func.count())
-            .where(Item.canary_id.is_not(None))
+            .where(Item.canary_id.in_([c.id for c in shown.rows]))
             .group_by(Item.canary_id)
         ).all()
     )
     return Library(
-        canaries=session.scalars(
-            sa.select(Canary).options(joinedload(Canary.source)).order_by(Canary.id.desc())
-        ).all(),
+        canaries=shown,
         sources=session.scalars(sa.select(Source).order_by(Source.slug)).all(),
         catches=sorted(
             ((names.get(uid, uid), c, t) for uid, (c, t) in rates.items()),
@@ -287,19 +296,27 @@ def library(session: Session) -> Library:
 
 
 def qa_queue(
-    session: Session, done_shown: int = 20
-) -> tuple[Sequence[QaReview], Sequence[QaReview]]:
-    """The blind second reviews waiting (oldest first) and the latest ``done_shown`` answered."""
-    pending = session.scalars(
-        sa.select(QaReview)
-        .options(joinedload(QaReview.item))
-        .where(QaReview.done_at.is_(None))
-        .order_by(QaReview.created_at)
-    ).all()
+    session: Session, number: int = 1, done_shown: int = 20
+) -> tuple[paging.Page[QaReview], int, Sequence[QaReview]]:
+    """Page ``number`` of the blind second reviews waiting (oldest first), how many wait, and
+    the latest ``done_shown`` answered.
+
+    Raises:
+        ValueError: ``number`` is not a page number (``paging.fetch``).
+    """
+    waiting = sa.select(QaReview).where(QaReview.done_at.is_(None))
+    pending = paging.fetch(
+        session,
+        waiting.options(joinedload(QaReview.item).load_only(Item.id, Item.title)).order_by(
+            QaReview.created_at, QaReview.id
+        ),
+        number,
+    )
+    count = session.scalar(sa.select(sa.func.count()).select_from(waiting.subquery())) or 0
     done = session.scalars(
         sa.select(QaReview)
         .where(QaReview.done_at.is_not(None))
         .order_by(QaReview.done_at.desc())
         .limit(done_shown)
     ).all()
-    return pending, done
+    return pending, count, done

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +17,7 @@ from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed
 from ..domain.workflow import FINAL_STATUSES, ItemStatus
 from ..models import Decision, Delivery, DeliveryStatus, Item, User
-from . import approvals, audit, pending
+from . import approvals, audit, paging, pending
 from .outbound import Answer
 
 LEASE = timedelta(seconds=callbacks.TIMEOUT_SECONDS + 15)
@@ -260,12 +259,18 @@ def redeliver(session: Session, actor: Actor, delivery: Delivery, now: datetime)
     return delivery
 
 
-def undelivered(session: Session, limit: int = 200) -> Sequence[Delivery]:
-    """Callbacks not (yet) delivered, newest first: failed, refused (410) and pending."""
-    return session.scalars(
+def undelivered(session: Session, number: int = 1) -> paging.Page[Delivery]:
+    """Page ``number`` of the callbacks not (yet) delivered, newest first: failed, refused
+    (410) and pending (on a partial index: the delivered millions are never read).
+
+    Raises:
+        ValueError: ``number`` is not a page number (``paging.fetch``).
+    """
+    return paging.fetch(
+        session,
         sa.select(Delivery)
         .options(joinedload(Delivery.source))
         .where(Delivery.status != DeliveryStatus.DELIVERED)
-        .order_by(Delivery.created_at.desc())
-        .limit(limit)
-    ).all()
+        .order_by(Delivery.created_at.desc(), Delivery.id.desc()),
+        number,
+    )

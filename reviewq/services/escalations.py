@@ -9,28 +9,49 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..domain import escalation as levels
 from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Decision, Escalation, Item
-from . import audit, canaries, effects, notifications, verdicts
+from . import audit, canaries, effects, notifications, paging, verdicts
 from .verdicts import Verdict
 
 LEASE = timedelta(minutes=15)  # how long a claimed escalation stays with its supervisor
 
 
-def open_escalations(session: Session) -> list[Escalation]:
-    """Every open escalation, highest level and longest waiting first."""
-    return list(
-        session.scalars(
-            sa.select(Escalation)
-            .join(Item, Item.id == Escalation.item_id)
-            .where(Escalation.resolved_at.is_(None))
-            .order_by(Escalation.level.desc(), Escalation.raised_at)
+def open_escalations(session: Session, number: int = 1) -> paging.Page[Escalation]:
+    """Page ``number`` of the open escalations, highest level and longest waiting first,
+    with their items and people loaded in the same query.
+
+    Raises:
+        ValueError: ``number`` is not a page number (``paging.fetch``).
+    """
+    return paging.fetch(
+        session,
+        sa.select(Escalation)
+        .options(  # in their own queries, for the page's rows only
+            selectinload(Escalation.item).load_only(Item.id, Item.title),
+            selectinload(Escalation.raised_by),
+            selectinload(Escalation.claimed_by),
         )
+        .where(Escalation.resolved_at.is_(None))
+        .order_by(Escalation.level.desc(), Escalation.raised_at, Escalation.id),
+        number,
+    )
+
+
+def open_count(session: Session) -> int:
+    """How many escalations are open (counted on the open-escalation index)."""
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Escalation)
+            .where(Escalation.resolved_at.is_(None))
+        )
+        or 0
     )
 
 
@@ -120,9 +141,10 @@ def release(session: Session, actor: Actor, escalation: Escalation, now: datetim
     )
 
 
-def release_expired(session: Session, now: datetime) -> int:
-    """Give back every escalation claim whose lease ran out (audited); an abandoned one then
-    waits at its level, and moves up when its level's time has passed (``move_up_stale``).
+def release_expired(session: Session, now: datetime, limit: int | None = None) -> int:
+    """Give back every escalation claim whose lease ran out (audited), or the first
+    ``limit`` of them; an abandoned one then waits at its level, and moves up when its
+    level's time has passed (``move_up_stale``).
 
     Returns:
         How many claims were released.
@@ -130,6 +152,7 @@ def release_expired(session: Session, now: datetime) -> int:
     expired = session.scalars(
         sa.select(Escalation)
         .where(Escalation.resolved_at.is_(None), Escalation.claim_expires_at < now)
+        .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
     for escalation in expired:
@@ -197,15 +220,28 @@ def _outcome(action: Action, item: Item) -> str:
     return item.status.value
 
 
-def move_up_stale(session: Session, now: datetime) -> list[Escalation]:
-    """Move every escalation unclaimed past its level's time up a level, paging that level.
+def move_up_stale(session: Session, now: datetime, limit: int | None = None) -> list[Escalation]:
+    """Move every escalation unclaimed past its level's time up a level (or the first
+    ``limit`` of them), paging that level. Only those past their time are read and locked:
+    the others stay free for supervisors to claim.
 
     Returns:
         The escalations that moved.
     """
+    stale = [
+        sa.and_(Escalation.level == lvl.number, Escalation.level_since <= now - lvl.claim_within)
+        for lvl in levels.LEVELS[:-1]
+        if lvl.claim_within is not None
+    ]
     waiting = session.scalars(
         sa.select(Escalation)
-        .where(Escalation.resolved_at.is_(None), Escalation.claimed_by_id.is_(None))
+        .where(
+            Escalation.resolved_at.is_(None),
+            Escalation.claimed_by_id.is_(None),
+            sa.or_(sa.false(), *stale),
+        )
+        .order_by(Escalation.id)
+        .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
     moved = []
@@ -263,6 +299,10 @@ def recent_resolutions(
     """
     resolved = session.scalars(
         sa.select(Escalation)
+        .options(
+            joinedload(Escalation.item).load_only(Item.id, Item.title),
+            joinedload(Escalation.resolved_by),
+        )
         .where(Escalation.resolved_at.is_not(None))
         .order_by(Escalation.resolved_at.desc())
         .limit(limit)

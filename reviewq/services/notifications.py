@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.authority import Role
 from ..models import Notification, User
-from . import pending
+from . import paging, pending
 
 
 def notify_roles(
@@ -42,15 +42,18 @@ def unread_count(session: Session, user_id: int) -> int:
     )
 
 
-def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
-    """The newest notifications of ``user_id``."""
-    return list(
-        session.scalars(
-            sa.select(Notification)
-            .where(Notification.user_id == user_id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        )
+def recent(session: Session, user_id: int, number: int = 1) -> paging.Page[Notification]:
+    """Page ``number`` of the notifications of ``user_id``, newest first.
+
+    Raises:
+        ValueError: ``number`` is not a page number (``paging.fetch``).
+    """
+    return paging.fetch(
+        session,
+        sa.select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()),
+        number,
     )
 
 

@@ -15,7 +15,7 @@ from ..domain.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..domain.intake import text_problem
 from ..domain.sealing import Keyring
 from ..models import Source, SourceStatus, SourceToken
-from . import audit, outbound
+from . import audit, outbound, paging
 from .users import by_email
 
 STATUS_EVENTS = {
@@ -255,7 +255,16 @@ def by_token(session: Session, token: str) -> Source | None:
     )
 
 
-def controllable_by(session: Session, actor: Actor | None) -> list[Source]:
-    """The sources ``actor`` may pause, resume or retire (their own, or all), by slug."""
-    rows = session.scalars(sa.select(Source).order_by(Source.slug)).all()
-    return [s for s in rows if can_control_source(actor, s.owner_id)]
+def controllable_by(session: Session, actor: Actor | None, number: int = 1) -> paging.Page[Source]:
+    """Page ``number`` of the sources ``actor`` may pause, resume or retire (their own, or
+    all), by slug.
+
+    Raises:
+        ValueError: ``number`` is not a page number (``paging.fetch``).
+    """
+    if actor is None or not actor.active:
+        return paging.Page(rows=[], number=number, has_next=False)
+    query = sa.select(Source).order_by(Source.slug, Source.id)
+    if not can(actor, Permission.CONTROL_SOURCES):  # the owner only (can_control_source)
+        query = query.where(Source.owner_id == actor.id)
+    return paging.fetch(session, query, number)

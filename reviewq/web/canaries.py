@@ -14,7 +14,7 @@ from ..extensions import db_session
 from ..services import canaries, sources
 from .access import require, signed_in_actor
 from .forms import ActionForm, CanaryForm, RateForm, accepted
-from .pipeline import committing, found_or_404
+from .pipeline import committing, found_or_404, page_number
 
 bp = Blueprint("canaries", __name__)
 
@@ -22,8 +22,9 @@ bp = Blueprint("canaries", __name__)
 @bp.get("/canaries")
 @require(Permission.SUPERVISE)
 def canary_library() -> str:
-    """The canary library, planting rates per source, and catch rates per reviewer."""
-    page = canaries.library(db_session)
+    """The canary library (a page at a time), planting rates per source, and catch rates per
+    reviewer."""
+    page = canaries.library(db_session, page_number())
     return render_template(
         "canaries.html",
         library=page.canaries,

@@ -13,7 +13,7 @@ from ..models.types import utcnow
 from ..services import deliveries
 from .access import require, signed_in_actor
 from .forms import ActionForm
-from .pipeline import committing, get_or_404
+from .pipeline import committing, get_or_404, page_number
 
 bp = Blueprint("deliveries", __name__)
 
@@ -21,9 +21,10 @@ bp = Blueprint("deliveries", __name__)
 @bp.get("/admin/deliveries")
 @require(Permission.ADMINISTER)
 def delivery_list() -> str:
-    """Callbacks that failed or were refused (410), with the last error; pending ones too."""
-    rows = deliveries.undelivered(db_session)
-    return render_template("deliveries.html", rows=rows, form=ActionForm(), now=utcnow())
+    """Callbacks that failed or were refused (410), with the last error; pending ones too;
+    a page at a time."""
+    page = deliveries.undelivered(db_session, page_number())
+    return render_template("deliveries.html", rows=page, form=ActionForm(), now=utcnow())
 
 
 @bp.post("/admin/deliveries/<int:delivery_id>/redeliver")

@@ -15,7 +15,7 @@ from ..models.types import utcnow
 from ..services import escalations
 from .access import current_actor, require, signed_in_actor
 from .forms import ActionForm
-from .pipeline import committing, get_or_404
+from .pipeline import committing, get_or_404, page_number
 from .review import decision_form
 
 bp = Blueprint("escalations", __name__)
@@ -30,12 +30,14 @@ RESOLUTIONS = {
 @bp.get("/escalations")
 @require(Permission.SUPERVISE, Permission.SEE_REPORTS)
 def escalation_queue() -> str:
-    """Open escalations (highest level, longest waiting first) and recent resolutions (less
-    those of items the viewer must second-review blind)."""
+    """Open escalations, a page at a time (highest level, longest waiting first), and recent
+    resolutions (less those of items the viewer must second-review blind)."""
+    waiting = escalations.open_escalations(db_session, page_number())
     resolved, blind_count = escalations.recent_resolutions(db_session, current_actor())
     return render_template(
         "escalations.html",
-        open=escalations.open_escalations(db_session),
+        open=waiting,
+        open_count=escalations.open_count(db_session),
         resolved=resolved,
         blind_count=blind_count,
         now=utcnow(),

@@ -11,6 +11,7 @@ from ..models.types import utcnow
 from ..services import canaries, notifications, reading
 from .access import current_actor
 from .forms import ActionForm
+from .pipeline import page_number
 
 bp = Blueprint("notifications", __name__)
 
@@ -18,26 +19,21 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 @login_required
 def notification_list() -> str:
-    """My notifications, newest first (what they say about an item I must second-review
-    blind is held back until I have)."""
-    notes = notifications.recent(db_session, current_user.id)
-    about = {n.id: _item_of(n.link) for n in notes}
+    """My notifications, newest first, a page at a time (what they say about an item I must
+    second-review blind is held back until I have)."""
+    page = notifications.recent(db_session, current_user.id, page_number())
+    about = {n.id: reading.item_of(n.link) for n in page.rows}
     blind = canaries.blind_items(db_session, current_actor(), {i for i in about.values() if i})
+    # only links the reader may open (no item page for admins, nor above one's level)
+    openable = reading.openable_links(db_session, current_actor(), (n.link for n in page.rows))
     return render_template(
         "notifications.html",
-        notes=notes,
+        notes=page,
         blind={n: blind[i] for n, i in about.items() if i in blind},
-        # only links the reader may open (no item page for admins, nor above one's level)
-        links={n.id: reading.openable_link(db_session, current_actor(), n.link) for n in notes},
+        links={n.id: openable[n.link] for n in page.rows},
         now=utcnow(),
         form=ActionForm(),
     )
-
-
-def _item_of(link: str) -> int | None:
-    """The item a notification links to (``/items/<id>``), if any."""
-    prefix, _, rest = link.partition("/items/")
-    return int(rest) if not prefix and rest.isdigit() else None
 
 
 @bp.post("/notifications/read")

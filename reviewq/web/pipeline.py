@@ -1,4 +1,5 @@
-"""The steps every view shares: load or 404, then run one service and commit (or say why not)."""
+"""The steps every view shares: load or 404 (and read the page number of a list), then run
+one service and commit (or say why not)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from flask import abort, flash
+from flask import abort, flash, request
 from sqlalchemy.orm.interfaces import ORMOption
 
 from ..extensions import db_session
+from ..services import paging
 
 T = TypeVar("T")
 
@@ -53,3 +55,15 @@ def committing(*errors: type[Exception]) -> Iterator[Committed]:
     except errors as exc:
         db_session.rollback()
         flash(str(exc), "error")
+
+
+def page_number() -> int:
+    """The ``page`` query argument (1 when absent); anything but a whole number in
+    1..``paging.MAX_PAGE`` is a 400, never a 500 or a silent first page."""
+    raw = request.args.get("page", "1")
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
+        abort(400)
+    number = int(raw)
+    if not 1 <= number <= paging.MAX_PAGE:
+        abort(400)
+    return number

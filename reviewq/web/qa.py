@@ -15,7 +15,7 @@ from ..services import canaries
 from . import render
 from .access import require, signed_in_actor
 from .forms import ActionForm, SecondReviewForm, accepted
-from .pipeline import committing, get_or_404
+from .pipeline import committing, get_or_404, page_number
 
 bp = Blueprint("qa", __name__)
 
@@ -23,9 +23,9 @@ bp = Blueprint("qa", __name__)
 @bp.get("/qa")
 @require(Permission.SUPERVISE)
 def qa_queue() -> str:
-    """Approved items sampled for a blind second review."""
-    pending, done = canaries.qa_queue(db_session)
-    return render_template("qa.html", pending=pending, done=done, now=utcnow())
+    """Approved items sampled for a blind second review (those waiting a page at a time)."""
+    pending, count, done = canaries.qa_queue(db_session, page_number())
+    return render_template("qa.html", pending=pending, count=count, done=done, now=utcnow())
 
 
 @bp.route("/qa/<int:review_id>", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from ..models import SourceStatus
 from ..services import sources
 from .access import current_actor, signed_in_actor
 from .forms import ActionForm, SourceStatusForm, accepted
-from .pipeline import committing, found_or_404
+from .pipeline import committing, found_or_404, page_number
 
 bp = Blueprint("sources", __name__)
 STATUS_CHANGES = {
@@ -26,10 +26,11 @@ STATUS_CHANGES = {
 @bp.get("/sources")
 @login_required
 def source_list() -> str:
-    """AI sources with their status; pause, resume or retire the ones you may control."""
+    """AI sources with their status (a page at a time); pause, resume or retire the ones you
+    may control."""
     actor = current_actor()
-    visible = sources.controllable_by(db_session, actor)
-    if not visible and not can(actor, Permission.CONTROL_SOURCES):
+    visible = sources.controllable_by(db_session, actor, page_number())
+    if not visible.rows and not can(actor, Permission.CONTROL_SOURCES):
         abort(403)
     return render_template("sources.html", sources=visible, form=ActionForm())
 

@@ -1,5 +1,6 @@
 """The reviewer's actions, and every move the rules forbid."""
 
+import io
 import json
 from datetime import timedelta
 
@@ -19,7 +20,16 @@ from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.domain.workflow import Action, ItemStatus
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Decision, Item
-from reviewq.services import approvals, audit, deliveries, oversight, policy, review, users
+from reviewq.services import (
+    approvals,
+    audit,
+    deliveries,
+    export,
+    oversight,
+    policy,
+    review,
+    users,
+)
 from reviewq.services.review import QueueFilter, Verdict
 from tests.support.clock import NOW
 from tests.support.review import claim, decide, verdict
@@ -339,6 +349,10 @@ def test_the_decision_log_carries_the_edit_size(people, submit) -> None:
     ]
     read_back = [DecisionRecord.from_dict(json.loads(json.dumps(line))) for line in lines]
     assert [r.edit_chars for r in read_back] == [0, 2, 0, None]
+    # `oversight export` streams the very same lines
+    out = io.StringIO()
+    assert export.write(db.session, NOW, out) == len(lines)
+    assert [json.loads(text) for text in out.getvalue().splitlines()] == lines
 
 
 def test_a_stale_version_changes_nothing(people, submit) -> None:
