@@ -33,7 +33,7 @@ class Decision(Model):
     reason_code: Mapped[str | None] = mapped_column(sa.String(40))
     reason: Mapped[str | None] = mapped_column(sa.Text)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     active_seconds: Mapped[float | None]
 
     item: Mapped[Item] = relationship()
