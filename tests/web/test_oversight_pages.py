@@ -18,6 +18,7 @@ from reviewq.services.verdicts import Verdict
 from reviewq.web import oversight as views
 from tests.support.api import draft
 from tests.support.auth import client_of, csrf
+from tests.support.oversight import compute
 
 LONG = " ".join(["word"] * 240)  # about a minute of careful reading
 PAGES = ["/oversight", "/oversight/{id}", "/my-stats"]
@@ -126,6 +127,7 @@ def history(app, source, team):
                 )
                 db.session.commit()
             at += timedelta(seconds=100)
+    compute(app)
     return people
 
 
@@ -311,6 +313,7 @@ def test_the_window_decides_which_decisions_count(app, source) -> None:
         add_person("sue@example.com", "Sue", "supervisor", 5)
         add_person("old@example.com", "Old")
         work(source.slug, "old@example.com", 60, 60, utcnow() - timedelta(days=10))
+    compute(app)
     client = client_of(app, "sue@example.com")
     assert verdicts_in(client.get("/oversight?days=7").get_data(as_text=True)) == {}
     assert verdicts_in(client.get("/oversight?days=14").get_data(as_text=True)) == {"Old": "ok"}
@@ -329,6 +332,7 @@ def test_the_weekly_trend_runs_the_detector_per_week(app, source) -> None:
         work(source.slug, "turn@example.com", 60, 2, now - timedelta(days=2))
         trend = oversight.trend(db.session, now, 4)
         win = oversight.window(db.session, now, 28)
+    compute(app)
     assert [w["decisions"] for w in trend] == [0, 60, 0, 60]
     assert [w["verdicts"].get("turn@example.com") for w in trend] == [
         None,
@@ -411,6 +415,7 @@ def test_no_none_or_nan_for_thin_data(app, source) -> None:
         now = utcnow()
         work(source.slug, "one@example.com", 1, 8, now - timedelta(hours=3))
         work(source.slug, "brief@example.com", 4, 20, now - timedelta(hours=2), gap=30)
+    compute(app)
     pages = []
     for email in ("sue@example.com", "mona@example.com"):
         client = client_of(app, email)
@@ -444,6 +449,7 @@ def test_sources_are_shown_by_name(app, make_source) -> None:
         add_person("sue@example.com", "Sue", "supervisor", 5)
         add_person("rev@example.com", "Rev")
         work("helpdesk-bot", "rev@example.com", 3, 30, utcnow() - timedelta(hours=1))
+    compute(app)
     page = client_of(app, "sue@example.com").get("/oversight").get_data(as_text=True)
     by_source = page[page.index("<h2>By source</h2>") : page.index("<h2>By risk tag</h2>")]
     assert ">Helpdesk &lt;Assistant&gt;</span>" in by_source
@@ -459,6 +465,7 @@ def test_risk_factors_are_context_beside_the_verdict(app, source) -> None:
         add_person("long@example.com", "Long")
         # one unbroken session of about 2 h 20 min: a long-sessions risk factor
         work(source.slug, "long@example.com", 100, 80, utcnow() - timedelta(hours=6), gap=110)
+    compute(app)
     client = client_of(app, "sue@example.com")
     page = client.get("/oversight").get_data(as_text=True)
     cell = re.search(r'<td class="verdict-cell">(.*?)</td>', page, re.S).group(1)
@@ -477,6 +484,7 @@ def test_insufficient_data_is_neither_ok_nor_flagged(app, source, history) -> No
     with app.app_context():
         add_person("new@example.com", "Newcomer")
         work(source.slug, "new@example.com", 12, 60, utcnow() - timedelta(hours=2))
+    compute(app)
     client = client_of(app, "sue@example.com")
     page = client.get("/oversight").get_data(as_text=True)
     assert verdicts_in(page) == {
@@ -511,6 +519,7 @@ def test_reviewers_never_see_which_items_were_canaries(app, source) -> None:
             source.slug, "miss@example.com", 40, 2, utcnow() - timedelta(hours=3), canary_first=8
         )
         planted = set(db.session.scalars(sa.select(Item.id).where(Item.canary_id.is_not(None))))
+    compute(app)
     assert set(decided[:8]) == planted
     miss = user_id(app, "miss@example.com")
     links = lambda page: {int(i) for i in re.findall(r'href="/items/(\d+)"', page)}  # noqa: E731
