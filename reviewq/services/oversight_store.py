@@ -10,12 +10,13 @@ it shows (one reviewer's row, for a person's stats).
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,8 +24,13 @@ from sqlalchemy.orm import Session
 
 from ..domain.authority import Actor, Permission, can
 from ..domain.errors import NotAllowed
-from ..domain.oversight import DEFAULT_SETTINGS, DecisionRecord, RecordError, Report
-from ..domain.oversight import analyze as analyze_records
+from ..domain.oversight import (
+    DEFAULT_SETTINGS,
+    DecisionRecord,
+    OversightAnalyzer,
+    RecordError,
+    Report,
+)
 from ..domain.oversight.report import ReviewerResult
 from ..models import Canary, Decision, Item, OversightResult, OversightRun, QaReview, Source, User
 from . import pending
@@ -36,19 +42,20 @@ SPARKLINE = 40  # decisions in each reviewer's sparkline
 BATCH = 5000  # rows a fetch from the server-side cursor
 
 
-def stream(
-    session: Session, since: datetime, until: datetime | None = None
-) -> Iterator[DecisionRecord]:
-    """The reviewer decisions made from ``since`` (and before ``until``), as decision
-    records, in the order they were decided, read in batches from a server-side cursor.
+Values = tuple[Any, ...]
+"""One decision as ``OversightAnalyzer.add_values`` takes it (times as POSIX seconds)."""
 
-    The same records as ``services.oversight.records`` except that ``words`` is the word
-    count stored at intake and ``link`` is left out (``store`` adds it to the examples it
+
+def rows(session: Session, since: datetime, until: datetime | None = None) -> Iterator[Values]:
+    """The reviewer decisions made from ``since`` (and before ``until``), in the order they
+    were decided, read in batches from a server-side cursor, as plain values.
+
+    The same decisions as ``services.oversight.records`` except that ``words`` is the word
+    count stored at intake and the link is left out (``store`` adds it to the examples it
     keeps): only the columns the detector reads leave the database.
     """
     emails = dict(session.execute(sa.select(User.id, User.email)).all())
     slugs = dict(session.execute(sa.select(Source.id, Source.slug)).all())
-    expected = dict(session.execute(sa.select(Canary.id, Canary.expected)).all())
     query = (
         sa.select(
             Decision.id,
@@ -61,7 +68,7 @@ def stream(
             Decision.reason,
             Decision.edit_chars,
             Item.source_id,
-            Item.risk_tags,
+            sa.cast(Item.risk_tags, sa.Text),  # decoded once per distinct set, not per row
             Item.words,
             Item.canary_id,
             QaReview.agrees,
@@ -73,35 +80,48 @@ def stream(
     )
     if until is not None:
         query = query.where(Decision.decided_at < until)
-    tagsets: dict[tuple[str, ...], tuple[str, ...]] = {}
-    rows = session.execute(query.execution_options(yield_per=BATCH))
+    tagsets: dict[str | None, tuple[str, ...]] = {}
+    result = session.execute(query.execution_options(yield_per=BATCH))
     for (did, item_id, user_id, act, opened, decided, active, reason, chars, source_id, tags,
-         words, canary_id, agrees) in rows:  # fmt: skip
+         words, canary_id, agrees) in result:  # fmt: skip
+        tagset = tagsets.get(tags)
+        if tagset is None:
+            tagset = tagsets[tags] = tuple(json.loads(tags) if tags else ())
         action = ACTIONS[act]
-        key = tuple(tags or ())
+        yield (emails[user_id], str(item_id), slugs[source_id], tagset, words, action,
+               act == "edit", opened.timestamp(), decided.timestamp(), active,
+               canary_id is not None, agrees if action == "approve" else None, reason,
+               str(did), None, chars)  # fmt: skip
+
+
+def stream(
+    session: Session, since: datetime, until: datetime | None = None
+) -> Iterator[DecisionRecord]:
+    """``rows`` as decision records (for a decision log, and to compare with the list
+    the detector gets from ``services.oversight.records``)."""
+    expected = dict(session.execute(sa.select(Item.id, Canary.expected).join(Canary)).all())
+    for v in rows(session, since, until):
         try:
-            record = DecisionRecord(
-                reviewer=emails[user_id],
-                item=str(item_id),
-                source=slugs[source_id],
-                risk_tags=tagsets.setdefault(key, key),
-                words=words,
-                action=action,
-                edited=act == "edit",
-                opened_at=opened,
-                decided_at=decided,
-                active_seconds=active,
-                canary=canary_id is not None,
-                canary_expected=expected.get(canary_id) if canary_id is not None else None,
-                qa_agreed=agrees if action == "approve" else None,
-                reason=reason,
-                id=str(did),
-                edit_chars=chars,
+            yield DecisionRecord(
+                reviewer=v[0],
+                item=v[1],
+                source=v[2],
+                risk_tags=v[3],
+                words=v[4],
+                action=v[5],
+                edited=v[6],
+                opened_at=datetime.fromtimestamp(v[7], UTC),
+                decided_at=datetime.fromtimestamp(v[8], UTC),
+                active_seconds=v[9],
+                canary=v[10],
+                canary_expected=expected.get(int(v[1])) if v[10] else None,
+                qa_agreed=v[11],
+                reason=v[12],
+                id=v[13],
+                edit_chars=v[15],
             )
-        except RecordError as exc:  # e.g. a clock that ran backwards: skip it, keep the rest
-            log.warning("decision %s left out of oversight: %s", did, exc)
-            continue
-        yield record
+        except RecordError as exc:
+            log.warning("decision %s left out of oversight: %s", v[13], exc)
 
 
 @dataclass
@@ -120,17 +140,19 @@ def analyse(
     columns and the last ``SPARKLINE`` dwell ratios of each reviewer."""
     lines: dict[str, deque[float]] = {}
     floor = DEFAULT_SETTINGS.floor_seconds
-
-    def tapped() -> Iterator[DecisionRecord]:
-        for record in stream(session, since, until):
-            line = lines.get(record.reviewer)
-            if line is None:
-                line = lines[record.reviewer] = deque(maxlen=SPARKLINE)
-            dwell = (record.decided_at - record.opened_at).total_seconds()
-            line.append(dwell / floor(record.words))
-            yield record
-
-    report = analyze_records(tapped(), window_days=days, now=now)
+    analyzer = OversightAnalyzer(window_days=days, now=now)
+    add = analyzer.add_values
+    for values in rows(session, since, until):
+        try:
+            add(*values)
+        except RecordError as exc:  # e.g. a clock that ran backwards: skip it, keep the rest
+            log.warning("decision %s left out of oversight: %s", values[13], exc)
+            continue
+        line = lines.get(values[0])
+        if line is None:
+            line = lines[values[0]] = deque(maxlen=SPARKLINE)
+        line.append(max(0.0, values[8] - values[7]) / floor(values[4]))
+    report = analyzer.report()
     return Analysis(report, {name: list(values) for name, values in lines.items()})
 
 
