@@ -201,10 +201,12 @@ def audit_verify() -> None:
 def demo_command() -> None:
     """Load demo data (idempotent): users, two sources, a policy and ~50 drafts."""
     from .demo import load
+    from .jobs import oversight
 
     with transaction():
         report: dict[str, Any] = load(db_session, actor(), utcnow())
     click.echo(report["text"])
+    oversight()  # so the Oversight page has results at once
 
 
 def register(app: Flask) -> None:
