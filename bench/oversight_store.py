@@ -1,6 +1,6 @@
 """The oversight job and the pages that read its stored results, at a million decisions.
 
-    .venv/bin/python bench/oversight_store.py [--decisions 1000000] [--reviewers 200]
+    .venv/bin/python bench/oversight_store.py [--decisions 1000000] [--reviewers 1000]
         [--server postgresql+psycopg://127.0.0.1:5432/postgres] [--database reviewq_bench_ostore]
 
 What it does: writes a simulated decision log (reviewq/domain/simulate.py, not timed), moves
@@ -266,7 +266,8 @@ def _pages(app: Any, reviewer_email: str, reviewer_id: int, rounds: int = 5) -> 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--decisions", type=int, default=1_000_000)
-    parser.add_argument("--reviewers", type=int, default=200)
+    # 1,000 decisions a reviewer take the simulator about seven weeks: all in the 90 days
+    parser.add_argument("--reviewers", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--server", default="postgresql+psycopg://127.0.0.1:5432/postgres")
     parser.add_argument("--database", default="reviewq_bench_ostore")
