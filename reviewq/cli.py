@@ -201,10 +201,12 @@ def audit_verify() -> None:
 def demo_command() -> None:
     """Load demo data (idempotent): users, two sources, a policy and ~50 drafts."""
     from .demo import load
+    from .jobs import oversight
 
     with transaction():
         report: dict[str, Any] = load(db_session, actor(), utcnow())
     click.echo(report["text"])
+    oversight()  # so the Oversight page has results at once
 
 
 def register(app: Flask) -> None:
@@ -243,10 +245,16 @@ def sweep_command() -> None:
 
 @click.command("scheduler")
 @click.option("--every", default=60, show_default=True, help="Seconds between sweeps.")
+@click.option(
+    "--oversight-every",
+    default=300,
+    show_default=True,
+    help="Seconds between computations of the oversight results.",
+)
 @with_appcontext
-def scheduler_command(every: int) -> None:
-    """Enqueue the sweep every minute on Redis. Run exactly one of these (a Redis lock
-    also keeps a second one from doubling the sweeps)."""
+def scheduler_command(every: int, oversight_every: int) -> None:
+    """Enqueue the sweep every minute and the oversight results every five on Redis. Run
+    exactly one of these (Redis locks also keep a second one from doubling them)."""
     import time
 
     from redis.exceptions import RedisError
@@ -268,4 +276,9 @@ def scheduler_command(every: int) -> None:
         else:
             if scheduled and queue.enqueue(pending.sweep()) is Enqueued.DEFERRED:
                 click.echo("Redis unavailable, sweep not scheduled", err=True)
+            oversight = client.set(
+                "reviewq:oversight-scheduled", "1", nx=True, ex=max(oversight_every - 1, 1)
+            )
+            if oversight and queue.enqueue(pending.oversight()) is Enqueued.DEFERRED:
+                click.echo("Redis unavailable, oversight results not scheduled", err=True)
         time.sleep(every)

@@ -213,3 +213,16 @@ def export_command(out: Path, days: int) -> None:
     with out.open("w", encoding="utf-8") as fh:
         count = export.write(db_session, datetime.now(UTC) - timedelta(days=days), fh)
     click.echo(f"wrote {count:,} decisions to {out}")
+
+
+@oversight_cli.command("compute")
+def compute_command() -> None:
+    """Compute and store the oversight results of every window now (what the oversight job
+    does every five minutes)."""
+    from .jobs import oversight
+
+    done = oversight()
+    click.echo(
+        "stored the oversight results: "
+        + ", ".join(f"{days} days ({count:,} decisions)" for days, count in done.items())
+    )

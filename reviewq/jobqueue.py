@@ -37,6 +37,7 @@ from .services import pending
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = 60.0
+OVERSIGHT_EVERY = 5  # sweeps between computations of the oversight results (embedded mode)
 # A job key stays claimed this long at most: past the longest wait before a retry (a day).
 KEY_TTL = 2 * 24 * 3600
 ENQUEUE_TIMEOUT = 0.25  # seconds: a local Redis answers in well under a millisecond
@@ -177,10 +178,13 @@ class JobQueue:
             if self._claim(keys=[marker], args=[job_id, RQJob.key_for(""), KEY_TTL]):
                 return Enqueued.WAITING
         queue = Queue(spec.queue, connection=self.redis, serializer=JSONSerializer)
+        options: dict[str, Any] = {"job_id": job_id}
+        if spec.timeout is not None:
+            options["job_timeout"] = spec.timeout
         if job.at is not None and job.at > datetime.now(UTC):
-            queue.enqueue_at(job.at, spec.run, *job.args, job_id=job_id)
+            queue.enqueue_at(job.at, spec.run, *job.args, **options)
         else:
-            queue.enqueue(spec.run, *job.args, job_id=job_id)
+            queue.enqueue(spec.run, *job.args, **options)
         return Enqueued.QUEUED
 
     # Embedded mode -------------------------------------------------------------------
@@ -239,15 +243,20 @@ class JobQueue:
                 raise
 
     def start_embedded_sweep(self) -> None:
-        """Without Redis, sweep every minute from a daemon thread of this process (started
-        when the app serves its first request; the test suite drives the sweep itself)."""
+        """Without Redis, sweep every minute from a daemon thread of this process, and
+        compute the oversight results every five (started when the app serves its first
+        request; the test suite drives the sweep itself)."""
         with self._lock:
             if self._sweeping or self.app.config.get("TESTING"):
                 return
             self._sweeping = True
 
         def loop() -> None:
+            sweeps = 0
             while not self._stop.wait(SWEEP_EVERY):
+                if sweeps % OVERSIGHT_EVERY == 0:  # in a job thread: it takes a while
+                    self.enqueue(pending.oversight())
+                sweeps += 1
                 with contextlib.suppress(Exception):  # logged by run(); keep sweeping
                     self.run(pending.SWEEP)
 

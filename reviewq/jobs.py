@@ -20,7 +20,7 @@ from flask import current_app
 from .domain import callbacks
 from .extensions import db_session
 from .models.types import utcnow
-from .services import channels, deliveries, outbound, pending
+from .services import channels, deliveries, outbound, oversight_store, pending
 from .services import sweep as sweep_service
 
 
@@ -62,6 +62,27 @@ def sweep() -> dict[str, Any]:
     return sweep_service.run(db_session, utcnow(), between=db_session.commit)
 
 
+def oversight() -> dict[int, int]:
+    """Compute the oversight results of every window the pages offer and store them, one
+    window a transaction (each replaces that window's previous results).
+
+    The trend's weeks are analysed once for all windows (the last one is the 7-day
+    window); rows are streamed, so memory holds the detector's columns, not the decisions.
+
+    Returns:
+        Decisions analysed per window, by its days.
+    """
+    now = utcnow()
+    weeks = oversight_store.weeks(db_session, now)
+    db_session.commit()  # end the reading transaction
+    done = {}
+    for days in oversight_store.WINDOWS:
+        run = oversight_store.compute_window(db_session, now, days, weeks)
+        done[days] = run.decisions
+        db_session.commit()
+    return done
+
+
 def notify_external(notification_ids: list[int]) -> int:
     """Send notifications by email or chat webhook (queued only when one is configured)."""
     return channels.send(db_session, channels.Settings.of(current_app.config), notification_ids)
@@ -75,6 +96,8 @@ class JobSpec:
     run: Callable[..., Any]
     queue: str
     wanted: Callable[[Mapping[str, Any]], bool] = lambda config: True
+    timeout: int | None = None
+    """Seconds RQ lets it run (None: RQ's default, 3 minutes)."""
 
 
 REGISTRY: dict[str, JobSpec] = {
@@ -83,6 +106,8 @@ REGISTRY: dict[str, JobSpec] = {
         notify_external, "deliveries", wanted=lambda config: channels.Settings.of(config).any
     ),
     pending.SWEEP: JobSpec(sweep, "maintenance"),
+    # a million decisions take minutes: the trend's weeks and four windows
+    pending.OVERSIGHT: JobSpec(oversight, "maintenance", timeout=3600),
 }
 QUEUES = tuple(dict.fromkeys(spec.queue for spec in REGISTRY.values()))
 

@@ -214,3 +214,9 @@ def test_evaluate_bad_labels_give_a_clear_error(
     result = cli.invoke(args=["oversight", "evaluate", str(out), str(labels)])
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_compute_stores_the_results_of_every_window(runner) -> None:
+    result = runner.invoke(args=["oversight", "compute"])
+    assert result.exit_code == 0, result.output
+    assert "7 days (0 decisions), 14 days (0 decisions)" in result.output

@@ -134,3 +134,31 @@ def test_upgrade_to_0009_encrypts_the_webhook_secrets(make_app, fresh_database_u
             plain = conn.execute(sa.text("SELECT secret, previous_secret FROM sources")).one()
         assert tuple(plain) == ("whsec_x", "whsec_old")
         flask_migrate.downgrade(revision="base")
+
+
+def test_upgrade_to_0012_counts_the_words_of_stored_drafts(make_app, fresh_database_url) -> None:
+    """Drafts stored before word counts existed get the count intake now stores."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=fresh_database_url)
+    with app.app_context():
+        flask_migrate.upgrade(revision="0005")
+        with db.engine.begin() as conn:
+            _owner_and_source(conn)
+            for n, content in enumerate(["Refund: $42.00  today,\nthanks", "", "one"]):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO items (source_id, external_id, webhook_id, title, content,"
+                        " content_type, context, metadata, risk_tags, unknown_tags, min_level,"
+                        " approvals_required, sla_minutes, always_escalate, qa_rate, priority,"
+                        " routing_reason, due_at, status, approvals_count, version, edited,"
+                        " created_at, updated_at)"
+                        " VALUES (1, :ext, :ext, 't', :content, 'text/plain', '{}', '{}', '[]',"
+                        " '[]', 1, 1, 60, false, 0.05, 3, '[]', CURRENT_TIMESTAMP, 'queued', 0,"
+                        " 1, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"ext": f"e{n}", "content": content},
+                )
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT words FROM items ORDER BY external_id"))
+            assert [r[0] for r in rows] == [4, 0, 1]
+        flask_migrate.downgrade(revision="base")

@@ -7,6 +7,7 @@ from .delivery import Delivery, DeliveryStatus
 from .escalation import Escalation
 from .item import Item
 from .notification import Notification
+from .oversight import OversightResult, OversightRun
 from .policy import PolicyRule, PolicyVersion
 from .session import LoginAttempt, LoginThrottle, UserSession
 from .source import Source, SourceStatus, SourceToken
@@ -26,6 +27,8 @@ __all__ = [
     "LoginAttempt",
     "LoginThrottle",
     "Notification",
+    "OversightResult",
+    "OversightRun",
     "PolicyRule",
     "PolicyVersion",
     "QaReview",

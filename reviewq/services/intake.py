@@ -48,6 +48,7 @@ def item_values(
         webhook_id=webhook_id,
         title=draft.title,
         content=draft.content,
+        words=len(draft.content.split()),  # the oversight job reads this, not the content
         content_type=draft.content_type,
         context=draft.context,
         meta=draft.metadata,

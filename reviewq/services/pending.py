@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 DELIVER = "deliver"
 NOTIFY_EXTERNAL = "notify_external"
 SWEEP = "sweep"
+OVERSIGHT = "oversight"
 
 _KEY = "reviewq.pending_jobs"
 
@@ -52,6 +53,11 @@ def notify_external(notification_ids: list[int]) -> Job:
 def sweep() -> Job:
     """The periodic sweep (at most one waiting at a time)."""
     return Job(SWEEP, key="sweep")
+
+
+def oversight() -> Job:
+    """Compute and store the oversight results of every window (at most one waiting)."""
+    return Job(OVERSIGHT, key="oversight")
 
 
 def run_after_commit(session: Session, job: Job) -> None:

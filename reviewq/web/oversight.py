@@ -16,7 +16,7 @@ from ..domain.errors import NotAllowed, ValidationFailed
 from ..extensions import db_session
 from ..models import User
 from ..models.types import utcnow
-from ..services import canaries, oversight
+from ..services import canaries, oversight, oversight_store
 from .access import require, signed_in_actor
 from .forms import ActionForm, FlagNoteForm, accepted
 from .pipeline import committing, get_or_404
@@ -24,16 +24,8 @@ from .pipeline import committing, get_or_404
 bp = Blueprint("oversight", __name__)
 
 
-VERDICT_ORDER = {"individual": 0, "conditions": 1, "insufficient": 2, "ok": 3}
-SORTS = {
-    "verdict": lambda r: (VERDICT_ORDER.get(r.verdict, 9), r.reviewer),
-    "decisions": lambda r: -(r.metrics.get("decisions") or 0),
-    "speed": lambda r: -(r.metrics.get("items_per_hour") or 0),
-    "dwell": lambda r: r.metrics.get("median_dwell_seconds") or 0,
-    "floor": lambda r: -(r.metrics.get("under_floor_share_all") or 0),
-    "name": lambda r: r.reviewer,
-}
 PER_PAGE = 50
+BACK = re.compile(r"/(oversight|oversight/[0-9]{1,12}|my-stats)(\?days=[0-9]{1,2})?")
 
 
 def _choice(name: str, allowed: Iterable[str], default: str) -> str:
@@ -64,32 +56,77 @@ def _page(count: int) -> tuple[int, int]:
 @bp.get("/oversight")
 @require(Permission.SUPERVISE, Permission.SEE_REPORTS)
 def overview() -> str:
-    """Each reviewer's verdict with the signals behind it; the team's symbolic oversight index."""
+    """Each reviewer's verdict with the signals behind it; the team's symbolic oversight index
+    (stored results: the oversight job computes them)."""
     days = _days()
-    sort = _choice("sort", SORTS, "verdict")
-    now = utcnow()
-    win = oversight.window(db_session, now, days)
-    ranked = sorted(win.report.reviewers, key=SORTS[sort])
-    page, pages = _page(len(ranked))
-    shown = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
+    sort = _choice("sort", oversight_store.SORTS, "verdict")
+    stored = oversight_store.latest(db_session, days)
+    if stored is None:
+        _page(0)
+        return _preparing("oversight.html", days, sort=sort)
+    page, pages = _page(oversight_store.reviewer_count(db_session, stored.id))
+    rows = oversight_store.page(db_session, stored.id, sort, (page - 1) * PER_PAGE, PER_PAGE)
+    shown = [row.result for row in rows]
     people = oversight.people(db_session, (r.reviewer for r in shown))
-    by_source = win.report.team["symbolic_oversight_index"].get("by_source") or {}
+    by_source = stored.team.get("symbolic_oversight_index", {}).get("by_source") or {}
     return render_template(
         "oversight.html",
         days=days,
-        start=now - timedelta(days=days),
-        end=now,
+        stored=stored,
+        can_recompute=True,
+        start=stored.computed_at - timedelta(days=days),
+        end=stored.computed_at,
+        now=utcnow(),
         windows=oversight.WINDOWS,
         sort=sort,
         page=page,
         pages=pages,
         reviewers=shown,
-        team=win.report.team,
-        lines=win.lines,
-        trend=win.trend,
+        team=stored.team,
+        lines={row.result.reviewer: row.line for row in rows},
+        trend=[
+            {**week, "verdicts": {row.result.reviewer: row.weeks[k] for row in rows}}
+            for k, week in enumerate(stored.trend)
+        ],
         people=people,
         notes=oversight.latest_flag_notes(db_session, (u.id for u in people.values())),
         source_names=oversight.source_names(db_session, by_source),
+        form=ActionForm(),
+    )
+
+
+@bp.post("/oversight/recompute")
+@require(Permission.SUPERVISE, Permission.SEE_REPORTS)
+def recompute() -> Response:
+    """Ask for the oversight results to be computed again now (one waiting at most)."""
+    days = _days()
+    if accepted(ActionForm()):
+        with committing(NotAllowed) as done:
+            oversight_store.request_recompute(db_session, signed_in_actor())
+        if done:
+            flash("The oversight results are being computed again: reload in a minute.", "info")
+    back = request.form.get("back", "")
+    if BACK.fullmatch(back):  # only back to an oversight page, never elsewhere
+        return redirect(back)
+    return redirect(url_for("oversight.overview", days=days))
+
+
+def _may_recompute() -> bool:
+    """Whether the signed-in person may ask for a recompute (the button shows)."""
+    actor = signed_in_actor()
+    return can(actor, Permission.SUPERVISE) or can(actor, Permission.SEE_REPORTS)
+
+
+def _preparing(template: str, days: int, **values: object) -> str:
+    """A page whose window has no stored results yet: it says they are being prepared."""
+    return render_template(
+        template,
+        days=days,
+        stored=None,
+        can_recompute=_may_recompute(),
+        windows=oversight.WINDOWS,
+        form=ActionForm(),
+        **values,
     )
 
 
@@ -131,11 +168,13 @@ def my_stats() -> str:
 
 
 def _stats_page(person: User, days: int, own: bool, can_note: bool) -> str:
-    """One person's stats page; ``own`` hides which items were canaries and titles it
-    "My review stats"."""
-    now = utcnow()
-    win = oversight.window(db_session, now, days)
-    mine = next((r for r in win.report.reviewers if r.reviewer == person.email), None)
+    """One person's stats page from that person's stored row; ``own`` hides which items
+    were canaries and titles it "My review stats"."""
+    stored = oversight_store.latest(db_session, days, team=False)
+    if stored is None:
+        return _preparing("reviewer_stats.html", days, person=person, own=own)
+    row = oversight_store.of_reviewer(db_session, stored.id, person.id)
+    mine = None if row is None else row.result
     if mine is not None:  # an example names who decided an item, and how (blind review)
         evidence = canaries.without_blind_examples(db_session, signed_in_actor(), mine.evidence)
         mine = dataclasses.replace(mine, evidence=evidence)
@@ -144,14 +183,19 @@ def _stats_page(person: User, days: int, own: bool, can_note: bool) -> str:
         person=person,
         own=own,
         days=days,
-        start=now - timedelta(days=days),
-        end=now,
+        stored=stored,
+        can_recompute=_may_recompute(),
+        start=stored.computed_at - timedelta(days=days),
+        end=stored.computed_at,
+        now=utcnow(),
         windows=oversight.WINDOWS,
         result=mine,
         evidence=oversight.evidence_for(mine.evidence, own) if mine else [],
-        team=win.report.team,
-        line=win.lines.get(person.email, []),
-        trend=[{**week, "verdict": week["verdicts"].get(person.email)} for week in win.trend],
+        line=row.line if row else [],
+        trend=[
+            {**week, "verdict": row.weeks[k] if row else None}
+            for k, week in enumerate(stored.trend)
+        ],
         can_note=can_note,
         notes=oversight.flag_notes(db_session, person.id),
         form=ActionForm(),

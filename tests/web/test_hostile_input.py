@@ -14,7 +14,7 @@ import itertools
 import json
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -378,6 +378,9 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
         f"/oversight/{w.ids['reviewer']}?days=14",
         {"signal": "S1", "status": "acknowledged", "note": "Talked it through."},
     ),
+    ("POST", "/oversight/recompute"): lambda w: w.form(
+        "supervisor", "/oversight/recompute?days=14", {"back": "/oversight?days=14"}
+    ),
     ("GET", "/my-stats"): lambda w: w.page("reviewer", "/my-stats", {"days": "14"}),
     ("POST", "/api/v1/sources/<slug>/items"): _intake,
     ("GET", "/api/v1/sources/<slug>/items"): lambda w: w.bearer(
@@ -427,8 +430,9 @@ def test_every_route_is_attacked(app) -> None:
 
 
 @pytest.fixture
-def world(app, source) -> World:
-    return World(app, source)
+def world(app, source) -> Iterator[World]:
+    yield World(app, source)
+    app.extensions["reviewq.jobs"].wait_idle()  # jobs the requests started end with the test
 
 
 def _problems(resp: TestResponse, case: str) -> list[str]:

@@ -2,83 +2,23 @@
 
 import re
 from datetime import UTC, datetime, timedelta
-from itertools import count
 
 import pytest
 import sqlalchemy as sa
 
-from reviewq.domain.authority import Actor
 from reviewq.domain.intake import parse_submission
 from reviewq.domain.workflow import Action
 from reviewq.extensions import db
-from reviewq.models import AuditEvent, FlagNote, Item, User
+from reviewq.models import AuditEvent, FlagNote, Item, OversightRun, User
 from reviewq.models.types import utcnow
-from reviewq.services import canaries, intake, oversight, review, sources, users
+from reviewq.services import intake, oversight, review, sources, users
 from reviewq.services.verdicts import Verdict
 from reviewq.web import oversight as views
 from tests.support.api import draft
 from tests.support.auth import client_of, csrf
+from tests.support.oversight import LONG, add_person, compute, work
 
-LONG = " ".join(["word"] * 240)  # about a minute of careful reading
 PAGES = ["/oversight", "/oversight/{id}", "/my-stats"]
-_numbers = count()
-
-
-def add_person(email: str, name: str, role: str = "reviewer", level: int = 3) -> User:
-    user = users.create_user(
-        db.session, Actor.system("t"), email, name, role, level, "long-enough-pw"
-    )
-    db.session.commit()
-    return user
-
-
-def work(
-    slug: str,
-    email: str,
-    decisions: int,
-    seconds: float,
-    start: datetime,
-    gap: float = 100.0,
-    canary_first: int = 0,
-) -> list[int]:
-    """``email`` claims and approves ``decisions`` fresh drafts of ``slug``, ``seconds`` on
-    each, one every ``gap`` seconds from ``start``; the first ``canary_first`` are planted
-    canaries (approving one misses it). Returns the item ids in the order decided."""
-    src = sources.get(db.session, slug)
-    actor = (users.by_email(db.session, email)).actor
-    canary = None
-    if canary_first:
-        sue = (users.by_email(db.session, "sue@example.com")).actor
-        canary = canaries.create(
-            db.session, sue, src, "Refund of $9,000", "We refund $9,000 today.", [],
-            "wrong_facts", "reject",
-        )  # fmt: skip
-    for n in range(decisions):
-        k = next(_numbers)
-        item, _ = intake.submit(
-            db.session,
-            src,
-            f"work-m{k}",
-            parse_submission(draft(external_id=f"work-d{k}", content=LONG, risk_tags=[])),
-            start - timedelta(minutes=1),
-        )
-        if canary and n < canary_first:  # planted: what only the canary id tells apart
-            item.canary_id = canary.id
-    db.session.commit()
-    decided, at = [], start
-    for _ in range(decisions):
-        item = review.claim_next(db.session, actor, at)
-        review.decide(
-            db.session,
-            actor,
-            item,
-            Verdict(Action.APPROVE, item.version, active_seconds=seconds),
-            at + timedelta(seconds=seconds),
-        )
-        db.session.commit()
-        decided.append(item.id)
-        at += timedelta(seconds=gap)
-    return decided
 
 
 @pytest.fixture
@@ -126,6 +66,7 @@ def history(app, source, team):
                 )
                 db.session.commit()
             at += timedelta(seconds=100)
+    compute(app)
     return people
 
 
@@ -311,6 +252,7 @@ def test_the_window_decides_which_decisions_count(app, source) -> None:
         add_person("sue@example.com", "Sue", "supervisor", 5)
         add_person("old@example.com", "Old")
         work(source.slug, "old@example.com", 60, 60, utcnow() - timedelta(days=10))
+    compute(app)
     client = client_of(app, "sue@example.com")
     assert verdicts_in(client.get("/oversight?days=7").get_data(as_text=True)) == {}
     assert verdicts_in(client.get("/oversight?days=14").get_data(as_text=True)) == {"Old": "ok"}
@@ -329,6 +271,7 @@ def test_the_weekly_trend_runs_the_detector_per_week(app, source) -> None:
         work(source.slug, "turn@example.com", 60, 2, now - timedelta(days=2))
         trend = oversight.trend(db.session, now, 4)
         win = oversight.window(db.session, now, 28)
+    compute(app)
     assert [w["decisions"] for w in trend] == [0, 60, 0, 60]
     assert [w["verdicts"].get("turn@example.com") for w in trend] == [
         None,
@@ -411,6 +354,7 @@ def test_no_none_or_nan_for_thin_data(app, source) -> None:
         now = utcnow()
         work(source.slug, "one@example.com", 1, 8, now - timedelta(hours=3))
         work(source.slug, "brief@example.com", 4, 20, now - timedelta(hours=2), gap=30)
+    compute(app)
     pages = []
     for email in ("sue@example.com", "mona@example.com"):
         client = client_of(app, email)
@@ -444,6 +388,7 @@ def test_sources_are_shown_by_name(app, make_source) -> None:
         add_person("sue@example.com", "Sue", "supervisor", 5)
         add_person("rev@example.com", "Rev")
         work("helpdesk-bot", "rev@example.com", 3, 30, utcnow() - timedelta(hours=1))
+    compute(app)
     page = client_of(app, "sue@example.com").get("/oversight").get_data(as_text=True)
     by_source = page[page.index("<h2>By source</h2>") : page.index("<h2>By risk tag</h2>")]
     assert ">Helpdesk &lt;Assistant&gt;</span>" in by_source
@@ -459,6 +404,7 @@ def test_risk_factors_are_context_beside_the_verdict(app, source) -> None:
         add_person("long@example.com", "Long")
         # one unbroken session of about 2 h 20 min: a long-sessions risk factor
         work(source.slug, "long@example.com", 100, 80, utcnow() - timedelta(hours=6), gap=110)
+    compute(app)
     client = client_of(app, "sue@example.com")
     page = client.get("/oversight").get_data(as_text=True)
     cell = re.search(r'<td class="verdict-cell">(.*?)</td>', page, re.S).group(1)
@@ -477,6 +423,7 @@ def test_insufficient_data_is_neither_ok_nor_flagged(app, source, history) -> No
     with app.app_context():
         add_person("new@example.com", "Newcomer")
         work(source.slug, "new@example.com", 12, 60, utcnow() - timedelta(hours=2))
+    compute(app)
     client = client_of(app, "sue@example.com")
     page = client.get("/oversight").get_data(as_text=True)
     assert verdicts_in(page) == {
@@ -511,6 +458,7 @@ def test_reviewers_never_see_which_items_were_canaries(app, source) -> None:
             source.slug, "miss@example.com", 40, 2, utcnow() - timedelta(hours=3), canary_first=8
         )
         planted = set(db.session.scalars(sa.select(Item.id).where(Item.canary_id.is_not(None))))
+    compute(app)
     assert set(decided[:8]) == planted
     miss = user_id(app, "miss@example.com")
     links = lambda page: {int(i) for i in re.findall(r'href="/items/(\d+)"', page)}  # noqa: E731
@@ -521,3 +469,84 @@ def test_reviewers_never_see_which_items_were_canaries(app, source) -> None:
     assert "caught 0 of 8 planted" in mine  # the catch rate, not the items
     assert not links(mine) & planted
     assert links(mine)  # other examples still link
+
+
+# -- stored results -------------------------------------------------------------------------------
+
+
+def test_before_the_first_computation_the_pages_say_they_are_being_prepared(app, team) -> None:
+    stamp = user_id(app, "stamp@example.com")
+    for email, path in (
+        ("sue@example.com", "/oversight?days=28"),
+        ("mona@example.com", f"/oversight/{stamp}"),
+        ("stamp@example.com", "/my-stats?days=7"),
+    ):
+        answer = client_of(app, email).get(path)
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 200
+        assert "are being prepared" in page
+        assert not re.search(r"\bNone\b|\bnan\b", clean(page))
+        assert ("Recompute now" in page) == (email != "stamp@example.com")
+
+
+def test_the_pages_show_when_their_results_were_computed(app, history) -> None:
+    with app.app_context():
+        for run in db.session.scalars(sa.select(OversightRun)):
+            run.computed_at -= timedelta(minutes=4)
+        db.session.commit()
+    stamp = user_id(app, "stamp@example.com")
+    for email, path in (
+        ("sue@example.com", "/oversight"),
+        ("sue@example.com", f"/oversight/{stamp}"),
+        ("stamp@example.com", "/my-stats"),
+    ):
+        page = client_of(app, email).get(path).get_data(as_text=True)
+        assert re.search(r'Computed <time datetime="[^"]+" title="[^"]+">4 min ago</time>', page)
+        assert "over 120 decisions" in page
+
+
+def test_a_supervisor_asks_for_a_recompute_and_gets_new_results(app, source, team) -> None:
+    with app.app_context():
+        work(source.slug, "careful@example.com", 55, 90, utcnow() - timedelta(hours=3))
+    reviewer, supervisor = client_of(app, "stamp@example.com"), client_of(app, "sue@example.com")
+    assert (
+        reviewer.post("/oversight/recompute", data={"csrf_token": csrf(reviewer, "/")}).status_code
+        == 403
+    )
+    assert supervisor.post("/oversight/recompute").status_code == 400  # no CSRF token
+    answer = supervisor.post(
+        "/oversight/recompute?days=28",
+        data={"csrf_token": csrf(supervisor, "/"), "back": "/oversight?days=28"},
+    )
+    assert answer.status_code == 302 and answer.headers["Location"] == "/oversight?days=28"
+    app.extensions["reviewq.jobs"].wait_idle()  # embedded mode: the job ran in a thread
+    page = supervisor.get("/oversight?days=28").get_data(as_text=True)
+    assert "being computed again" in page  # the flash
+    assert verdicts_in(page) == {"Careful": "ok"} and ">just now</time>" in page
+    elsewhere = supervisor.post(
+        "/oversight/recompute",
+        data={"csrf_token": csrf(supervisor, "/"), "back": "//evil.example/"},
+    )
+    assert elsewhere.headers["Location"] == "/oversight?days=14"
+    app.extensions["reviewq.jobs"].wait_idle()
+
+
+def test_my_review_stats_read_only_my_stored_row(app, history) -> None:
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    stamper = client_of(app, "stamp@example.com")
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        page = stamper.get("/my-stats").get_data(as_text=True)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert "individual" in page and "Careful" not in page and "careful@" not in page
+    results = [s for s in statements if "FROM oversight_results" in s]
+    assert len(results) == 1 and "oversight_results.user_id =" in results[0]
+    assert not any("oversight_runs.team" in s for s in statements)
+    assert not any("FROM decisions" in s for s in statements)

@@ -53,6 +53,7 @@ EXPECTED = {
     ("GET", "/oversight/<int:user_id>"): [302, 403, 200, 200, 403],
     ("POST", "/oversight/<int:user_id>"): [302, 403, 302, 302, 403],  # manager: refused, flashed
     ("GET", "/my-stats"): [302, 200, 200, 403, 403],
+    ("POST", "/oversight/recompute"): [302, 403, 302, 302, 403],
     ("POST", "/canaries"): [302, 403, 302, 403, 403],
     ("POST", "/canaries/rate"): [302, 403, 302, 403, 403],
     ("GET", "/qa"): [302, 403, 200, 403, 403],
@@ -100,11 +101,13 @@ def test_every_route_is_in_the_table(app) -> None:
 
 @pytest.fixture
 def clients(app):
-    """A client per role (a visitor's, and one signed in through the login form for each)."""
+    """A client per role (a visitor's, and one signed in through the login form for each);
+    jobs their requests started in this process finish with the test."""
     made = {"anon": app.test_client()}
     for role in ROLES[1:]:
         made[role] = signed_in(app, f"{role}@example.com", role)
-    return made
+    yield made
+    app.extensions["reviewq.jobs"].wait_idle()
 
 
 @pytest.fixture

@@ -15,7 +15,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from .records import ACTION_CODE, DecisionRecord, RecordError, _normalize
+from .records import (
+    ACTION_CODE,
+    MAX_COUNT,
+    DecisionRecord,
+    RecordError,
+    _check_durations,
+    _normalize,
+)
 from .report import Report, build_report
 from .settings import DEFAULT_SETTINGS, OversightSettings
 
@@ -173,6 +180,47 @@ class OversightAnalyzer:
                 -1 if record.edit_chars is None else record.edit_chars,
             )
         )
+
+    def add_values(
+        self,
+        reviewer: str,
+        item: str,
+        source: str,
+        risk_tags: tuple[str, ...],
+        words: int,
+        action: str,
+        edited: bool,
+        opened: float,
+        decided: float,
+        active: float | None,
+        canary: bool,
+        qa_agreed: bool | None,
+        reason: str | None = None,
+        id: str | None = None,  # noqa: A002 (the record's field name)
+        link: str | None = None,
+        edit_chars: int | None = None,
+    ) -> None:
+        """Add one decision from plain values, times as POSIX seconds: ``add`` without
+        building a ``DecisionRecord`` (the live service streams a million rows), checked and
+        clamped as a record is. Raises ``RecordError``."""
+        code = ACTION_CODE.get(action)
+        if code is None:
+            raise RecordError("action", f"expected one of {', '.join(ACTION_CODE)}")
+        if not 0 <= words <= MAX_COUNT:
+            raise RecordError("words", f"out of range: 0 to {MAX_COUNT:,}")
+        if edited and code:
+            raise RecordError("edited", "true only for an approval (approved with edits)")
+        if edit_chars is not None and not 0 <= edit_chars <= MAX_COUNT:
+            raise RecordError("edit_chars", "negative: expected a non-negative integer or null")
+        if decided < opened or (active is not None and (active < 0 or active > decided - opened)):
+            tol = self.settings.clock_skew_tolerance_seconds
+            decided, active, _ = _check_durations(opened, decided, active, tol)
+        self._push(
+            (reviewer, item, source, risk_tags, words, code, edited, opened, decided,
+             math.nan if active is None else active, canary,
+             -1 if qa_agreed is None else int(qa_agreed), reason, id, link, False, 0,
+             -1 if edit_chars is None else edit_chars)
+        )  # fmt: skip
 
     def add_line(self, text: str | bytes, line: int) -> bool:
         """Add one JSON log line; blank lines are ignored (False). Raises ``RecordError``."""
