@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -92,40 +93,81 @@ def held_claim(session: Session, actor: Actor, now: datetime) -> Item | None:
     )
 
 
-def claim_statement(actor: Actor, now: datetime, where: QueueFilter) -> sa.Update:
-    """The one statement that claims the most urgent item ``actor`` may review (``claim_next``).
+_QUEUED = aliased(Item, name="queued")
 
-    Returns:
-        ``UPDATE items ... WHERE id = (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING``
-        the claimed row.
-    """
-    queued = aliased(Item)
-    pick = sa.select(queued.id).where(*reviewable_by(actor, queued))
-    if where.source_id is not None:
-        pick = pick.where(queued.source_id == where.source_id)
-    if where.priority is not None:
-        pick = pick.where(queued.priority == where.priority)
-    if where.skipped:
-        pick = pick.where(queued.id.not_in(where.skipped))
+
+@functools.cache
+def _claim_template(by_source: bool, by_priority: bool, skipping: bool) -> sa.Update:
+    """The claim statement for one shape of filter, with its values as bind parameters: built
+    and compiled once per process instead of once per claim."""
+    queued = _QUEUED
+    actor = sa.bindparam("claimer", type_=sa.Integer)
+    pick = sa.select(queued.id).where(
+        queued.status == ItemStatus.QUEUED,
+        queued.min_level <= sa.bindparam("claimer_level", type_=sa.Integer),
+        ~approvals.given_by(actor, queued.id),
+    )
+    if by_source:
+        pick = pick.where(queued.source_id == sa.bindparam("only_source", type_=sa.Integer))
+    if by_priority:
+        pick = pick.where(queued.priority == sa.bindparam("only_priority", type_=sa.Integer))
+    if skipping:
+        pick = pick.where(queued.id.not_in(sa.bindparam("skipped", expanding=True)))
     first = (
         pick.order_by(queued.priority, queued.due_at, queued.created_at, queued.id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
+    now = sa.bindparam("claim_now", type_=Item.__table__.c.claimed_at.type)
+    until = sa.bindparam("claim_until", type_=Item.__table__.c.claim_expires_at.type)
     return (
         sa.update(Item)
         .where(Item.id == first, Item.status == ItemStatus.QUEUED)
         .values(
             status=ItemStatus.IN_REVIEW,
-            claimed_by_id=actor.id,
+            claimed_by_id=actor,
             claimed_at=now,
-            claim_expires_at=now + LEASE,
+            claim_expires_at=until,
             version=Item.version + 1,
             updated_at=now,
         )
         .returning(Item)
     )
+
+
+def _claim_parts(
+    actor: Actor, now: datetime, where: QueueFilter
+) -> tuple[sa.Update, dict[str, Any]]:
+    """The claim template for ``where``'s shape and the values to run it with."""
+    values: dict[str, Any] = {
+        "claimer": actor.id,
+        "claimer_level": effective_level(actor),
+        "claim_now": now,
+        "claim_until": now + LEASE,
+    }
+    if where.source_id is not None:
+        values["only_source"] = where.source_id
+    if where.priority is not None:
+        values["only_priority"] = where.priority
+    if where.skipped:
+        values["skipped"] = sorted(where.skipped)
+    template = _claim_template(
+        where.source_id is not None, where.priority is not None, bool(where.skipped)
+    )
+    return template, values
+
+
+def claim_statement(actor: Actor, now: datetime, where: QueueFilter) -> sa.Update:
+    """The one statement that claims the most urgent item ``actor`` may review (``claim_next``),
+    with its values bound (``claim_next`` runs the same template with the values apart).
+
+    Returns:
+        ``UPDATE items ... WHERE id = (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING``
+        the claimed row.
+    """
+    template, values = _claim_parts(actor, now, where)
+    return template.params(values)
 
 
 def claim_next(
@@ -154,8 +196,10 @@ def claim_next(
         session.flush()
         return mine
     release_expired(session, now, limit=RELEASE_ON_CLAIM)
+    template, values = _claim_parts(actor, now, where)
     item = session.scalar(
-        claim_statement(actor, now, where),
+        template,
+        values,
         execution_options={"synchronize_session": False, "populate_existing": True},
     )
     if item is None:

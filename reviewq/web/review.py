@@ -159,6 +159,9 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
     decisions: Sequence[Decision] = []
     if blind_review is None:
         decisions = verdicts.history(db_session, item.id)
+        approved = approvals.standing(decisions)  # the history is at hand: no second query
+    else:
+        approved = approvals.approvers(db_session, item.id)
     holds = review.holds_claim(item, actor, now)
     if (holds or resolving) and not form.is_submitted():
         form.version.data = item.version
@@ -177,7 +180,7 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
         action_form=ActionForm(),
         escalation=escalation,
         resolving=resolving,
-        approvals=len(approvals.approvers(db_session, item.id)),
+        approvals=len(approved),
         blind_review=blind_review,
         can_claim_escalation=can(actor, Permission.SUPERVISE),
     ), status
