@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from ..domain.authority import Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.policy import RISK_NAMES
-from ..domain.workflow import REJECT_REASONS, Action
+from ..domain.workflow import REJECT_REASONS, Action, ItemStatus
 from ..extensions import db_session
 from ..models import Decision, Item
 from ..models.types import utcnow
@@ -151,7 +151,10 @@ def review_next() -> Response:
 def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, int]:
     """Render the item page; also used by the escalation views."""
     actor, now = signed_in_actor(), utcnow()
-    escalation = escalation_records.current(db_session, item.id)
+    # only an escalated item has an open escalation (it closes as the item leaves that state)
+    escalation = None
+    if item.status is ItemStatus.ESCALATED:
+        escalation = escalation_records.current(db_session, item.id)
     resolving = bool(escalation and escalations.holds(escalation, actor, now))
     # Blind second review: the decisions are not even loaded for someone who must answer
     # the item's QA sample first.
