@@ -96,31 +96,38 @@ def held_claim(session: Session, actor: Actor, now: datetime) -> Item | None:
 _QUEUED = aliased(Item, name="queued")
 
 
-@functools.cache
-def _claim_template(by_source: bool, by_priority: bool, skipping: bool) -> sa.Update:
-    """The claim statement for one shape of filter, with its values as bind parameters: built
-    and compiled once per process instead of once per claim."""
+def _build_claim(
+    by_source: bool, by_priority: bool, skipping: bool, values: dict[str, Any] | None = None
+) -> sa.Update:
+    """The claim statement for one shape of filter; its values are bind parameters, left to
+    be given at execution (``values`` None) or bound now."""
+
+    def param(name: str, type_: Any = None, expanding: bool = False) -> sa.BindParameter[Any]:
+        if values is None:
+            return sa.bindparam(name, type_=type_, expanding=expanding)
+        return sa.bindparam(name, values[name], type_=type_, expanding=expanding)
+
     queued = _QUEUED
-    actor = sa.bindparam("claimer", type_=sa.Integer)
+    actor = param("claimer", sa.Integer)
     pick = sa.select(queued.id).where(
         queued.status == ItemStatus.QUEUED,
-        queued.min_level <= sa.bindparam("claimer_level", type_=sa.Integer),
+        queued.min_level <= param("claimer_level", sa.Integer),
         ~approvals.given_by(actor, queued.id),
     )
     if by_source:
-        pick = pick.where(queued.source_id == sa.bindparam("only_source", type_=sa.Integer))
+        pick = pick.where(queued.source_id == param("only_source", sa.Integer))
     if by_priority:
-        pick = pick.where(queued.priority == sa.bindparam("only_priority", type_=sa.Integer))
+        pick = pick.where(queued.priority == param("only_priority", sa.Integer))
     if skipping:
-        pick = pick.where(queued.id.not_in(sa.bindparam("skipped", expanding=True)))
+        pick = pick.where(queued.id.not_in(param("skipped", expanding=True)))
     first = (
         pick.order_by(queued.priority, queued.due_at, queued.created_at, queued.id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    now = sa.bindparam("claim_now", type_=Item.__table__.c.claimed_at.type)
-    until = sa.bindparam("claim_until", type_=Item.__table__.c.claim_expires_at.type)
+    now = param("claim_now", Item.__table__.c.claimed_at.type)
+    until = param("claim_until", Item.__table__.c.claim_expires_at.type)
     return (
         sa.update(Item)
         .where(Item.id == first, Item.status == ItemStatus.QUEUED)
@@ -136,10 +143,16 @@ def _claim_template(by_source: bool, by_priority: bool, skipping: bool) -> sa.Up
     )
 
 
-def _claim_parts(
-    actor: Actor, now: datetime, where: QueueFilter
-) -> tuple[sa.Update, dict[str, Any]]:
-    """The claim template for ``where``'s shape and the values to run it with."""
+# built and compiled once per process and shape of filter, not once per claim
+_claim_template = functools.cache(_build_claim)
+
+
+def _shape(where: QueueFilter) -> tuple[bool, bool, bool]:
+    return where.source_id is not None, where.priority is not None, bool(where.skipped)
+
+
+def _claim_values(actor: Actor, now: datetime, where: QueueFilter) -> dict[str, Any]:
+    """The values the claim statement runs with for ``actor`` and ``where``."""
     values: dict[str, Any] = {
         "claimer": actor.id,
         "claimer_level": effective_level(actor),
@@ -152,10 +165,7 @@ def _claim_parts(
         values["only_priority"] = where.priority
     if where.skipped:
         values["skipped"] = sorted(where.skipped)
-    template = _claim_template(
-        where.source_id is not None, where.priority is not None, bool(where.skipped)
-    )
-    return template, values
+    return values
 
 
 def claim_statement(actor: Actor, now: datetime, where: QueueFilter) -> sa.Update:
@@ -166,8 +176,8 @@ def claim_statement(actor: Actor, now: datetime, where: QueueFilter) -> sa.Updat
         ``UPDATE items ... WHERE id = (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING``
         the claimed row.
     """
-    template, values = _claim_parts(actor, now, where)
-    return template.params(values)
+    values = _claim_values(actor, now, where)
+    return _build_claim(*_shape(where), values)
 
 
 def claim_next(
@@ -196,10 +206,9 @@ def claim_next(
         session.flush()
         return mine
     release_expired(session, now, limit=RELEASE_ON_CLAIM)
-    template, values = _claim_parts(actor, now, where)
     item = session.scalar(
-        template,
-        values,
+        _claim_template(*_shape(where)),
+        _claim_values(actor, now, where),
         execution_options={"synchronize_session": False, "populate_existing": True},
     )
     if item is None:
