@@ -306,7 +306,7 @@ def reviewer(port, email, seed_, think, window, results) -> None:
         elif roll < 0.85:
             form.update(action="edit", content=EDIT)
         else:
-            form.update(action="reject", reason_code="inaccurate", reason="Wrong amount.")
+            form.update(action="reject", reason_code="factual_error", reason="Wrong amount.")
         sent = time.monotonic()
         status, location, _, timing = me.go("POST", path_of(location) + "/decision", form)
         if status != 302:
