@@ -100,7 +100,7 @@ def seed(url: str, items: int, in_review: int, expired: int, reviewer_ids: list[
                 context, metadata, risk_tags, unknown_tags, min_level, approvals_required,
                 sla_minutes, always_escalate, qa_rate, routing_reason, due_at, status,
                 claimed_by_id, claimed_at, claim_expires_at, version, edited, created_at,
-                updated_at, priority)
+                updated_at, priority, words)
             SELECT %(source)s, 'd-' || g, 'w-' || g, 'Reply to ticket #' || g, %(body)s,
                 'text/plain', '{}', '{}', '["refund"]', '[]',
                 1 + (g %% 10 >= 6)::int + (g %% 10 >= 9)::int,
@@ -114,7 +114,7 @@ def seed(url: str, items: int, in_review: int, expired: int, reviewer_ids: list[
                      WHEN g > %(queued)s THEN now() - interval '5 minutes' END,
                 1 + (g %% 100 = 7)::int, false,
                 now() - interval '1 day' + g * interval '1 millisecond', now(),
-                1 + (g %% 7 >= 2)::int + (g %% 7 >= 5)::int
+                1 + (g %% 7 >= 2)::int + (g %% 7 >= 5)::int, %(words)s
             FROM generate_series(1, %(total)s) g
             """,
             {
@@ -124,6 +124,7 @@ def seed(url: str, items: int, in_review: int, expired: int, reviewer_ids: list[
                 "total": items + in_review,
                 "expired": expired,
                 "absent": absent,
+                "words": len(body.split()),
             },
         )
         # 1% wait for a second approval that one of the bench reviewers gave
@@ -305,7 +306,7 @@ def reviewer(port, email, seed_, think, window, results) -> None:
         elif roll < 0.85:
             form.update(action="edit", content=EDIT)
         else:
-            form.update(action="reject", reason_code="inaccurate", reason="Wrong amount.")
+            form.update(action="reject", reason_code="factual_error", reason="Wrong amount.")
         sent = time.monotonic()
         status, location, _, timing = me.go("POST", path_of(location) + "/decision", form)
         if status != 302:
