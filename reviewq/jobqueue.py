@@ -37,6 +37,7 @@ from .services import pending
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = 60.0
+SEAL_EVERY = 5.0  # seconds between seals of the audit log
 # A job key stays claimed this long at most: past the longest wait before a retry (a day).
 KEY_TTL = 2 * 24 * 3600
 ENQUEUE_TIMEOUT = 0.25  # seconds: a local Redis answers in well under a millisecond
@@ -239,17 +240,23 @@ class JobQueue:
                 raise
 
     def start_embedded_sweep(self) -> None:
-        """Without Redis, sweep every minute from a daemon thread of this process (started
-        when the app serves its first request; the test suite drives the sweep itself)."""
+        """Without Redis, seal the audit log every few seconds and sweep every minute from a
+        daemon thread of this process (started when the app serves its first request; the
+        test suite drives both itself)."""
         with self._lock:
             if self._sweeping or self.app.config.get("TESTING"):
                 return
             self._sweeping = True
 
         def loop() -> None:
-            while not self._stop.wait(SWEEP_EVERY):
-                with contextlib.suppress(Exception):  # logged by run(); keep sweeping
-                    self.run(pending.SWEEP)
+            last_sweep = time.monotonic()
+            while not self._stop.wait(SEAL_EVERY):
+                with contextlib.suppress(Exception):  # logged by run(); keep going
+                    self.run(pending.SEAL)
+                if time.monotonic() - last_sweep >= SWEEP_EVERY:
+                    last_sweep = time.monotonic()
+                    with contextlib.suppress(Exception):
+                        self.run(pending.SWEEP)
 
         threading.Thread(target=loop, name="reviewq-sweep", daemon=True).start()
 

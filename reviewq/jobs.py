@@ -18,10 +18,12 @@ from typing import Any
 from flask import current_app
 
 from .domain import callbacks
-from .extensions import db_session
+from .extensions import audit_signer, db_session
 from .models.types import utcnow
-from .services import channels, deliveries, outbound, pending
+from .services import channels, deliveries, outbound, pending, tlog
 from .services import sweep as sweep_service
+
+MAX_SEAL_BATCHES = 100  # one run seals at most this many checkpoints; the next goes on
 
 
 class UnknownJob(LookupError):
@@ -37,6 +39,7 @@ def deliver(delivery_id: int) -> str:
         elsewhere, or its source's callbacks are disabled.
     """
     started = time.monotonic()
+    seal()  # so the receipt's checkpoint includes the decision (see deliveries.lease)
     now = utcnow()
     outgoing = deliveries.lease(db_session, delivery_id, now)
     db_session.commit()
@@ -63,6 +66,20 @@ def sweep() -> dict[str, Any]:
     return summary
 
 
+def seal() -> int:
+    """Seal the audit log: every committed event not in it yet, a checkpoint per batch.
+
+    Returns:
+        How many batches (checkpoints) were sealed.
+    """
+    batches = 0
+    while batches < MAX_SEAL_BATCHES and tlog.seal(db_session, audit_signer(), utcnow()):
+        db_session.commit()
+        batches += 1
+    db_session.commit()  # ends the transaction (and the lock) when nothing was left
+    return batches
+
+
 def notify_external(notification_ids: list[int]) -> int:
     """Send notifications by email or chat webhook (queued only when one is configured)."""
     return channels.send(db_session, channels.Settings.of(current_app.config), notification_ids)
@@ -84,6 +101,7 @@ REGISTRY: dict[str, JobSpec] = {
         notify_external, "deliveries", wanted=lambda config: channels.Settings.of(config).any
     ),
     pending.SWEEP: JobSpec(sweep, "maintenance"),
+    pending.SEAL: JobSpec(seal, "maintenance"),
 }
 QUEUES = tuple(dict.fromkeys(spec.queue for spec in REGISTRY.values()))
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 DELIVER = "deliver"
 NOTIFY_EXTERNAL = "notify_external"
 SWEEP = "sweep"
+SEAL = "seal"
 
 _KEY = "reviewq.pending_jobs"
 
@@ -52,6 +53,11 @@ def notify_external(notification_ids: list[int]) -> Job:
 def sweep() -> Job:
     """The periodic sweep (at most one waiting at a time)."""
     return Job(SWEEP, key="sweep")
+
+
+def seal() -> Job:
+    """Seal the audit log (at most one waiting at a time)."""
+    return Job(SEAL, key="seal")
 
 
 def run_after_commit(session: Session, job: Job) -> None:
