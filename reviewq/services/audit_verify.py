@@ -110,41 +110,47 @@ def _verify(
     due = next(checkpoints, None)
     tree = tlog.Frontier()
     chain = (0, GENESIS)  # the old hash chain: last seq and hash seen
-    rows = session.execute(
+    with session.execute(
         sa.select(EVENTS).where(EVENTS.c.leaf < size).order_by(EVENTS.c.leaf),
         execution_options={"yield_per": 2000},
-    )
-    for row in rows:
-        if row.leaf != tree.size:
-            raise Tampered(f"leaf {tree.size} is missing: its event was deleted")
-        if row.seq is not None:
-            if tree.size != report.chained or row.seq != chain[0] + 1 or row.prev_hash != chain[1]:
-                raise Tampered(f"event {row.id} breaks the old hash chain (deleted or reordered)")
-            record = EventRecord(
-                row.seq, row.at, row.actor, row.action, row.subject, row.data, row.prev_hash
-            )
-            computed = event_hash(record)
-            chain = (row.seq, computed)
-            report.chained += 1
-        else:
-            computed = content_hash(row.at, row.actor, row.action, row.subject, row.data)
-        if computed != row.hash:
-            raise Tampered(
-                f"event {row.id} (leaf {row.leaf}) was edited: its content no longer gives its hash"
-            )
-        tree.append(tlog.leaf_hash(leaf_data(row.id, computed)))
-        while due is not None and due[0] == tree.size:
-            _check_stored(due, tree, verifier)
-            report.checkpoints += 1
-            due = next(checkpoints, None)
-        held = wanted.get(tree.size)
-        if held is not None:
-            if held.root != tree.root():
-                raise Tampered(
-                    f"the log's first {held.size} events no longer give the root of a "
-                    "checkpoint it signed: events were edited, reordered or rewritten"
+    ) as rows:  # closes the server-side cursor on an early stop
+        for row in rows:
+            if row.leaf != tree.size:
+                raise Tampered(f"leaf {tree.size} is missing: its event was deleted")
+            if row.seq is not None:
+                if (
+                    tree.size != report.chained
+                    or row.seq != chain[0] + 1
+                    or row.prev_hash != chain[1]
+                ):
+                    raise Tampered(
+                        f"event {row.id} breaks the old hash chain (deleted or reordered)"
+                    )
+                record = EventRecord(
+                    row.seq, row.at, row.actor, row.action, row.subject, row.data, row.prev_hash
                 )
-            report.outside.append(held)
+                computed = event_hash(record)
+                chain = (row.seq, computed)
+                report.chained += 1
+            else:
+                computed = content_hash(row.at, row.actor, row.action, row.subject, row.data)
+            if computed != row.hash:
+                raise Tampered(
+                    f"event {row.id} (leaf {row.leaf}) was edited: its content no longer gives its hash"
+                )
+            tree.append(tlog.leaf_hash(leaf_data(row.id, computed)))
+            while due is not None and due[0] == tree.size:
+                _check_stored(due, tree, verifier)
+                report.checkpoints += 1
+                due = next(checkpoints, None)
+            held = wanted.get(tree.size)
+            if held is not None:
+                if held.root != tree.root():
+                    raise Tampered(
+                        f"the log's first {held.size} events no longer give the root of a "
+                        "checkpoint it signed: events were edited, reordered or rewritten"
+                    )
+                report.outside.append(held)
     if tree.size != size or due is not None:
         raise Tampered(f"the log ends at leaf {tree.size} but its newest checkpoint says {size}")
     _check_the_rest(session, size, report, witnesses)

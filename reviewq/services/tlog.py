@@ -6,10 +6,10 @@ committed events that have no place yet, appends them as leaves of the RFC 9162 
 the hashes of the perfect subtrees they complete, and signs a checkpoint. It never touches a
 row a writer needs, so it blocks no one.
 
-Order: on PostgreSQL an event is taken only once its transaction id is below the oldest
-transaction still running (``pg_snapshot_xmin``), so a transaction that may still commit an
-earlier id holds the later ones back and leaves follow ids as they commit; on SQLite writes
-are serial already. Leaves are marked on the event (``leaf``, unique), so an event that
+Order: on PostgreSQL an event is taken only once its transaction id is below every
+transaction of this database still running (the snapshot's xmin, ``SAFE_BOUND``), so a
+transaction that may still commit an earlier id holds the later ones back and leaves follow
+ids as they commit; on SQLite writes are serial already. Leaves are marked on the event (``leaf``, unique), so an event that
 commits late is still found later, never skipped, and never sealed twice.
 """
 
@@ -30,6 +30,20 @@ from ..models import AuditCheckpoint, AuditEvent, AuditNode
 
 BATCH = 5000
 LOCK_KEY = 0x72657671_746C6F67 & 0x7FFFFFFFFFFFFFFF  # "revqtlog": the sealer's advisory lock
+# The oldest transaction of this database that may still commit an event, from the
+# statement's own snapshot: its xmin, except that transactions still running in *other*
+# databases of the cluster are passed over (they write no events here, and one long bulk
+# load elsewhere must not hold the log back). One that cannot be placed (its session not
+# visible in pg_stat_activity, or it ended since the snapshot) still holds it back.
+SAFE_BOUND = """
+WITH snap AS (SELECT pg_current_snapshot() AS s)
+SELECT coalesce(min(x::text::bigint), (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap))
+FROM snap, pg_snapshot_xip(snap.s) AS x
+WHERE NOT (pg_xact_status(x) = 'in progress' AND EXISTS (
+  SELECT 1 FROM pg_stat_activity a
+  WHERE a.backend_xid::text = (x::text::bigint & 4294967295)::text
+    AND a.datname <> current_database()))
+"""
 EVENTS = cast(sa.Table, AuditEvent.__table__)
 NODES = cast(sa.Table, AuditNode.__table__)
 CHECKPOINTS = cast(sa.Table, AuditCheckpoint.__table__)
@@ -84,9 +98,7 @@ def seal(session: Session, signer: note.Signer, now: datetime, limit: int = BATC
     query = sa.select(EVENTS.c.id, EVENTS.c.hash).where(EVENTS.c.leaf.is_(None))
     if _postgres(session):
         # Read in the same statement (the same snapshot) as the bound it is held to.
-        query = query.where(
-            EVENTS.c.xid < sa.text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-        )
+        query = query.where(EVENTS.c.xid < sa.text(f"({SAFE_BOUND})"))
     rows = session.execute(query.order_by(EVENTS.c.id).limit(limit)).all()
     if not rows:
         return False
