@@ -6,8 +6,8 @@ import pytest
 
 from reviewq.web import render
 from tests.support.api import draft
-from tests.support.auth import signed_in
 from tests.support.audit import AUDIT_KEY
+from tests.support.auth import signed_in
 
 
 @pytest.fixture
