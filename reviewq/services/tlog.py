@@ -127,6 +127,11 @@ def seal(session: Session, signer: note.Signer, now: datetime, limit: int = BATC
     return True
 
 
+def leaf_of(session: Session, event_id: int) -> int | None:
+    """The event's leaf index, or None when it is not sealed (or does not exist)."""
+    return session.scalar(sa.select(EVENTS.c.leaf).where(EVENTS.c.id == event_id))
+
+
 @dataclass(frozen=True)
 class Inclusion:
     """Proof that an event is a leaf of the tree of ``size`` leaves."""
