@@ -105,7 +105,9 @@ def _seal_the_chain():
             lambda node, h: nodes.append({"level": node[0], "idx": node[1], "hash": h}),
         )
     conn.execute(
-        EVENTS.update().where(EVENTS.c.id == sa.bindparam("event_id")).values(leaf=sa.bindparam("n")),
+        EVENTS.update()
+        .where(EVENTS.c.id == sa.bindparam("event_id"))
+        .values(leaf=sa.bindparam("n")),
         [{"event_id": event_id, "n": n} for n, (event_id, _) in enumerate(rows)],
     )
     for start in range(0, len(nodes), 5000):

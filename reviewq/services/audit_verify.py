@@ -136,7 +136,8 @@ def _verify(
                 computed = content_hash(row.at, row.actor, row.action, row.subject, row.data)
             if computed != row.hash:
                 raise Tampered(
-                    f"event {row.id} (leaf {row.leaf}) was edited: its content no longer gives its hash"
+                    f"event {row.id} (leaf {row.leaf}) was edited: "
+                    "its content no longer gives its hash"
                 )
             tree.append(tlog.leaf_hash(leaf_data(row.id, computed)))
             while due is not None and due[0] == tree.size:

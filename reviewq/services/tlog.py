@@ -9,8 +9,9 @@ row a writer needs, so it blocks no one.
 Order: on PostgreSQL an event is taken only once its transaction id is below every
 transaction of this database still running (the snapshot's xmin, ``SAFE_BOUND``), so a
 transaction that may still commit an earlier id holds the later ones back and leaves follow
-ids as they commit; on SQLite writes are serial already. Leaves are marked on the event (``leaf``, unique), so an event that
-commits late is still found later, never skipped, and never sealed twice.
+ids as they commit; on SQLite writes are serial already. Leaves are marked on the event
+(``leaf``, unique), so an event that commits late is still found later, never skipped, and
+never sealed twice.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import note, tlog
 from ..domain.audit import leaf_data
-from ..domain.errors import NotFound, ValidationFailed
+from ..domain.errors import NotFound
 from ..models import AuditCheckpoint, AuditEvent, AuditNode
 
 BATCH = 5000
@@ -49,11 +50,8 @@ NODES = cast(sa.Table, AuditNode.__table__)
 CHECKPOINTS = cast(sa.Table, AuditCheckpoint.__table__)
 
 
-class OutOfRange(ValidationFailed):
-    """A proof asked for sizes or leaves the log cannot prove (a 400)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__([{"field": field, "message": message}])
+class OutOfRange(NotFound):
+    """A proof of sizes or leaves the log does not have (a 404, like an unknown event)."""
 
 
 def _postgres(session: Session) -> bool:
@@ -144,7 +142,7 @@ class Inclusion:
     proof: list[bytes]
 
 
-def _tree_size(session: Session, size: int | None, field: str) -> int:
+def _tree_size(session: Session, size: int | None) -> int:
     head = newest(session)
     logged = head.size if head else 0
     if size is None:
@@ -153,8 +151,6 @@ def _tree_size(session: Session, size: int | None, field: str) -> int:
         return logged
     if size > logged:
         raise NotFound(f"the log holds {logged} sealed events, not {size}")
-    if size < 1:
-        raise OutOfRange(field, "must be at least 1")
     return size
 
 
@@ -173,9 +169,9 @@ def inclusion(session: Session, event_id: int, size: int | None = None) -> Inclu
         raise NotFound(f"no audit event {event_id}")
     if row.leaf is None:
         raise NotFound(f"audit event {event_id} is not sealed yet; ask again in a few seconds")
-    size = _tree_size(session, size, "size")
+    size = _tree_size(session, size)
     if row.leaf >= size:
-        raise OutOfRange("size", f"event {event_id} is leaf {row.leaf}, sealed after {size}")
+        raise OutOfRange(f"event {event_id} is leaf {row.leaf}, not in a tree of {size}")
     ranges = tlog.inclusion_ranges(row.leaf, size)
     stored = stored_nodes(
         session,
@@ -209,9 +205,9 @@ def consistency(session: Session, old: int, new: int | None = None) -> Consisten
         NotFound: the log is not that big.
         OutOfRange: ``old`` is larger than ``new``.
     """
-    new = _tree_size(session, new, "to")
-    if not 1 <= old <= new:
-        raise OutOfRange("from", f"must be 1 to {new}")
+    new = _tree_size(session, new)
+    if old > new:
+        raise OutOfRange(f"a tree of {old} events is no prefix of one of {new}")
     ranges = tlog.consistency_ranges(old, new)
     stored = stored_nodes(
         session,
@@ -220,7 +216,7 @@ def consistency(session: Session, old: int, new: int | None = None) -> Consisten
     return Consistency(
         old,
         new,
-        tlog.range_hash(0, old, stored),
+        tlog.range_hash(0, old, stored),  # the empty root for 0
         tlog.range_hash(0, new, stored),
         [tlog.range_hash(a, b, stored) for a, b in ranges],
     )
