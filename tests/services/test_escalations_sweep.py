@@ -789,3 +789,56 @@ def test_withdrawing_an_escalated_item_closes_its_escalation(people, submit, sou
         escalations.resolve(db.session, holder, esc, verdict(item, "approve"), at + MIN)
     db.session.rollback()
     assert item.status is ItemStatus.WITHDRAWN
+
+
+@pytest.mark.postgres_only
+def test_an_escalation_claim_racing_a_withdrawal_never_deadlocks(people, submit, source):
+    """The race that deadlocked on the audit chain's head row: a supervisor claims an
+    escalation while its source withdraws the item, each on its own connection."""
+    import threading
+
+    from flask import current_app
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from reviewq.domain.errors import ReviewqError
+    from reviewq.services import intake, sources
+
+    unexpected: list[BaseException] = []
+    app = current_app._get_current_object()
+
+    def run(barrier, work) -> None:
+        with app.app_context():  # its own session and connection
+            session = db.session
+            try:
+                barrier.wait()
+                work(session)
+                session.commit()
+            except (ReviewqError, StaleDataError):  # lost the race: a named, 4xx outcome
+                session.rollback()
+            except (DBAPIError, BaseException) as exc:  # a deadlock or anything else: a 500
+                unexpected.append(exc)
+            finally:
+                db.session.remove()
+
+    for round_ in range(10):
+        item = escalate(people, submit, NOW + MIN)
+        esc_id, item_id = escalation_of(item).id, item.id
+        db.session.commit()
+        barrier = threading.Barrier(2)
+        at = NOW + 5 * MIN
+
+        def claim(session, esc_id=esc_id, at=at) -> None:
+            escalations.claim(session, people["sue"], session.get(Escalation, esc_id), at)
+
+        def withdraw(session, item_id=item_id, at=at) -> None:
+            src = sources.get(session, source.slug)
+            intake.withdraw(session, src, session.get(Item, item_id), at)
+
+        threads = [threading.Thread(target=run, args=(barrier, w)) for w in (claim, withdraw)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert unexpected == [], f"round {round_}: {unexpected!r}"
+    assert sealed_and_verified().ok
