@@ -38,8 +38,8 @@ def deliver(delivery_id: int) -> str:
         The delivery's status afterwards, or "not sent" when it was not due, was in flight
         elsewhere, or its source's callbacks are disabled.
     """
-    started = time.monotonic()
     seal()  # so the receipt's checkpoint includes the decision (see deliveries.lease)
+    started = time.monotonic()
     now = utcnow()
     outgoing = deliveries.lease(db_session, delivery_id, now)
     db_session.commit()
