@@ -60,7 +60,7 @@ def _postgres(session: Session) -> bool:
 
 def newest(session: Session) -> AuditCheckpoint | None:
     """The newest checkpoint, or None before the first seal."""
-    return session.scalar(sa.select(AuditCheckpoint).order_by(AuditCheckpoint.size.desc()))
+    return session.scalar(sa.select(AuditCheckpoint).order_by(AuditCheckpoint.size.desc()).limit(1))
 
 
 def stored_nodes(session: Session, wanted: Iterable[tlog.Node]) -> dict[tlog.Node, bytes]:
