@@ -13,6 +13,7 @@ from ..domain.errors import BadQuery, NotFound, Unauthenticated, UnknownParamete
 from ..extensions import audit_signer, db_session
 from ..services import sources as source_service
 from ..services import tlog
+from .routing import MAX_ID
 
 bp = Blueprint("audit", __name__, url_prefix="/api/v1/audit")
 QUERY = {
@@ -74,6 +75,8 @@ def proof() -> Response:
     """Inclusion proof of one event in the log at a size (the newest by default)."""
     event_id = _number("event", required=True)
     assert event_id is not None
+    if event_id > MAX_ID:  # more than the column holds: no such event
+        raise NotFound(f"no audit event {event_id}")
     found = tlog.inclusion(db_session, event_id, _number("size", required=False))
     return jsonify(
         {
