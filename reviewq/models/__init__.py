@@ -1,6 +1,6 @@
 """Typed tables, one module per concept. Importing this package registers them all."""
 
-from .audit import AuditEvent, AuditHead
+from .audit import AuditCheckpoint, AuditEvent, AuditNode
 from .canary import Canary, CanaryPlant, FlagNote, QaReview
 from .decision import Decision
 from .delivery import Delivery, DeliveryStatus
@@ -14,8 +14,9 @@ from .source import Source, SourceStatus, SourceToken
 from .user import User
 
 __all__ = [
+    "AuditCheckpoint",
     "AuditEvent",
-    "AuditHead",
+    "AuditNode",
     "Canary",
     "CanaryPlant",
     "Decision",
