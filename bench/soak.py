@@ -23,14 +23,20 @@ its policy requires (distinct eligible approvers, from SQL); every final decisio
 at least once with one distinct webhook-id; zero double claims (audit trail walk, and pages
 shown); zero deadlocks (pg_stat_database, logs); zero 5xx or unanswered requests outside the
 kill windows; ``flask audit verify`` passes (and against the newest checkpoint the receipts
-carried, when they carry one); each receipt's checkpoint (reported "not available" while
-receipts carry none). Printed: throughput and p50/p99 per endpoint (client-side time, so
-including the load generator's share of a small machine).
+carried); each receipt's checkpoint is signed by the log's key (generated for the run and
+given to every process as ``REVIEWQ_AUDIT_KEY``) and the decision's audit event is in the
+tree it signs (inclusion proof from ``GET /api/v1/audit/proof``, checked with
+``reviewq.domain.tlog``; a receipt whose ``leaf`` is null is proved at the log's newest
+checkpoint), and the oldest checkpoint seen is consistent with the newest. Printed:
+throughput and p50/p99 per endpoint (client-side time, so including the load generator's
+share of a small machine).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import http.client
 import json
 import os
 import secrets
@@ -52,6 +58,7 @@ from bench.result import report  # noqa: E402
 from bench.soaklib import actors, checks, receiver, world  # noqa: E402
 from bench.soaklib.client import Recorder  # noqa: E402
 from bench.soaklib.cluster import Cluster, KillWindow  # noqa: E402
+from reviewq.domain import note  # noqa: E402
 from tests.support.services import ServiceUnavailable, create_database, ensure_postgres  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://127.0.0.1:5432/postgres"
@@ -104,7 +111,7 @@ def audit_verify(cluster: Cluster, hits: list[receiver.Hit]) -> checks.Check:
     except RuntimeError as exc:
         return checks.Check("audit verify passes", False, str(exc).strip().splitlines()[-1])
     found = [receiver.receipt_checkpoint(hit.payload) for hit in hits]
-    notes = [cp for cp, _ in (f for f in found if f is not None)]
+    notes = [f[0] for f in found if f is not None]
     if not notes:
         return checks.Check("audit verify passes", True, f"{out}; no checkpoint in receipts")
 
@@ -123,22 +130,78 @@ def audit_verify(cluster: Cluster, hits: list[receiver.Hit]) -> checks.Check:
     return checks.Check("audit verify passes", True, detail)
 
 
-def checkpoints(hits: list[receiver.Hit]) -> checks.Check:
-    """Each receipt's checkpoint (``receiver.check_receipt_checkpoint``)."""
-    results = [receiver.check_receipt_checkpoint(hit, None) for hit in hits]
-    if all(r == receiver.NOT_AVAILABLE for r in results):
+def api_getter(port: int, token: str) -> receiver.ApiGet:
+    """``api_get(path) -> (status, json)`` against one web process with a source's token."""
+
+    def api_get(path: str) -> tuple[int, Any]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+            answer = conn.getresponse()
+            text = answer.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+        try:
+            return answer.status, json.loads(text)
+        except ValueError:
+            return answer.status, text[:200]
+
+    return api_get
+
+
+def checkpoints(
+    hits: list[receiver.Hit], api_get: receiver.ApiGet, verifier: note.Verifier
+) -> checks.Check:
+    """Each receipt's checkpoint (``receiver.check_receipt_checkpoint``), and consistency
+    from the oldest checkpoint the receipts carried to the newest, then to the log's newest."""
+    name = "receipt checkpoints"
+    found = [receiver.receipt_checkpoint(hit.payload) for hit in hits]
+    if all(f is None for f in found):
         print(receiver.NOT_AVAILABLE)
-        return checks.Check("receipt checkpoints", True, "not available (skipped)")
+        return checks.Check(name, False, "no receipt carries a checkpoint")
+    status, head = api_get("/api/v1/audit/checkpoint")
+    if status != 200:
+        return checks.Check(name, False, f"GET /api/v1/audit/checkpoint: {status} {head}")
+    if head.get("public_key") != verifier.text:
+        return checks.Check(name, False, f"the API's public key is {head.get('public_key')}")
+    try:
+        later = note.open_checkpoint(head["checkpoint"], verifier)
+    except note.NoteError as exc:
+        return checks.Check(name, False, f"the log's newest checkpoint: {exc}")
+    results = [receiver.check_receipt_checkpoint(hit, api_get, verifier, later) for hit in hits]
     problems = [r for r in results if r is not None]
-    detail = f"{len(results) - len(problems)} of {len(results)} receipts check out"
+    unsealed = sum(1 for f in found if f is not None and f[2] is None)
+    seen = []
+    for f in found:
+        if f is None:
+            continue
+        with contextlib.suppress(note.NoteError):  # already a problem above
+            seen.append(note.open_checkpoint(f[0], verifier))
+    detail = (
+        f"{len(results) - len(problems)} of {len(results)} receipts check out"
+        f" ({unsealed} with leaf null, proved at size {later.size})"
+    )
+    if seen:
+        first, last = min(seen, key=lambda c: c.size), max(seen, key=lambda c: c.size)
+        for a, b in ((first, last), (last, later)):
+            problem = receiver.check_consistency(a, b, api_get)
+            if problem:
+                problems.append(problem)
+        detail += f"; consistent {first.size} -> {last.size} -> {later.size}"
+        detail += f" ({len({c.size for c in seen})} distinct checkpoints in receipts)"
     if problems:
         detail += "; e.g. " + "; ".join(problems[:3])
-    return checks.Check("receipt checkpoints", not problems, detail)
+    return checks.Check(name, not problems, detail)
 
 
 def run(args: argparse.Namespace, db_url: str, tmp: Path) -> int:
     env = {"SECRET_KEY": secrets.token_hex(32)}
     cluster = Cluster(db_url, tmp, web_workers=args.web_workers, extra_env=env)
+    # One signing key for every process, in their environment as production would have it
+    # (development would make one per instance folder); its public half checks receipts.
+    audit_key = cluster.flask("audit", "generate-key", "--name", "soak.reviewq.local/log")
+    env["REVIEWQ_AUDIT_KEY"] = audit_key.strip().splitlines()[-1]
+    verifier = note.Signer.parse(env["REVIEWQ_AUDIT_KEY"]).verifier
     hooks = receiver.Receiver()
     recorder, ledger = Recorder(), actors.Ledger()
     intake_stop, people_stop = threading.Event(), threading.Event()
@@ -209,7 +272,7 @@ def run(args: argparse.Namespace, db_url: str, tmp: Path) -> int:
             checks.deadlocks(conn, deadlocks_before, cluster.logs()),
             checks.no_errors_outside_windows(recorder.samples, cluster.windows),
             audit_verify(cluster, hits),
-            checkpoints(hits),
+            checkpoints(hits, api_getter(ports[0], next(iter(creds.values()))["token"]), verifier),
         ]
         if ledger.errors:
             results.append(checks.Check("bench ran cleanly", False, "; ".join(ledger.errors[:3])))
