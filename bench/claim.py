@@ -100,7 +100,7 @@ def seed(url: str, items: int, in_review: int, expired: int, reviewer_ids: list[
                 context, metadata, risk_tags, unknown_tags, min_level, approvals_required,
                 sla_minutes, always_escalate, qa_rate, routing_reason, due_at, status,
                 claimed_by_id, claimed_at, claim_expires_at, version, edited, created_at,
-                updated_at, priority)
+                updated_at, priority, words)
             SELECT %(source)s, 'd-' || g, 'w-' || g, 'Reply to ticket #' || g, %(body)s,
                 'text/plain', '{}', '{}', '["refund"]', '[]',
                 1 + (g %% 10 >= 6)::int + (g %% 10 >= 9)::int,
@@ -114,12 +114,13 @@ def seed(url: str, items: int, in_review: int, expired: int, reviewer_ids: list[
                      WHEN g > %(queued)s THEN now() - interval '5 minutes' END,
                 1 + (g %% 100 = 7)::int, false,
                 now() - interval '1 day' + g * interval '1 millisecond', now(),
-                1 + (g %% 7 >= 2)::int + (g %% 7 >= 5)::int
+                1 + (g %% 7 >= 2)::int + (g %% 7 >= 5)::int, %(words)s
             FROM generate_series(1, %(total)s) g
             """,
             {
                 "source": source,
                 "body": body,
+                "words": len(body.split()),  # as intake counts them
                 "queued": items,
                 "total": items + in_review,
                 "expired": expired,

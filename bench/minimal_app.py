@@ -27,9 +27,9 @@ INSERT = """
 INSERT INTO items (source_id, external_id, webhook_id, title, content, content_type, context,
     metadata, risk_tags, unknown_tags, min_level, approvals_required, sla_minutes,
     always_escalate, qa_rate, priority, routing_reason, due_at, status, version, edited,
-    created_at, updated_at)
+    created_at, updated_at, words)
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '[]', 1, 1, 240, false, 0.05, 3, '[]', %s,
-    'queued', 1, false, %s, %s)
+    'queued', 1, false, %s, %s, %s)
 RETURNING id
 """
 _conn: list[tuple[psycopg.Connection, int]] = []  # per process, made on the first request
@@ -80,6 +80,7 @@ def intake(slug: str) -> tuple[dict[str, int], int]:
             now + timedelta(minutes=240),
             now,
             now,
+            len(draft["content"].split()),  # as intake counts them
         ),
     ).fetchone()
     conn.commit()
