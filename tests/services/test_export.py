@@ -14,6 +14,7 @@ from reviewq.services import export, oversight, policy, users
 from tests.support.clock import NOW
 from tests.support.review import claim, decide
 
+REASON = 'Zu "kurz"\n\t\x01 ✓ \u2028'  # escaped as json escapes it, the rest as is
 TEXT = "Dear customer,\nthe refund of $42.00 is on its way.\n\nKind regards"
 
 
@@ -34,14 +35,15 @@ def ben(people):
 def old_log(since) -> str:
     """What the export wrote before it was built as text: json of each record's line."""
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    return "".join(dumps(oversight.log_line(r)) + "\n" for r in oversight.records(db.session, since))
+    records = oversight.records(db.session, since)
+    return "".join(dumps(oversight.log_line(r)) + "\n" for r in records)
 
 
 def test_the_export_writes_exactly_the_records_log(ben, submit) -> None:
     kinds = [
         ((), "approve", {}),
         (["refund"], "edit", {"content": TEXT.replace("$42.00", "$24.00")}),
-        (["refund", "legal:eu"], "reject", {"reason_code": "tone", "reason": 'Zu "kurz"\n\t\x01 ✓'}),
+        (["refund", "legal:eu"], "reject", {"reason_code": "tone", "reason": REASON}),
         ((), "escalate", {"reason": "not sure"}),
         ((), "approve", {}),  # clock skew within tolerance: decided_at becomes opened_at
         ((), "approve", {}),  # active time beyond the dwell: clamped to it
@@ -70,7 +72,7 @@ def test_the_export_writes_exactly_the_records_log(ben, submit) -> None:
     assert sorted(lines) == sorted(set(ids) - {ids[6]})
     edit, reject, skewed_line = lines[ids[1]], lines[ids[2]], lines[ids[4]]
     assert edit["edited"] is True and edit["words"] == len(TEXT.split())
-    assert reject["reason"] == 'Zu "kurz"\n\t\x01 ✓'
+    assert reject["reason"] == REASON
     assert reject["risk_tags"] == ["refund", "legal:eu"]
     assert skewed_line["decided_at"] == skewed_line["opened_at"]
     assert lines[ids[5]]["active_seconds"] < 10_000
