@@ -14,7 +14,7 @@ from reviewq.services import export, oversight, policy, users
 from tests.support.clock import NOW
 from tests.support.review import claim, decide
 
-REASON = 'Zu "kurz"\n\t\x01 ✓ \u2028'  # escaped as json escapes it, the rest as is
+REASON = 'Zu "kurz"\n\t\x01 \u2028 ✓'  # escaped as json escapes it, the rest as is
 TEXT = "Dear customer,\nthe refund of $42.00 is on its way.\n\nKind regards"
 
 
