@@ -68,7 +68,7 @@ def test_the_export_writes_exactly_the_records_log(ben, submit) -> None:
 
     assert out.getvalue() == old_log(since)
     assert written == len(kinds) - 1
-    lines = {int(line["id"]): line for line in map(json.loads, out.getvalue().splitlines())}
+    lines = {int(line["id"]): line for line in map(json.loads, out.getvalue().split("\n")[:-1])}
     assert sorted(lines) == sorted(set(ids) - {ids[6]})
     edit, reject, skewed_line = lines[ids[1]], lines[ids[2]], lines[ids[4]]
     assert edit["edited"] is True and edit["words"] == len(TEXT.split())
