@@ -9,6 +9,7 @@ from .item import Item
 from .notification import Notification
 from .oversight import OversightResult, OversightRun
 from .policy import PolicyRule, PolicyVersion
+from .snapshot import CountSnapshot
 from .session import LoginAttempt, LoginThrottle, UserSession
 from .source import Source, SourceStatus, SourceToken
 from .user import User
@@ -17,6 +18,7 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Canary",
+    "CountSnapshot",
     "CanaryPlant",
     "Decision",
     "Delivery",
