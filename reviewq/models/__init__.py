@@ -9,8 +9,8 @@ from .item import Item
 from .notification import Notification
 from .oversight import OversightResult, OversightRun
 from .policy import PolicyRule, PolicyVersion
-from .snapshot import CountSnapshot
 from .session import LoginAttempt, LoginThrottle, UserSession
+from .snapshot import CountSnapshot
 from .source import Source, SourceStatus, SourceToken
 from .user import User
 
