@@ -34,6 +34,9 @@ CATEGORIES = {
 }
 MAX_RATE = 0.2
 CATCHES = "catches"  # the snapshot kind (services.snapshots) of the catch rates
+# decided canaries from which the page shows the sweep's count: each is a lookup of its
+# decisions, so a few thousand already cost what a million index entries do
+CATCHES_LARGE = 2_000
 _rng = random.SystemRandom()
 
 
@@ -279,9 +282,9 @@ def library(
     """The canary library page's data: page ``number`` of the library (newest canary first),
     the sources by slug, catch rates, and how often each canary shown was planted.
 
-    Catch rates over ``large`` decided canaries or more, that the sweep counted in the last
-    minutes (given ``now``), are that count (``Library.counted_at`` set); fewer, or without
-    a recent count, are counted now.
+    Catch rates over ``large`` (default ``CATCHES_LARGE``) decided canaries or more, that
+    the sweep counted in the last minutes (given ``now``), are that count
+    (``Library.counted_at`` set); fewer, or without a recent count, are counted now.
 
     Raises:
         ValueError: ``number`` is not a page number (``paging.fetch``).
@@ -291,6 +294,7 @@ def library(
         sa.select(Canary).options(joinedload(Canary.source)).order_by(Canary.id.desc()),
         number,
     )
+    large = CATCHES_LARGE if large is None else large
     snapshot = None if now is None else snapshots.usable(session, CATCHES, now, large)
     if snapshot is not None:
         rates = {user_id: (caught, total) for user_id, caught, total in snapshot.rows}

@@ -37,7 +37,8 @@ _BOOL = {True: "true", False: "false", None: "null"}
 def _rows(session: Session, since: datetime) -> sa.Result[Any]:
     """The decisions since ``since`` in decision order, with what a log line needs."""
     unedited = sa.func.coalesce(Decision.content_before, "") == ""
-    return session.execute(
+    # Core, not the ORM's result: plain rows, without its per-row bookkeeping
+    return session.connection().execute(
         sa.select(
             Decision.id,
             sa.type_coerce(Decision.action, sa.String).label("action"),
