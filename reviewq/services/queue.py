@@ -112,7 +112,7 @@ def overview(
     # within their level, less what they already approved (from their own decisions); in a
     # long queue's estimate those few are left in (reading every decision of a busy
     # reviewer costs more than the count it corrects)
-    mine = 0
+    mine: int | None = 0
     if result.counted_at is None:
         mine = session.scalar(
             sa.select(sa.func.count()).where(
