@@ -55,12 +55,20 @@ def test_the_export_writes_exactly_the_records_log(ben, submit) -> None:
         submit(tags, content=TEXT)
         at = NOW + timedelta(seconds=30 + n)
         ids.append(decide(ben, claim(ben), action, at=at, **fields).id)
+    approved, edited, rejected, escalated = (db.session.get(Decision, i) for i in ids[:4])
+    approved.opened_at += timedelta(microseconds=123_456)  # times with and without fractions
+    approved.decided_at += timedelta(microseconds=500)
+    approved.active_seconds = 12.0  # floats as Python writes them
+    edited.active_seconds = 0.1 + 0.2
+    rejected.active_seconds = 7
+    escalated.active_seconds = 1e-05  # an exponent
     skewed, lingered, backwards, untimed = (db.session.get(Decision, i) for i in ids[4:])
     skewed.decided_at = skewed.opened_at - timedelta(seconds=1)
     lingered.active_seconds = 10_000.5
     backwards.opened_at = backwards.decided_at + timedelta(hours=1)
     untimed.active_seconds = None
     db.session.commit()
+    db.session.expire_all()  # both paths read what was stored
 
     out = io.StringIO()
     since = NOW - timedelta(hours=1)  # the skewed decision is dated before the claim
