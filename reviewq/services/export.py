@@ -207,15 +207,15 @@ def _iso(column: str) -> str:
     )
 
 
-# What the line is when the log format takes the row as it is: times in order, active time
-# within the dwell (a millisecond's margin for the float arithmetic of the general path),
-# counts in range, a reviewer, an expected outcome it knows, an active time Python writes
-# without an exponent.
+# What the line is when the log format takes the row as it is, or only clamps the active time
+# to the dwell: times in order, counts in range, a reviewer, an expected outcome it knows, an
+# active time Python writes without an exponent. The dwell is the general path's float
+# arithmetic (each time's epoch seconds rounded to a float, then subtracted), so the clamp
+# and its value are the same.
 _PG_FAST = """
     u.email <> '' AND d.decided_at >= d.opened_at
-    AND (d.active_seconds IS NULL OR (
-        (d.active_seconds = 0 OR d.active_seconds BETWEEN 0.0001 AND 1e15)
-        AND d.active_seconds <= extract(epoch FROM d.decided_at - d.opened_at) - 0.001))
+    AND (x.active IS NULL OR (x.active <> 'NaN' AND x.active >= 0
+        AND (x.active = 0 OR x.active BETWEEN 0.0001 AND 1e15)))
     AND (d.edit_chars IS NULL OR d.edit_chars BETWEEN 0 AND 1000000000)
     AND (c.expected IS NULL OR c.expected IN ('reject', 'escalate'))
     AND i.words BETWEEN 0 AND 1000000000"""
@@ -233,9 +233,9 @@ SELECT d.id,
     || ', "edit_chars": ' || coalesce(d.edit_chars::text, 'null')
     || ', "opened_at": "' || {_iso("d.opened_at")}
     || '", "decided_at": "' || {_iso("d.decided_at")}
-    || '", "active_seconds": ' || CASE WHEN d.active_seconds IS NULL THEN 'null'
-        WHEN strpos(d.active_seconds::text, '.') = 0 THEN d.active_seconds::text || '.0'
-        ELSE d.active_seconds::text END
+    || '", "active_seconds": ' || CASE WHEN x.active IS NULL THEN 'null'
+        WHEN strpos(x.active::text, '.') = 0 THEN x.active::text || '.0'
+        ELSE x.active::text END
     || ', "canary": ' || (i.canary_id IS NOT NULL)::text
     || ', "canary_expected": ' || coalesce(to_json(c.expected)::text, 'null')
     || ', "qa_agreed": ' || CASE WHEN d.action IN ('approve', 'edit')
@@ -245,6 +245,10 @@ SELECT d.id,
 FROM decisions d JOIN items i ON i.id = d.item_id JOIN sources s ON s.id = i.source_id
 JOIN users u ON u.id = d.user_id LEFT JOIN canaries c ON c.id = i.canary_id
 LEFT JOIN qa_reviews q ON q.item_id = i.id AND q.done_at IS NOT NULL
+CROSS JOIN LATERAL (SELECT CASE WHEN d.active_seconds > w.dwell THEN w.dwell
+    ELSE d.active_seconds END AS active
+    FROM (SELECT extract(epoch FROM d.decided_at)::float8
+                 - extract(epoch FROM d.opened_at)::float8 AS dwell) w) x
 WHERE d.decided_at >= :since AND d.action IN ('approve', 'edit', 'reject', 'escalate')
 ORDER BY d.decided_at"""
 
