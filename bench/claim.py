@@ -126,6 +126,7 @@ def seed(url: str, items: int, in_review: int, expired: int, reviewer_ids: list[
                 "total": items + in_review,
                 "expired": expired,
                 "absent": absent,
+                "words": len(body.split()),
             },
         )
         # 1% wait for a second approval that one of the bench reviewers gave
@@ -307,7 +308,7 @@ def reviewer(port, email, seed_, think, window, results) -> None:
         elif roll < 0.85:
             form.update(action="edit", content=EDIT)
         else:
-            form.update(action="reject", reason_code="inaccurate", reason="Wrong amount.")
+            form.update(action="reject", reason_code="factual_error", reason="Wrong amount.")
         sent = time.monotonic()
         status, location, _, timing = me.go("POST", path_of(location) + "/decision", form)
         if status != 302:

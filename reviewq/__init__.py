@@ -120,6 +120,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .web import (
         api,
+        audit,
         canaries,
         deliveries,
         escalations,
@@ -148,7 +149,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(qa.bp)
     app.register_blueprint(oversight.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(audit.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
+    csrf.exempt(audit.bp)
     problems.register(app)
     render.register(app)
 

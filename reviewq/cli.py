@@ -1,4 +1,4 @@
-"""Flask commands: users, sources, policy, audit and demo data (``flask --app reviewq ...``)."""
+"""Flask commands: users, sources, policy and demo data (``flask --app reviewq ...``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from .domain.policy import DEFAULT_TAG, Rule
 from .extensions import db_session, keyring
 from .models import SourceStatus
 from .models.types import utcnow
-from .services import audit, policy, sources, users
+from .services import policy, sources, users
 
 
 def actor() -> Actor:
@@ -44,7 +44,6 @@ def transaction() -> Iterator[None]:
 users_cli = AppGroup("users", help="Manage people.")
 sources_cli = AppGroup("sources", help="Manage AI sources.")
 policy_cli = AppGroup("policy", help="Show or change the risk policy.")
-audit_cli = AppGroup("audit", help="Check the audit trail.")
 
 
 @users_cli.command("create")
@@ -186,16 +185,6 @@ def policy_set(
     click.echo(f"policy version {version.id}: {rule.describe()}")
 
 
-@audit_cli.command("verify")
-def audit_verify() -> None:
-    """Walk the audit hash chain and report the first broken link."""
-    count, broken = audit.verify(db_session)
-    if broken:
-        click.echo(f"BROKEN at event {broken.seq}: {broken.problem} ({count} verified before it)")
-        raise SystemExit(1)
-    click.echo(f"verified {count} events")
-
-
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -211,6 +200,7 @@ def demo_command() -> None:
 
 def register(app: Flask) -> None:
     """Add the command groups to ``app``."""
+    from .cli_audit import audit_cli
     from .cli_oversight import oversight_cli
 
     for command in (
@@ -246,15 +236,20 @@ def sweep_command() -> None:
 @click.command("scheduler")
 @click.option("--every", default=60, show_default=True, help="Seconds between sweeps.")
 @click.option(
+    "--seal-every", default=5, show_default=True, help="Seconds between seals of the audit log."
+)
+@click.option(
     "--oversight-every",
     default=300,
     show_default=True,
     help="Seconds between computations of the oversight results.",
 )
 @with_appcontext
-def scheduler_command(every: int, oversight_every: int) -> None:
-    """Enqueue the sweep every minute and the oversight results every five on Redis. Run
-    exactly one of these (Redis locks also keep a second one from doubling them)."""
+def scheduler_command(every: int, seal_every: int, oversight_every: int) -> None:
+    """Enqueue the audit log's sealer every few seconds, the sweep every minute and the
+    oversight results every five on Redis. Run exactly one of these (Redis locks also keep a
+    second one from doubling the sweeps and the results; a second sealer would only find
+    nothing left to seal)."""
     import time
 
     from redis.exceptions import RedisError
@@ -267,18 +262,23 @@ def scheduler_command(every: int, oversight_every: int) -> None:
     if client is None:
         raise click.ClickException("REDIS_URL is not set: without Redis the web process sweeps")
     queue: JobQueue = current_app.extensions["reviewq.jobs"]
-    click.echo(f"scheduling the sweep every {every} s")
+    click.echo(
+        f"scheduling the sealer every {seal_every} s, the sweep every {every} s and the "
+        f"oversight results every {oversight_every} s"
+    )
     while True:
         try:
             scheduled = client.set("reviewq:sweep-scheduled", "1", nx=True, ex=max(every - 1, 1))
-        except RedisError as exc:  # keep going: the next minute may find Redis back
+            oversight = client.set(
+                "reviewq:oversight-scheduled", "1", nx=True, ex=max(oversight_every - 1, 1)
+            )
+        except RedisError as exc:  # keep going: the next tick may find Redis back
             click.echo(f"Redis unavailable, sweep not scheduled: {exc}", err=True)
         else:
             if scheduled and queue.enqueue(pending.sweep()) is Enqueued.DEFERRED:
                 click.echo("Redis unavailable, sweep not scheduled", err=True)
-            oversight = client.set(
-                "reviewq:oversight-scheduled", "1", nx=True, ex=max(oversight_every - 1, 1)
-            )
             if oversight and queue.enqueue(pending.oversight()) is Enqueued.DEFERRED:
                 click.echo("Redis unavailable, oversight results not scheduled", err=True)
-        time.sleep(every)
+        if queue.enqueue(pending.seal()) is Enqueued.DEFERRED:
+            click.echo("Redis unavailable, sealer not scheduled", err=True)
+        time.sleep(seal_every)

@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .domain import note
+
 
 class ConfigError(RuntimeError):
     """A setting is missing or malformed; the message is one line meant for the operator."""
@@ -88,6 +90,26 @@ def _secret_keys(raw: str | None, env: str, instance_path: Path) -> list[str]:
     return keys
 
 
+def _audit_key(raw: str | None, env: str, instance_path: Path) -> str:
+    """The Ed25519 key that signs the audit log's checkpoints (kept out of the database)."""
+    if not raw or not raw.strip():
+        if env == "production":
+            raise ConfigError(
+                "REVIEWQ_AUDIT_KEY is required when REVIEWQ_ENV=production "
+                "(make one with: flask --app reviewq audit generate-key --name example.com/reviewq)"
+            )
+        raw = _kept(
+            instance_path / "audit_key",
+            lambda: note.Signer.generate(f"reviewq.local/{secrets.token_hex(4)}").text,
+        )
+    try:
+        return note.Signer.parse(raw).text
+    except note.NoteError as exc:
+        raise ConfigError(
+            f"REVIEWQ_AUDIT_KEY must be PRIVATE+KEY+<name>+<id>+<key>: {exc}"
+        ) from None
+
+
 def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
     raw = environ.get(name)
     if raw is None or raw == "":
@@ -126,6 +148,8 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
         "SECRET_KEY": _secret_key(environ.get("SECRET_KEY"), env, instance_path),
         # Webhook secrets are stored encrypted with these (MultiFernet: the first encrypts).
         "SECRET_KEYS": _secret_keys(environ.get("REVIEWQ_SECRET_KEYS"), env, instance_path),
+        # Signs the audit log's checkpoints; outsiders check them with its public half.
+        "AUDIT_KEY": _audit_key(environ.get("REVIEWQ_AUDIT_KEY"), env, instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_uri(environ.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         # Pooled connections idle longer than this are pinged before use (not every one:

@@ -9,6 +9,7 @@ from redis import Redis
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase, Session
 
+from .domain.note import Signer
 from .domain.sealing import Keyring
 
 # Named constraints, so migrations can alter them on every database.
@@ -59,3 +60,12 @@ def keyring(app: Flask | None = None) -> Keyring:
     if "reviewq.keyring" not in app.extensions:
         app.extensions["reviewq.keyring"] = Keyring(app.config["SECRET_KEYS"])
     return cast(Keyring, app.extensions["reviewq.keyring"])
+
+
+def audit_signer(app: Flask | None = None) -> Signer:
+    """The key that signs the audit log's checkpoints (``AUDIT_KEY``), read once per app;
+    the current app's when ``app`` is not given."""
+    app = app or cast(Flask, current_app._get_current_object())  # type: ignore[attr-defined]
+    if "reviewq.audit_signer" not in app.extensions:
+        app.extensions["reviewq.audit_signer"] = Signer.parse(app.config["AUDIT_KEY"])
+    return cast(Signer, app.extensions["reviewq.audit_signer"])

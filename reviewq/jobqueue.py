@@ -38,6 +38,7 @@ from .services import pending
 log = logging.getLogger(__name__)
 SWEEP_EVERY = 60.0
 OVERSIGHT_EVERY = 5  # sweeps between computations of the oversight results (embedded mode)
+SEAL_EVERY = 5.0  # seconds between seals of the audit log
 # A job key stays claimed this long at most: past the longest wait before a retry (a day).
 KEY_TTL = 2 * 24 * 3600
 ENQUEUE_TIMEOUT = 0.25  # seconds: a local Redis answers in well under a millisecond
@@ -243,21 +244,27 @@ class JobQueue:
                 raise
 
     def start_embedded_sweep(self) -> None:
-        """Without Redis, sweep every minute from a daemon thread of this process, and
-        compute the oversight results every five (started when the app serves its first
-        request; the test suite drives the sweep itself)."""
+        """Without Redis, seal the audit log every few seconds, sweep every minute and
+        compute the oversight results every five sweeps, from a daemon thread of this
+        process (started when the app serves its first request; the test suite drives them
+        itself)."""
         with self._lock:
             if self._sweeping or self.app.config.get("TESTING"):
                 return
             self._sweeping = True
 
         def loop() -> None:
-            sweeps = 0
-            while not self._stop.wait(SWEEP_EVERY):
+            last_sweep, sweeps = time.monotonic(), 0
+            while not self._stop.wait(SEAL_EVERY):
+                with contextlib.suppress(Exception):  # logged by run(); keep going
+                    self.run(pending.SEAL)
+                if time.monotonic() - last_sweep < SWEEP_EVERY:
+                    continue
+                last_sweep = time.monotonic()
                 if sweeps % OVERSIGHT_EVERY == 0:  # in a job thread: it takes a while
                     self.enqueue(pending.oversight())
                 sweeps += 1
-                with contextlib.suppress(Exception):  # logged by run(); keep sweeping
+                with contextlib.suppress(Exception):
                     self.run(pending.SWEEP)
 
         threading.Thread(target=loop, name="reviewq-sweep", daemon=True).start()

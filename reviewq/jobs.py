@@ -18,10 +18,12 @@ from typing import Any
 from flask import current_app
 
 from .domain import callbacks
-from .extensions import db_session
+from .extensions import audit_signer, db_session
 from .models.types import utcnow
-from .services import channels, deliveries, outbound, oversight_store, pending
+from .services import channels, deliveries, outbound, oversight_store, pending, tlog
 from .services import sweep as sweep_service
+
+MAX_SEAL_BATCHES = 100  # one run seals at most this many checkpoints; the next goes on
 
 
 class UnknownJob(LookupError):
@@ -36,6 +38,7 @@ def deliver(delivery_id: int) -> str:
         The delivery's status afterwards, or "not sent" when it was not due, was in flight
         elsewhere, or its source's callbacks are disabled.
     """
+    seal()  # so the receipt's checkpoint includes the decision (see deliveries.lease)
     started = time.monotonic()
     now = utcnow()
     outgoing = deliveries.lease(db_session, delivery_id, now)
@@ -83,6 +86,20 @@ def oversight() -> dict[int, int]:
     return done
 
 
+def seal() -> int:
+    """Seal the audit log: every committed event not in it yet, a checkpoint per batch.
+
+    Returns:
+        How many batches (checkpoints) were sealed.
+    """
+    batches = 0
+    while batches < MAX_SEAL_BATCHES and tlog.seal(db_session, audit_signer(), utcnow()):
+        db_session.commit()
+        batches += 1
+    db_session.commit()  # ends the transaction (and the lock) when nothing was left
+    return batches
+
+
 def notify_external(notification_ids: list[int]) -> int:
     """Send notifications by email or chat webhook (queued only when one is configured)."""
     return channels.send(db_session, channels.Settings.of(current_app.config), notification_ids)
@@ -108,6 +125,7 @@ REGISTRY: dict[str, JobSpec] = {
     pending.SWEEP: JobSpec(sweep, "maintenance"),
     # a million decisions take minutes: the trend's weeks and four windows
     pending.OVERSIGHT: JobSpec(oversight, "maintenance", timeout=3600),
+    pending.SEAL: JobSpec(seal, "maintenance"),
 }
 QUEUES = tuple(dict.fromkeys(spec.queue for spec in REGISTRY.values()))
 

@@ -2,8 +2,9 @@ import json
 
 import sqlalchemy as sa
 
+from reviewq.domain import note
 from reviewq.extensions import db
-from reviewq.models import AuditEvent, Item, Source, User
+from reviewq.models import AuditCheckpoint, AuditEvent, AuditNode, Item, Source, User
 
 
 def run(runner, *args: str, ok: bool = True):
@@ -142,13 +143,26 @@ def test_policy_set_and_show(runner, ctx) -> None:
     assert bad.exit_code == 1 and "level must be between 1 and 9" in bad.output
 
 
-def test_audit_verify_reports_tampering(runner, source, ctx) -> None:
+def test_audit_verify_reports_tampering(runner, source, ctx, tmp_path) -> None:
+    assert "the log holds 3 events" in run(runner, "audit", "seal").output
     out = run(runner, "audit", "verify")
-    assert out.output.strip() == "verified 3 events"
-    db.session.execute(sa.update(AuditEvent).where(AuditEvent.seq == 2).values(action="forged"))
+    assert out.output.startswith("verified 3 events")
+    exported = tmp_path / "checkpoint.txt"
+    run(runner, "audit", "export-checkpoint", "--out", str(exported))
+    key = run(runner, "audit", "public-key").output.strip()
+    assert note.open_checkpoint(exported.read_text(), note.Verifier.parse(key)).size == 3
+    db.session.execute(sa.update(AuditEvent).where(AuditEvent.leaf == 1).values(action="forged"))
     db.session.commit()
     out = run(runner, "audit", "verify", ok=False)
-    assert out.exit_code == 1 and "BROKEN at event 2" in out.output
+    assert out.exit_code == 1 and "TAMPERED" in out.output and "edited" in out.output
+    # A wiped log passes alone, not against the checkpoint kept outside.
+    db.session.execute(sa.delete(AuditCheckpoint))
+    db.session.execute(sa.delete(AuditNode))
+    db.session.execute(sa.delete(AuditEvent))
+    db.session.commit()
+    assert run(runner, "audit", "verify").exit_code == 0
+    out = run(runner, "audit", "verify", "--checkpoint", str(exported), ok=False)
+    assert "wiped" in out.output
 
 
 def test_demo_is_idempotent(runner, ctx) -> None:

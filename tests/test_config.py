@@ -6,8 +6,11 @@ from pathlib import Path
 import pytest
 
 from reviewq.config import ConfigError, from_environ
+from reviewq.domain import note
+from tests.support.audit import AUDIT_KEY
 
 KEY = "q" * 43 + "="  # 32 bytes, url-safe base64: a well-formed Fernet key
+AUDIT = {"REVIEWQ_AUDIT_KEY": AUDIT_KEY}
 
 
 def test_defaults_use_sqlite_in_the_instance_folder_and_keep_a_secret(tmp_path: Path) -> None:
@@ -27,7 +30,7 @@ def test_production_requires_a_secret_key_and_secures_cookies(tmp_path: Path) ->
     with pytest.raises(ConfigError, match="SECRET_KEY is required"):
         from_environ({"REVIEWQ_ENV": "production"}, tmp_path)
     cfg = from_environ(
-        {"REVIEWQ_ENV": "production", "SECRET_KEY": "x" * 32, "REVIEWQ_SECRET_KEYS": KEY},
+        {"REVIEWQ_ENV": "production", "SECRET_KEY": "x" * 32, "REVIEWQ_SECRET_KEYS": KEY, **AUDIT},
         tmp_path,
     )
     assert cfg["SESSION_COOKIE_SECURE"] is True
@@ -42,6 +45,7 @@ def test_production_requires_a_secret_key_and_secures_cookies(tmp_path: Path) ->
         ({"SECRET_KEY": "short"}, "SECRET_KEY is too short"),
         ({"REVIEWQ_MAX_BODY_BYTES": "lots"}, "REVIEWQ_MAX_BODY_BYTES must be a whole number"),
         ({"REVIEWQ_SECRET_KEYS": "not-a-key"}, "REVIEWQ_SECRET_KEYS must be"),
+        ({"REVIEWQ_AUDIT_KEY": "PRIVATE+KEY+x+00000000+AAAA"}, "REVIEWQ_AUDIT_KEY must be"),
     ],
 )
 def test_bad_settings_fail_at_start_with_one_line(tmp_path: Path, env: dict, message: str) -> None:
@@ -61,7 +65,7 @@ def test_bad_settings_fail_at_start_with_one_line(tmp_path: Path, env: dict, mes
 def test_production_requires_keys_for_the_secrets_at_rest(tmp_path: Path) -> None:
     from cryptography.fernet import Fernet
 
-    env = {"REVIEWQ_ENV": "production", "SECRET_KEY": "x" * 32}
+    env = {"REVIEWQ_ENV": "production", "SECRET_KEY": "x" * 32, **AUDIT}
     with pytest.raises(ConfigError, match="REVIEWQ_SECRET_KEYS is required"):
         from_environ(env, tmp_path)
     with pytest.raises(ConfigError, match="REVIEWQ_SECRET_KEYS"):
@@ -79,3 +83,14 @@ def test_development_generates_a_key_for_the_secrets_at_rest_and_keeps_it(tmp_pa
     assert len(first) == 1 and Fernet(first[0])  # a valid key
     assert from_environ({"SECRET_KEY": "y" * 32}, tmp_path)["SECRET_KEYS"] == first
     assert (tmp_path / "secret_keys").stat().st_mode & 0o077 == 0
+
+
+def test_the_audit_key_is_required_in_production_and_kept_locally(tmp_path) -> None:
+    env = {"REVIEWQ_ENV": "production", "SECRET_KEY": "x" * 32, "REVIEWQ_SECRET_KEYS": KEY}
+    with pytest.raises(ConfigError, match="REVIEWQ_AUDIT_KEY is required"):
+        from_environ(env, tmp_path)
+    assert from_environ({**env, **AUDIT}, tmp_path)["AUDIT_KEY"] == AUDIT_KEY
+    first = from_environ({}, tmp_path)["AUDIT_KEY"]
+    assert note.Signer.parse(first).name.startswith("reviewq.local/")
+    assert from_environ({}, tmp_path)["AUDIT_KEY"] == first
+    assert (tmp_path / "audit_key").stat().st_mode & 0o077 == 0

@@ -162,3 +162,56 @@ def test_upgrade_to_0012_counts_the_words_of_stored_drafts(make_app, fresh_datab
             rows = conn.execute(sa.text("SELECT words FROM items ORDER BY external_id"))
             assert [r[0] for r in rows] == [4, 0, 1]
         flask_migrate.downgrade(revision="base")
+
+
+def test_upgrade_to_0010_seals_the_old_chain_as_the_first_leaves(make_app, fresh_database_url):
+    """Events of the old hash chain become the first leaves under a signed checkpoint; the
+    chain is still checked for them, and the downgrade chains every event again."""
+    import json
+    from datetime import UTC, datetime
+
+    from reviewq.domain.audit import GENESIS, EventRecord, event_hash
+    from reviewq.extensions import audit_signer
+    from reviewq.services import audit, audit_verify
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=fresh_database_url)
+    with app.app_context():
+        flask_migrate.upgrade(revision="0009")
+        prev = GENESIS
+        with db.engine.begin() as conn:
+            for seq in (1, 2, 3):
+                record = EventRecord(
+                    seq, datetime(2026, 11, 2, 9, seq, tzinfo=UTC), "cli", "x", f"item:{seq}",
+                    {"n": seq}, prev,
+                )  # fmt: skip
+                prev = event_hash(record)
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO audit_events (seq, at, actor, action, subject, data,"
+                        " prev_hash, hash) VALUES (:seq, :at, 'cli', 'x', :subject, :data,"
+                        " :prev, :hash)"
+                    ),
+                    {"seq": seq, "at": record.at.isoformat() if db.engine.dialect.name ==
+                     "sqlite" else record.at, "subject": record.subject,
+                     "data": json.dumps({"n": seq}), "prev": record.prev_hash, "hash": prev},
+                )  # fmt: skip
+            conn.execute(
+                sa.text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 3, :h)"), {"h": prev}
+            )
+        flask_migrate.upgrade()
+        verifier = audit_signer().verifier
+        report = audit_verify.verify(db.session, verifier)
+        assert report.ok, report.problem
+        assert (report.size, report.chained, report.checkpoints) == (3, 3, 1)
+        audit.record(db.session, "test", "after.upgrade", "thing:1")
+        db.session.commit()
+        db.session.remove()
+        flask_migrate.downgrade(revision="0009")
+        with db.engine.connect() as conn:
+            head = conn.execute(sa.text("SELECT seq FROM audit_head")).scalar()
+            assert head == 4
+        flask_migrate.upgrade()
+        report = audit_verify.verify(db.session, verifier)
+        assert report.ok and report.chained == 4
+        db.session.remove()
+        flask_migrate.downgrade(revision="base")

@@ -1,4 +1,8 @@
-"""The audit trail's hash chain: each event's hash covers its content and the one before."""
+"""Audit event hashing. An event's own hash covers its content; the log's Merkle leaf for
+it (``leaf_data``) binds that hash to the event's id. Events written before the log (the
+hash chain of revisions up to 0009) kept a hash that also covers ``seq`` and the hash before
+(``event_hash``), and ``verify_chain`` still walks that chain.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,40 @@ from typing import Any
 GENESIS = "0" * 64
 
 
+def content_hash(at: datetime, actor: str, action: str, subject: str, data: dict[str, Any]) -> str:
+    """SHA-256 (hex) over a canonical JSON form of an event's content, so any edit changes it.
+
+    Args:
+        at: when it happened (any zone: hashed as UTC to the microsecond).
+        actor: who did it.
+        action: what happened.
+        subject: to what.
+        data: details (JSON values).
+    """
+    canonical = json.dumps(
+        {
+            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "data": data,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def leaf_data(event_id: int, hash_hex: str) -> bytes:
+    """What the Merkle leaf of an event holds: its id (8 bytes, big-endian) and its hash,
+    so neither an edit nor moving the content to another id goes unnoticed."""
+    return event_id.to_bytes(8, "big") + bytes.fromhex(hash_hex)
+
+
 @dataclass(frozen=True)
 class EventRecord:
-    """The hashed content of one audit event."""
+    """The hashed content of one event of the old hash chain (before the log)."""
 
     seq: int
     at: datetime
@@ -26,7 +61,7 @@ class EventRecord:
 
 
 def event_hash(event: EventRecord) -> str:
-    """SHA-256 over a canonical JSON form of the event, so any edit changes it."""
+    """SHA-256 over a canonical JSON form of a chained event, its link included."""
     canonical = json.dumps(
         {
             "seq": event.seq,

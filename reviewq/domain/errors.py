@@ -51,6 +51,10 @@ class UnknownParameters(ValidationFailed):
     """The request carries query parameters the endpoint does not take (each in ``errors``)."""
 
 
+class BadQuery(ValidationFailed):
+    """A query parameter's value is malformed or out of range (each in ``errors``)."""
+
+
 class NotAllowed(ReviewqError):
     """The person's role or authority level does not allow this."""
 

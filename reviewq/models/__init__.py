@@ -1,6 +1,6 @@
 """Typed tables, one module per concept. Importing this package registers them all."""
 
-from .audit import AuditEvent, AuditHead
+from .audit import AuditCheckpoint, AuditEvent, AuditNode
 from .canary import Canary, CanaryPlant, FlagNote, QaReview
 from .decision import Decision
 from .delivery import Delivery, DeliveryStatus
@@ -15,8 +15,9 @@ from .source import Source, SourceStatus, SourceToken
 from .user import User
 
 __all__ = [
+    "AuditCheckpoint",
     "AuditEvent",
-    "AuditHead",
+    "AuditNode",
     "Canary",
     "CountSnapshot",
     "CanaryPlant",

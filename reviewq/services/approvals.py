@@ -21,24 +21,39 @@ from ..models import Decision
 APPROVING = (Action.APPROVE, Action.EDIT)
 
 
+# Built once: a fresh alias per call made SQLAlchemy adapt its columns again on every request
+# (about a tenth of a decision's CPU in bench/claim.py's profile).
+_LATER_EDIT = aliased(Decision, name="later_edit")
+
+
 def _of_current_text(item_id: Any) -> sa.ColumnElement[bool]:
     """SQL: ``Decision`` is an approval of the text now in force on item ``item_id`` (a value
     or a column of an enclosing query)."""
-    later_edit = aliased(Decision)
     return sa.and_(
         Decision.item_id == item_id,
         Decision.action.in_(APPROVING),
         ~sa.exists().where(
-            later_edit.item_id == Decision.item_id,
-            later_edit.action == Action.EDIT,
-            later_edit.id > Decision.id,
+            _LATER_EDIT.item_id == Decision.item_id,
+            _LATER_EDIT.action == Action.EDIT,
+            _LATER_EDIT.id > Decision.id,
         ),
     )
 
 
+_APPROVERS = sa.select(Decision.user_id).where(_of_current_text(sa.bindparam("approved_item")))
+
+
 def approvers(session: Session, item_id: int) -> set[int]:
     """The ids of the people whose approval of the item's current text stands."""
-    return set(session.scalars(sa.select(Decision.user_id).where(_of_current_text(item_id))))
+    return set(session.scalars(_APPROVERS, {"approved_item": item_id}))
+
+
+def standing(decisions: Iterable[Decision]) -> set[int]:
+    """``approvers`` from an item's decisions already loaded (any order): the same rule
+    without a query."""
+    ordered = sorted(decisions, key=lambda d: d.id)
+    last_edit = max((n for n, d in enumerate(ordered) if d.action is Action.EDIT), default=0)
+    return {d.user_id for d in ordered[last_edit:] if d.action in APPROVING}
 
 
 def counts(session: Session, item_ids: Iterable[int]) -> dict[int, int]:
@@ -54,7 +69,8 @@ def counts(session: Session, item_ids: Iterable[int]) -> dict[int, int]:
     return {item_id: count for item_id, count in rows}
 
 
-def given_by(user_id: int, item_id: Any) -> sa.ColumnElement[bool]:
-    """SQL: the user already approved the current text of item ``item_id`` (a column of the
-    enclosing query), so they may not give another of its approvals."""
+def given_by(user_id: Any, item_id: Any) -> sa.ColumnElement[bool]:
+    """SQL: the user (an id or a bind parameter) already approved the current text of item
+    ``item_id`` (a column of the enclosing query), so they may not give another of its
+    approvals."""
     return sa.exists().where(_of_current_text(item_id), Decision.user_id == user_id)

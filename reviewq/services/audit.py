@@ -1,41 +1,23 @@
-"""Writing and verifying the hash-chained audit trail."""
+"""Recording audit events: one INSERT in the caller's transaction, nothing shared to lock.
+
+The event carries its own content hash; the sealer (``services/tlog.py``) later gives it
+its place in the log's Merkle tree and signs a checkpoint over it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..domain.audit import GENESIS, BrokenLink, EventRecord, event_hash, verify_chain
-from ..models import AuditEvent, AuditHead
+from ..domain.audit import content_hash
+from ..models import AuditEvent
 from ..models.types import utcnow
 
-HEAD_ID = 1
-# The head row is changed by Core statements on its table, which cost less than ORM ones.
-HEAD = cast(sa.Table, AuditHead.__table__)
-
-
-def _advance_head(session: Session) -> tuple[int, str]:
-    """Take the next sequence number; the UPDATE holds the chain's lock until commit."""
-    stmt = (
-        sa.update(HEAD)
-        .where(HEAD.c.id == HEAD_ID)
-        .values(seq=HEAD.c.seq + 1)
-        .returning(HEAD.c.seq, HEAD.c.hash)
-    )
-    row = session.execute(stmt).one_or_none()
-    if row is None:
-        try:
-            with session.begin_nested():
-                session.add(AuditHead(id=HEAD_ID, seq=0, hash=GENESIS))
-        except IntegrityError:
-            pass  # another transaction created it first
-        row = session.execute(stmt).one()
-    return row.seq, row.hash
+# A Core statement on the table: the intake path pays no ORM unit of work for it.
+EVENTS = cast(sa.Table, AuditEvent.__table__)
 
 
 def record(
@@ -45,60 +27,39 @@ def record(
     subject: str,
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
-) -> AuditEvent:
-    """Append an event to the chain, inside the caller's transaction.
+) -> int:
+    """Append an event inside the caller's transaction (it commits or rolls back with it).
+
+    No row is shared between writers: audited writes never wait for each other.
 
     Args:
-        session: the caller's session; the event commits or rolls back with its change.
+        session: the caller's session.
         actor: who did it, e.g. ``user:ana@example.com``, ``source:support-bot``, ``cli``.
         action: what happened, e.g. ``item.submitted``.
         subject: what it happened to, e.g. ``item:42``.
-        data: details worth keeping (never secrets).
+        data: details worth keeping (JSON values, never secrets).
         at: when; defaults to now.
 
     Returns:
-        The new event (flushed).
+        The new event's id.
     """
-    session.flush()  # the caller's pending changes are written before the chain is locked
-    seq, prev_hash = _advance_head(session)
-    content = EventRecord(
-        seq=seq,
-        at=at or utcnow(),
-        actor=actor,
-        action=action,
-        subject=subject,
-        data=data or {},
-        prev_hash=prev_hash,
-    )
-    event = AuditEvent(**vars(content), hash=event_hash(content))
-    session.add(event)
-    session.flush()
-    session.execute(sa.update(HEAD).where(HEAD.c.id == HEAD_ID).values(hash=event.hash))
-    return event
-
-
-def verify(session: Session) -> tuple[int, BrokenLink | None]:
-    """Walk the whole chain, then check that its end matches the head row.
-
-    Returns:
-        How many events verified, and the first broken link (None when intact).
-    """
-    query = sa.select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000)
-    end = (0, GENESIS)
-
-    def pairs(events: Iterable[AuditEvent]) -> Iterator[tuple[EventRecord, str]]:
-        nonlocal end
-        for event in events:
-            end = (event.seq, event.hash)
-            yield event.record(), event.hash
-
-    with session.scalars(query) as events:  # closes the server-side cursor on an early stop
-        count, broken = verify_chain(pairs(events))
-    if broken:
-        return count, broken
-    head = session.get(AuditHead, HEAD_ID)
-    if head is not None and (head.seq, head.hash) != end:
-        return count, BrokenLink(
-            end[0] + 1, f"events after {end[0]} are missing (head at {head.seq})"
+    at = at or utcnow()
+    data = data or {}
+    stmt = (
+        sa.insert(EVENTS)
+        .values(
+            at=at,
+            actor=actor,
+            action=action,
+            subject=subject,
+            data=data,
+            hash=content_hash(at, actor, action, subject, data),
         )
-    return count, None
+        .returning(EVENTS.c.id)
+    )
+    return cast(int, session.execute(stmt).scalar_one())
+
+
+def latest_for(session: Session, subject: str) -> int | None:
+    """The id of the newest event about ``subject`` this transaction can see."""
+    return session.scalar(sa.select(sa.func.max(EVENTS.c.id)).where(EVENTS.c.subject == subject))

@@ -17,7 +17,7 @@ from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed
 from ..domain.workflow import FINAL_STATUSES, ItemStatus
 from ..models import Decision, Delivery, DeliveryStatus, Item, User
-from . import approvals, audit, paging, pending
+from . import approvals, audit, paging, pending, tlog
 from .outbound import Answer
 
 LEASE = timedelta(seconds=callbacks.TIMEOUT_SECONDS + 15)
@@ -75,12 +75,16 @@ def record(
         return None
     if not source.callback_url or source.callback_disabled_at is not None:
         return None
+    body = payload(session, item, outcome, now, reason)
+    # The decision's audit event (recorded just before, in this transaction); the first
+    # try adds the checkpoint that seals it (``lease``).
+    body["data"]["receipt"]["audit"] = {"event": audit.latest_for(session, f"item:{item.id}")}
     delivery = Delivery(
         item_id=item.id,
         source_id=source.id,
         event=callbacks.EVENTS[outcome],
         msg_id=f"msg_{uuid.uuid4().hex}",
-        payload=payload(session, item, outcome, now, reason),
+        payload=body,
         next_attempt_at=now,
         created_at=now,
     )
@@ -138,10 +142,32 @@ def lease(session: Session, delivery_id: int, now: datetime) -> Outgoing | None:
         delivery.last_error = "not sent: the source's callbacks are disabled (410 Gone)"
         _finish(session, delivery, now)
         return None
+    _witness(session, delivery)
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False)
     headers = {"Content-Type": "application/json", "User-Agent": "reviewq-callbacks/1"}
     headers |= signing.sign(source.secret, delivery.msg_id, body, now)
     return Outgoing(delivery.id, source.callback_url or "", body.encode(), headers)
+
+
+def _witness(session: Session, delivery: Delivery) -> None:
+    """On the first try, put the newest signed checkpoint and the decision event's leaf in
+    the receipt (the job seals just before, so it normally includes the decision; if a slow
+    transaction held the event back, ``leaf`` is null and the proof endpoint proves it
+    later). Retries send the same body."""
+    receipt = delivery.payload.get("data", {}).get("receipt", {})
+    witness = receipt.get("audit")
+    if witness is None or "checkpoint" in witness:
+        return
+    head = tlog.newest(session)
+    event_id = witness.get("event")
+    leaf = tlog.leaf_of(session, event_id) if event_id is not None else None
+    witness = {
+        "event": event_id,
+        "leaf": leaf if head is not None and leaf is not None and leaf < head.size else None,
+        "checkpoint": head.note if head is not None else None,
+    }
+    data = {**delivery.payload["data"], "receipt": {**receipt, "audit": witness}}
+    delivery.payload = {**delivery.payload, "data": data}
 
 
 def record_answer(session: Session, delivery_id: int, answer: Answer, finished: datetime) -> str:

@@ -18,6 +18,7 @@ DELIVER = "deliver"
 NOTIFY_EXTERNAL = "notify_external"
 SWEEP = "sweep"
 OVERSIGHT = "oversight"
+SEAL = "seal"
 
 _KEY = "reviewq.pending_jobs"
 
@@ -58,6 +59,11 @@ def sweep() -> Job:
 def oversight() -> Job:
     """Compute and store the oversight results of every window (at most one waiting)."""
     return Job(OVERSIGHT, key="oversight")
+
+
+def seal() -> Job:
+    """Seal the audit log (at most one waiting at a time)."""
+    return Job(SEAL, key="seal")
 
 
 def run_after_commit(session: Session, job: Job) -> None:

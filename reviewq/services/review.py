@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -92,40 +93,91 @@ def held_claim(session: Session, actor: Actor, now: datetime) -> Item | None:
     )
 
 
-def claim_statement(actor: Actor, now: datetime, where: QueueFilter) -> sa.Update:
-    """The one statement that claims the most urgent item ``actor`` may review (``claim_next``).
+_QUEUED = aliased(Item, name="queued")
 
-    Returns:
-        ``UPDATE items ... WHERE id = (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING``
-        the claimed row.
-    """
-    queued = aliased(Item)
-    pick = sa.select(queued.id).where(*reviewable_by(actor, queued))
-    if where.source_id is not None:
-        pick = pick.where(queued.source_id == where.source_id)
-    if where.priority is not None:
-        pick = pick.where(queued.priority == where.priority)
-    if where.skipped:
-        pick = pick.where(queued.id.not_in(where.skipped))
+
+def _build_claim(
+    by_source: bool, by_priority: bool, skipping: bool, values: dict[str, Any] | None = None
+) -> sa.Update:
+    """The claim statement for one shape of filter; its values are bind parameters, left to
+    be given at execution (``values`` None) or bound now."""
+
+    def param(name: str, type_: Any = None, expanding: bool = False) -> sa.BindParameter[Any]:
+        if values is None:
+            return sa.bindparam(name, type_=type_, expanding=expanding)
+        return sa.bindparam(name, values[name], type_=type_, expanding=expanding)
+
+    queued = _QUEUED
+    actor = param("claimer", sa.Integer)
+    pick = sa.select(queued.id).where(
+        queued.status == ItemStatus.QUEUED,
+        queued.min_level <= param("claimer_level", sa.Integer),
+        ~approvals.given_by(actor, queued.id),
+    )
+    if by_source:
+        pick = pick.where(queued.source_id == param("only_source", sa.Integer))
+    if by_priority:
+        pick = pick.where(queued.priority == param("only_priority", sa.Integer))
+    if skipping:
+        pick = pick.where(queued.id.not_in(param("skipped", expanding=True)))
     first = (
         pick.order_by(queued.priority, queued.due_at, queued.created_at, queued.id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
+    now = param("claim_now", Item.__table__.c.claimed_at.type)
+    until = param("claim_until", Item.__table__.c.claim_expires_at.type)
     return (
         sa.update(Item)
         .where(Item.id == first, Item.status == ItemStatus.QUEUED)
         .values(
             status=ItemStatus.IN_REVIEW,
-            claimed_by_id=actor.id,
+            claimed_by_id=actor,
             claimed_at=now,
-            claim_expires_at=now + LEASE,
+            claim_expires_at=until,
             version=Item.version + 1,
             updated_at=now,
         )
         .returning(Item)
     )
+
+
+# built and compiled once per process and shape of filter, not once per claim
+_claim_template = functools.cache(_build_claim)
+
+
+def _shape(where: QueueFilter) -> tuple[bool, bool, bool]:
+    return where.source_id is not None, where.priority is not None, bool(where.skipped)
+
+
+def _claim_values(actor: Actor, now: datetime, where: QueueFilter) -> dict[str, Any]:
+    """The values the claim statement runs with for ``actor`` and ``where``."""
+    values: dict[str, Any] = {
+        "claimer": actor.id,
+        "claimer_level": effective_level(actor),
+        "claim_now": now,
+        "claim_until": now + LEASE,
+    }
+    if where.source_id is not None:
+        values["only_source"] = where.source_id
+    if where.priority is not None:
+        values["only_priority"] = where.priority
+    if where.skipped:
+        values["skipped"] = sorted(where.skipped)
+    return values
+
+
+def claim_statement(actor: Actor, now: datetime, where: QueueFilter) -> sa.Update:
+    """The one statement that claims the most urgent item ``actor`` may review (``claim_next``),
+    with its values bound (``claim_next`` runs the same template with the values apart).
+
+    Returns:
+        ``UPDATE items ... WHERE id = (SELECT ... LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING``
+        the claimed row.
+    """
+    values = _claim_values(actor, now, where)
+    return _build_claim(*_shape(where), values)
 
 
 def claim_next(
@@ -155,7 +207,8 @@ def claim_next(
         return mine
     release_expired(session, now, limit=RELEASE_ON_CLAIM)
     item = session.scalar(
-        claim_statement(actor, now, where),
+        _claim_template(*_shape(where)),
+        _claim_values(actor, now, where),
         execution_options={"synchronize_session": False, "populate_existing": True},
     )
     if item is None:

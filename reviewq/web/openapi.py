@@ -13,6 +13,7 @@ from ..domain.intake import (
     MAX_TITLE,
     ROLES,
 )
+from .openapi_audit import audit_paths
 from .routing import MAX_ID
 
 # ECMA-262 forms of the patterns in domain/intake.py and domain/policy.py. TEXT is "not
@@ -306,6 +307,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
             },
+            **audit_paths(bearer),
         },
         "components": {
             "schemas": SCHEMAS,

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import (
+    BadQuery,
     Conflict,
     IllegalTransition,
     NotAllowed,
@@ -39,6 +40,7 @@ BARE_PAGE = (
 # Most specific first: the first matching class decides status, title and problem type.
 STATUS: list[tuple[type[ReviewqError], int, str, str]] = [
     (UnknownParameters, 400, "Bad Request", "unknown-parameter"),
+    (BadQuery, 400, "Bad Request", "bad-query"),
     (ValidationFailed, 422, "Invalid fields", "validation"),
     (Unauthenticated, 401, "Unauthorized", "unauthorized"),
     (SourceUnavailable, 423, "Source unavailable", "source-unavailable"),

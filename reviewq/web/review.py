@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from ..domain.authority import Permission, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.policy import RISK_NAMES
-from ..domain.workflow import REJECT_REASONS, Action
+from ..domain.workflow import REJECT_REASONS, Action, ItemStatus
 from ..extensions import db_session
 from ..models import Decision, Item
 from ..models.types import utcnow
@@ -151,7 +151,10 @@ def review_next() -> Response:
 def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, int]:
     """Render the item page; also used by the escalation views."""
     actor, now = signed_in_actor(), utcnow()
-    escalation = escalation_records.current(db_session, item.id)
+    # only an escalated item has an open escalation (it closes as the item leaves that state)
+    escalation = None
+    if item.status is ItemStatus.ESCALATED:
+        escalation = escalation_records.current(db_session, item.id)
     resolving = bool(escalation and escalations.holds(escalation, actor, now))
     # Blind second review: the decisions are not even loaded for someone who must answer
     # the item's QA sample first.
@@ -159,6 +162,9 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
     decisions: Sequence[Decision] = []
     if blind_review is None:
         decisions = verdicts.history(db_session, item.id)
+        approved = approvals.standing(decisions)  # the history is at hand: no second query
+    else:
+        approved = approvals.approvers(db_session, item.id)
     holds = review.holds_claim(item, actor, now)
     if (holds or resolving) and not form.is_submitted():
         form.version.data = item.version
@@ -177,7 +183,7 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
         action_form=ActionForm(),
         escalation=escalation,
         resolving=resolving,
-        approvals=len(approvals.approvers(db_session, item.id)),
+        approvals=len(approved),
         blind_review=blind_review,
         can_claim_escalation=can(actor, Permission.SUPERVISE),
     ), status

@@ -19,10 +19,13 @@ from typing import Any
 import pytest
 from redis import Redis
 
-from reviewq.domain import callbacks
+from reviewq.domain import callbacks, note, tlog
+from reviewq.domain.audit import leaf_data
 from reviewq.domain.workflow import Action
-from reviewq.models import Source
+from reviewq.extensions import audit_signer
+from reviewq.models import AuditEvent, Source
 from reviewq.models.types import utcnow
+from reviewq.services import tlog as log
 from tests.jobs.support import (
     Harness,
     Receiver,
@@ -122,6 +125,16 @@ def test_a_decision_sends_one_signed_callback_with_the_receipt(
     assert (delivery.status, delivery.attempts, delivery.last_status) == ("delivered", 1, 200)
     assert hit.msg_id == delivery.msg_id
     assert hit.payload["type"] == event == delivery.event
+    # The receipt is a witness: the log's signed checkpoint includes the decision's event.
+    witness = hit.payload["data"]["receipt"].pop("audit")
+    with harness.session() as session:
+        checkpoint = note.open_checkpoint(witness["checkpoint"], audit_signer().verifier)
+        proof = log.inclusion(session, witness["event"], checkpoint.size)
+        recorded = session.get(AuditEvent, witness["event"])
+        about = (recorded.subject, recorded.action)
+    leaf = tlog.leaf_hash(leaf_data(witness["event"], proof.event_hash))
+    tlog.verify_inclusion(leaf, witness["leaf"], checkpoint.size, proof.proof, checkpoint.root)
+    assert about[0] == f"item:{submitted['id']}" and about[1] != "item.claimed"
     assert hit.payload["data"] == {
         "item_id": submitted["id"],
         "external_id": submitted["external_id"],

@@ -8,8 +8,9 @@ from reviewq.domain.authority import Actor
 from reviewq.domain.intake import parse_submission
 from reviewq.extensions import db
 from reviewq.models import AuditEvent
-from reviewq.services import audit, intake, review, sources, users
+from reviewq.services import intake, review, sources, users
 from tests.support.api import draft
+from tests.support.audit import sealed_and_verified
 from tests.support.clock import NOW
 
 REVIEWERS = 20
@@ -70,4 +71,4 @@ def test_twenty_reviewers_get_twenty_different_items(make_app, database_url, sou
             sa.select(sa.func.count()).where(AuditEvent.action == "item.claimed")
         )
         assert claims == REVIEWERS
-        assert audit.verify(db.session)[1] is None
+        assert sealed_and_verified().ok

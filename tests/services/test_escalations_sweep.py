@@ -17,7 +17,6 @@ from reviewq.extensions import db
 from reviewq.models import AuditEvent, Decision, Delivery, Escalation, Item, Notification, User
 from reviewq.services import (
     approvals,
-    audit,
     escalation_records,
     escalations,
     intake,
@@ -28,6 +27,7 @@ from reviewq.services import (
     users,
 )
 from reviewq.services.review import Verdict
+from tests.support.audit import sealed_and_verified
 from tests.support.clock import NOW
 from tests.support.review import claim, decide, verdict
 
@@ -93,7 +93,7 @@ def approvers(item) -> set[int]:
 def events(action: str) -> list[AuditEvent]:
     return list(
         db.session.scalars(
-            sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
+            sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
         )
     )
 
@@ -179,7 +179,7 @@ def test_an_overdue_item_is_escalated_with_the_reason_sla_breached(people, submi
     # the item that is not due yet is untouched
     assert not_due.status is ItemStatus.QUEUED and not_due.version == version
     assert escalation_of(not_due) is None and notified(not_due) == {}
-    assert audit.verify(db.session)[1] is None
+    assert sealed_and_verified().ok
 
 
 @pytest.mark.parametrize(
@@ -223,7 +223,7 @@ def test_the_sweep_never_approves_or_rejects_anything(people, submit):
     escalated = submit(["threat"])
     plain = submit()
     decisions = db.session.scalar(sa.select(sa.func.count(Decision.id)))
-    seq = db.session.scalar(sa.select(sa.func.max(AuditEvent.seq)))
+    seq = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
     for minutes in (16, 31, 61, 62, 121, 241, 60 * 24, 60 * 24 * 30):
         run_sweep(NOW + minutes * MIN)
     for item in (half_approved, other_legal, escalated, plain):
@@ -232,7 +232,7 @@ def test_the_sweep_never_approves_or_rejects_anything(people, submit):
         assert item.decided_at is None and item.final_content is None
     assert len(approvers(half_approved)) == 1  # the clock never adds an approval
     assert db.session.scalar(sa.select(sa.func.count(Decision.id))) == decisions
-    actions = set(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.seq > seq)))
+    actions = set(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.id > seq)))
     assert "item.sla_breached" in actions
     assert not actions & {"item.approve", "item.edit", "item.reject", "item.return"}
 
@@ -564,7 +564,7 @@ def test_a_supervisor_resolves_an_escalation(people, submit, action, fields, sta
         assert again.id == item.id and again.guidance == "Check the contract date first"
     else:
         assert esc.guidance is None
-    assert audit.verify(db.session)[1] is None
+    assert sealed_and_verified().ok
 
 
 @pytest.mark.parametrize("action", ["approve", "edit"])
@@ -789,3 +789,56 @@ def test_withdrawing_an_escalated_item_closes_its_escalation(people, submit, sou
         escalations.resolve(db.session, holder, esc, verdict(item, "approve"), at + MIN)
     db.session.rollback()
     assert item.status is ItemStatus.WITHDRAWN
+
+
+@pytest.mark.postgres_only
+def test_an_escalation_claim_racing_a_withdrawal_never_deadlocks(people, submit, source):
+    """The race that deadlocked on the audit chain's head row: a supervisor claims an
+    escalation while its source withdraws the item, each on its own connection."""
+    import threading
+
+    from flask import current_app
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from reviewq.domain.errors import ReviewqError
+    from reviewq.services import intake, sources
+
+    unexpected: list[BaseException] = []
+    app = current_app._get_current_object()
+
+    def run(barrier, work) -> None:
+        with app.app_context():  # its own session and connection
+            session = db.session
+            try:
+                barrier.wait()
+                work(session)
+                session.commit()
+            except (ReviewqError, StaleDataError):  # lost the race: a named, 4xx outcome
+                session.rollback()
+            except (DBAPIError, BaseException) as exc:  # a deadlock or anything else: a 500
+                unexpected.append(exc)
+            finally:
+                db.session.remove()
+
+    for round_ in range(10):
+        item = escalate(people, submit, NOW + MIN)
+        esc_id, item_id = escalation_of(item).id, item.id
+        db.session.commit()
+        barrier = threading.Barrier(2)
+        at = NOW + 5 * MIN
+
+        def claim(session, esc_id=esc_id, at=at) -> None:
+            escalations.claim(session, people["sue"], session.get(Escalation, esc_id), at)
+
+        def withdraw(session, item_id=item_id, at=at) -> None:
+            src = sources.get(session, source.slug)
+            intake.withdraw(session, src, session.get(Item, item_id), at)
+
+        threads = [threading.Thread(target=run, args=(barrier, w)) for w in (claim, withdraw)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert unexpected == [], f"round {round_}: {unexpected!r}"
+    assert sealed_and_verified().ok

@@ -22,7 +22,6 @@ from reviewq.extensions import db
 from reviewq.models import AuditEvent, Decision, Item
 from reviewq.services import (
     approvals,
-    audit,
     deliveries,
     export,
     oversight,
@@ -31,6 +30,7 @@ from reviewq.services import (
     users,
 )
 from reviewq.services.review import QueueFilter, Verdict
+from tests.support.audit import sealed_and_verified
 from tests.support.clock import NOW
 from tests.support.review import claim, decide, verdict
 
@@ -116,7 +116,7 @@ def test_expired_lease_returns_the_item_to_the_queue(people, submit) -> None:
     later = NOW + review.LEASE + timedelta(seconds=1)
     taken = claim(people["cy"], later)
     assert taken.id == held.id and taken.claimed_by_id == people["cy"].id
-    events = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.seq)).all()
+    events = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert "item.claim_expired" in events
     with pytest.raises(StaleClaim):
         review.decide(db.session, people["ben"], held, verdict(held, "approve"), later)
@@ -149,7 +149,7 @@ def test_approve_records_timing_and_audit(people, submit) -> None:
         ]
         == "approved"
     )
-    assert audit.verify(db.session)[1] is None
+    assert sealed_and_verified().ok
 
 
 def test_active_seconds_cannot_exceed_the_time_the_page_was_open(people, submit) -> None:

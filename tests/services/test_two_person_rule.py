@@ -140,6 +140,9 @@ def walk(rng: random.Random, people: dict, item) -> dict[str, int]:
         current = approval_decisions_of_current_text(item.id)
         assert len(current) == len(set(current)), "a person approved the same text twice"
         assert approvals.approvers(db.session, item.id) == set(current)
+        # the item page counts them from the history it shows: the same rule, no query
+        history = db.session.scalars(sa.select(Decision).where(Decision.item_id == item.id))
+        assert approvals.standing(history) == set(current)
         if item.status is ItemStatus.APPROVED:
             assert len(set(current)) >= item.approvals_required == 2
             body = deliveries.payload(db.session, item, "approved", now)

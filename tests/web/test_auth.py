@@ -94,13 +94,16 @@ def test_pages_carry_a_strict_content_security_policy(client) -> None:
 def test_production_cookies_are_secure(make_app, database_url) -> None:
     import os
 
+    from tests.support.audit import AUDIT_KEY
+
     os.environ["REVIEWQ_ENV"] = "production"
     os.environ["SECRET_KEY"] = "x" * 40
     os.environ["REVIEWQ_SECRET_KEYS"] = "q" * 43 + "="
+    os.environ["REVIEWQ_AUDIT_KEY"] = AUDIT_KEY
     try:
         app = make_app(SQLALCHEMY_DATABASE_URI=database_url)
     finally:
         del os.environ["REVIEWQ_ENV"], os.environ["SECRET_KEY"]
-        del os.environ["REVIEWQ_SECRET_KEYS"]
+        del os.environ["REVIEWQ_SECRET_KEYS"], os.environ["REVIEWQ_AUDIT_KEY"]
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 10 * 3600

@@ -6,6 +6,7 @@ import pytest
 
 from reviewq.web import render
 from tests.support.api import draft
+from tests.support.audit import AUDIT_KEY
 from tests.support.auth import signed_in
 
 
@@ -15,6 +16,7 @@ def production_app(make_app, database_url):
         "REVIEWQ_ENV": "production",
         "SECRET_KEY": "x" * 40,
         "REVIEWQ_SECRET_KEYS": "q" * 43 + "=",
+        "REVIEWQ_AUDIT_KEY": AUDIT_KEY,
     }
     os.environ.update(env)
     try:

@@ -139,6 +139,19 @@ class World:
         headers = {"Authorization": f"Bearer {self.source.token}"}
         return Target(self.clients["anon"], method, path, query or {}, headers, ok=(200,))
 
+    def sealed(self) -> int:
+        """Seal the audit log (after a new item): the newest checkpoint's size."""
+        from reviewq import jobs
+        from reviewq.services import tlog
+
+        self.item()
+        with self.app.app_context():
+            jobs.seal()
+            head = tlog.newest(db.session)
+            db.session.remove()
+        assert head is not None
+        return head.size
+
     def item(self, **overrides: Any) -> int:
         resp = self.source.submit(draft(**overrides))
         assert resp.status_code == 201, resp.get_data(as_text=True)
@@ -391,6 +404,15 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
         "POST", f"/api/v1/items/{w.item()}/withdraw"
     ),
     ("GET", "/api/v1/openapi.json"): lambda w: w.page("anon", "/api/v1/openapi.json", {}),
+    ("GET", "/api/v1/audit/checkpoint"): lambda w: (
+        w.sealed() and w.bearer("GET", "/api/v1/audit/checkpoint")
+    ),
+    ("GET", "/api/v1/audit/proof"): lambda w: w.bearer(
+        "GET", "/api/v1/audit/proof", {"event": "1", "size": str(w.sealed())}
+    ),
+    ("GET", "/api/v1/audit/consistency"): lambda w: w.bearer(
+        "GET", "/api/v1/audit/consistency", {"first": "1", "second": str(w.sealed())}
+    ),
 }
 # Extra values per field, on top of HOSTILE.
 EXTRA = {"context": HOSTILE_JSON}

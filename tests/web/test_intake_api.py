@@ -10,8 +10,9 @@ from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Item
-from reviewq.services import audit, policy
+from reviewq.services import policy
 from tests.support.api import draft
+from tests.support.audit import sealed_and_verified
 
 PROBLEM = "application/problem+json"
 
@@ -30,7 +31,7 @@ def test_new_draft_is_stored_with_its_requirements(source, ctx) -> None:
     assert resp.headers["Location"] == body["links"]["self"]
     item = db.session.get(Item, body["id"])
     assert item.content.startswith("Dear customer")
-    assert audit.verify(db.session)[1] is None
+    assert sealed_and_verified().ok
 
 
 @pytest.mark.parametrize("same", ["webhook-id", "external_id"])

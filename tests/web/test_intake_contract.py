@@ -178,6 +178,9 @@ def _api_requests(source, item_id: int) -> dict[tuple[str, str], tuple[str, str,
             bearer,
         ),
         ("GET", "/api/v1/openapi.json"): ("GET", "/api/v1/openapi.json", {}),
+        ("GET", "/api/v1/audit/checkpoint"): ("GET", "/api/v1/audit/checkpoint", bearer),
+        ("GET", "/api/v1/audit/proof"): ("GET", "/api/v1/audit/proof", bearer),
+        ("GET", "/api/v1/audit/consistency"): ("GET", "/api/v1/audit/consistency", bearer),
     }
 
 

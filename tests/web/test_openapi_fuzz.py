@@ -21,7 +21,10 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from reviewq import jobs
 from reviewq.domain import signing
+from reviewq.extensions import db
+from reviewq.services import audit
 from reviewq.web.openapi import openapi_document
 
 
@@ -108,6 +111,10 @@ class SourceToken:
 def fuzz_target(app, make_source):
     kit = make_source(SLUG)
     kit.submit({"external_id": "seed-1", "title": "Seed", "content": "Seed draft"})
+    for n in range(300):  # events to prove whatever small id or size the fuzzer picks
+        audit.record(db.session, "fuzz", "fuzz.seeded", f"fuzz:{n}")
+    db.session.commit()
+    jobs.seal()
     PROXY.target = SigningMiddleware(app.wsgi_app, {SLUG: kit.secret})
     SourceToken.token = kit.token
     STATUSES.clear()

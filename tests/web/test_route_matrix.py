@@ -65,6 +65,9 @@ EXPECTED = {
     ("GET", "/api/v1/items/<int:item_id>"): [401, 401, 401, 401, 401],
     ("POST", "/api/v1/items/<int:item_id>/withdraw"): [401, 401, 401, 401, 401],
     ("GET", "/api/v1/openapi.json"): [200, 200, 200, 200, 200],
+    ("GET", "/api/v1/audit/checkpoint"): [401, 401, 401, 401, 401],
+    ("GET", "/api/v1/audit/proof"): [401, 401, 401, 401, 401],
+    ("GET", "/api/v1/audit/consistency"): [401, 401, 401, 401, 401],
 }
 
 # Form fields a POST carries besides the CSRF token, so that a role that passes the view's
