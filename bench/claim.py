@@ -126,7 +126,6 @@ def seed(url: str, items: int, in_review: int, expired: int, reviewer_ids: list[
                 "total": items + in_review,
                 "expired": expired,
                 "absent": absent,
-                "words": len(body.split()),
             },
         )
         # 1% wait for a second approval that one of the bench reviewers gave
