@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
 
+from bench.result import report  # noqa: E402
 from reviewq import create_app  # noqa: E402
 from reviewq.extensions import db  # noqa: E402
 from reviewq.services import export  # noqa: E402
@@ -114,6 +115,15 @@ def main() -> None:
     print(
         f"\nbest: copy {min(copies):.1f} s, export {min(exports):.1f} s: ratio {ratio:.2f}x "
         f"(target <= {TARGET:.0f}x: {verdict}); peak RSS +{max(peaks):.0f} MB"
+    )
+    report(
+        "export",
+        f"ratio {ratio:.2f}x of COPY ({min(exports):.1f} s vs {min(copies):.1f} s, "
+        f"{count:,} decisions), peak RSS +{max(peaks):.0f} MB",
+        f"<= {TARGET:.0f}x of COPY, bounded memory",
+        ratio <= TARGET,
+        ratio=ratio,
+        decisions=count,
     )
 
 

@@ -80,7 +80,7 @@ def intake(slug: str) -> tuple[dict[str, int], int]:
             now + timedelta(minutes=240),
             now,
             now,
-            len(draft["content"].split()),
+            len(draft["content"].split()),  # as intake counts them
         ),
     ).fetchone()
     conn.commit()

@@ -1,6 +1,6 @@
 """Run every bench and write their headline figures as one markdown table (``make bench``).
 
-    python bench/run_all.py [--only NAME ...] [--out bench/results.md] [--readme]
+    python bench/run_all.py [--only NAME ...] [--small] [--out bench/results.md] [--readme]
 
 Each bench is a script that ends with a ``RESULT {json}`` line (see bench/result.py: its
 name, headline figure, target and whether it is met); this runner starts each in turn with
@@ -10,7 +10,9 @@ exit status. A pytest proof (no RESULT line) gets its row from its exit status.
 
 The table goes to ``--out`` (the last measured figures, committed); with ``--readme`` it
 also replaces the table between the ``bench-table`` markers in README.md's Performance
-section. Exit status 1 when a bench failed to run or missed its target.
+section. Exit status 1 when a bench failed to run or missed its target. ``--small`` gives the
+benches that build data at scale a small size (e.g. ``--only pages export --small``: 20,000
+rows, a minute or two), to check that they run; its figures say nothing about the targets.
 """
 
 from __future__ import annotations
@@ -40,12 +42,25 @@ class Bench:
     argv: tuple[str, ...]  # after the interpreter; the first is the script (or -m)
     what: str
     proof: str = ""  # for a pytest proof: the figure its passing stands for
+    small: tuple[str, ...] = ()  # further arguments for a quick check (--small)
 
 
 BENCHES = [
     Bench("intake", ("bench/intake.py",), "signed intake vs a bare `return 204`"),
     Bench("claim", ("bench/claim.py",), "claim the next item over HTTP vs raw SQL"),
-    Bench("pages", ("bench/pages.py",), "every page at 1M items and decisions"),
+    # pages keeps its database for export, which drops it (run them in this order)
+    Bench(
+        "pages",
+        ("bench/pages.py", "--keep"),
+        "every page at 1M items and decisions; the sweep of 100k overdue",
+        small=("--rows", "20000", "--escalations", "2000", "--overdue", "5000"),
+    ),
+    Bench(
+        "export",
+        ("bench/export.py", "--drop"),
+        "`oversight export` of 1M decisions vs a plain COPY",
+        small=("--rounds", "1"),
+    ),
     Bench("oversight", ("bench/oversight.py",), "analysis of 1M decisions vs parsing them"),
     Bench(
         "oversight held-out",
@@ -64,16 +79,18 @@ BENCHES = [
 ]
 
 
-def run(bench: Bench) -> dict[str, Any]:
-    """Run one bench, echoing its output; its row."""
+def run(bench: Bench, small: bool = False) -> dict[str, Any]:
+    """Run one bench (with its quick-check arguments when ``small``), echoing its output;
+    its row."""
     script = ROOT / bench.argv[0]
     if bench.argv[0] != "-m" and not script.exists():
         print(f"== {bench.name}: not available ({bench.argv[0]} is missing)\n", flush=True)
         return {"bench": bench.name, "what": bench.what, "figure": "not available", "met": None}
-    print(f"== {bench.name}: {' '.join(bench.argv)}", flush=True)
+    argv = (*bench.argv, *bench.small) if small else bench.argv
+    print(f"== {bench.name}: {' '.join(argv)}", flush=True)
     began = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, *bench.argv],
+        [sys.executable, *argv],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -97,7 +114,7 @@ def run(bench: Bench) -> dict[str, Any]:
     return {**result, "bench": bench.name, "what": bench.what, "seconds": took, "exit": status}
 
 
-def table(rows: list[dict[str, Any]]) -> str:
+def table(rows: list[dict[str, Any]], small: bool = False) -> str:
     """The markdown table, with when and where it was measured."""
     load = os.getloadavg()[0]
     commit = subprocess.run(
@@ -106,7 +123,12 @@ def table(rows: list[dict[str, Any]]) -> str:
     head = (
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit {commit or '?'} on "
         f"{os.cpu_count()} CPUs (load average {load:.2f} at the end), each bench with its "
-        "default settings.\n\n"
+        + (
+            "quick-check size (--small): not figures to compare with the targets"
+            if small
+            else "default settings"
+        )
+        + ".\n\n"
         "| bench | what | figure | target | met | run time |\n"
         "| --- | --- | --- | --- | --- | --- |\n"
     )
@@ -138,10 +160,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these benches")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--readme", action="store_true", help="also update README.md's table")
+    parser.add_argument(
+        "--small", action="store_true", help="quick check: the benches that scale at a small size"
+    )
     args = parser.parse_args(argv)
     chosen = [b for b in BENCHES if not args.only or b.name in args.only]
-    rows = [run(bench) for bench in chosen]
-    text = table(rows)
+    rows = [run(bench, args.small) for bench in chosen]
+    text = table(rows, args.small)
     args.out.write_text("# Bench results\n\n" + text)
     print(text)
     print(f"written to {args.out}")

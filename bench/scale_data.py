@@ -39,6 +39,7 @@ DRAFT = {
     "context": '{"prompt": "Draft a reply", "conversation": [{"role": "user", "content": "?"}]}',
     "meta": '{"model": "m"}',
     "tags": '["refund", "customer-facing"]',
+    "words": len(CONTENT.split()),  # as intake counts them
 }
 
 
@@ -120,12 +121,12 @@ def _fill(conn: sa.Connection, rows: int, escalations: int, password_hash: str) 
         INSERT INTO items (source_id, external_id, webhook_id, title, content, content_type,
             context, metadata, risk_tags, unknown_tags, min_level, approvals_required,
             sla_minutes, always_escalate, qa_rate, routing_reason, due_at, status, version,
-            edited, decided_at, created_at, updated_at, priority, canary_id)
+            edited, decided_at, created_at, updated_at, priority, canary_id, words)
         SELECT (SELECT min(id) FROM sources) + g % 5, :kind || '-' || g, 'msg-' || :kind || g,
             'Reply to ticket #' || g, :content, 'text/markdown', CAST(:context AS json),
             CAST(:meta AS json), CAST(:tags AS json), '[]', 1 + g % 3, 1, 120, false,
             0.05, '["tag refund: level 1+, 1 approval, SLA 120 min"]', {due}, {status}, 1,
-            false, {decided}, {created}, {created}, 1 + g % 3, {canary}
+            false, {decided}, {created}, {created}, 1 + g % 3, {canary}, :words
         FROM generate_series(1, :n) g"""
     _timed(
         f"{rows:,} queued items",

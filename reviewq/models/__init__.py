@@ -10,6 +10,7 @@ from .notification import Notification
 from .oversight import OversightResult, OversightRun
 from .policy import PolicyRule, PolicyVersion
 from .session import LoginAttempt, LoginThrottle, UserSession
+from .snapshot import CountSnapshot
 from .source import Source, SourceStatus, SourceToken
 from .user import User
 
@@ -18,6 +19,7 @@ __all__ = [
     "AuditEvent",
     "AuditNode",
     "Canary",
+    "CountSnapshot",
     "CanaryPlant",
     "Decision",
     "Delivery",

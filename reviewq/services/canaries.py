@@ -23,7 +23,7 @@ from ..domain.authority import Actor, Permission, blind_to_decisions, can
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.intake import parse_submission
 from ..models import Canary, Decision, Item, QaReview, Source, User
-from . import audit, paging
+from . import audit, paging, snapshots
 
 EXPECTED = ("reject", "escalate")
 CATEGORIES = {
@@ -33,6 +33,10 @@ CATEGORIES = {
     "unsafe_advice": "Unsafe advice",
 }
 MAX_RATE = 0.2
+CATCHES = "catches"  # the snapshot kind (services.snapshots) of the catch rates
+# decided canaries from which the page shows the sweep's count: each is a lookup of its
+# decisions, so a few thousand already cost what a million index entries do
+CATCHES_LARGE = 2_000
 _rng = random.SystemRandom()
 
 
@@ -148,6 +152,14 @@ def catch_rates(session: Session) -> dict[int, tuple[int, int]]:
     return {user_id: (caught, total) for user_id, caught, total in rows}
 
 
+def take_catch_rates(session: Session, now: datetime) -> None:
+    """Count the catch rates now and keep them for the canary page (the sweep does this
+    every minute; flush only)."""
+    rates = catch_rates(session)
+    rows = [[user_id, caught, total] for user_id, (caught, total) in rates.items()]
+    snapshots.take(session, CATCHES, now, sum(total for _, total in rates.values()), rows)
+
+
 def maybe_sample(session: Session, item: Item, now: datetime) -> QaReview | None:
     """Sample a freshly approved item for a blind second review at its QA rate."""
     if item.canary_id is not None or _rng.random() >= item.qa_rate:
@@ -261,11 +273,18 @@ class Library:
     sources: Sequence[Source]
     catches: list[tuple[str | int, int, int]]  # reviewer (name), caught, seen; worst first
     planted: dict[int | None, int]  # canary id -> times planted
+    counted_at: datetime | None = None  # set when the catch rates are the sweep's count
 
 
-def library(session: Session, number: int = 1) -> Library:
+def library(
+    session: Session, number: int = 1, now: datetime | None = None, large: int | None = None
+) -> Library:
     """The canary library page's data: page ``number`` of the library (newest canary first),
     the sources by slug, catch rates, and how often each canary shown was planted.
+
+    Catch rates over ``large`` (default ``CATCHES_LARGE``) decided canaries or more, that
+    the sweep counted in the last minutes (given ``now``), are that count
+    (``Library.counted_at`` set); fewer, or without a recent count, are counted now.
 
     Raises:
         ValueError: ``number`` is not a page number (``paging.fetch``).
@@ -275,7 +294,12 @@ def library(session: Session, number: int = 1) -> Library:
         sa.select(Canary).options(joinedload(Canary.source)).order_by(Canary.id.desc()),
         number,
     )
-    rates = catch_rates(session)
+    large = CATCHES_LARGE if large is None else large
+    snapshot = None if now is None else snapshots.usable(session, CATCHES, now, large)
+    if snapshot is not None:
+        rates = {user_id: (caught, total) for user_id, caught, total in snapshot.rows}
+    else:
+        rates = catch_rates(session)
     names = dict(session.execute(sa.select(User.id, User.name).where(User.id.in_(rates))).all())
     planted = dict(
         session.execute(
@@ -292,6 +316,7 @@ def library(session: Session, number: int = 1) -> Library:
             key=lambda row: row[1] / row[2],
         ),
         planted=planted,
+        counted_at=snapshot.counted_at if snapshot is not None else None,
     )
 
 

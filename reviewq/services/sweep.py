@@ -1,6 +1,7 @@
 """The periodic sweep: SLA breaches, expired claims (of items and escalations), stale
 escalations, canaries due from quiet sources, jobs Redis lost; stale sign-in counters and
-rotated-out secrets past their grace are deleted.
+rotated-out secrets past their grace are deleted; the queue's counts and the canary catch
+rates are taken for the pages that show them for a long queue (services.snapshots).
 
 The row-by-row steps work in batches of ``BATCH`` rows, and the caller's ``between`` runs
 after each (the job passes its commit), so a sweep of 100k overdue items holds a few
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.workflow import ItemStatus
 from ..models import Item
-from . import auth, deliveries, escalations, intake, review, sources
+from . import auth, canaries, deliveries, escalations, intake, queue, review, sources
 
 BATCH = 200
 Step = Callable[[Session, datetime, int], int]
@@ -93,5 +94,9 @@ def run(
     summary["callbacks_requeued"] = deliveries.offer_due(session, now)
     auth.forget_stale_throttles(session, now)
     sources.erase_expired_secrets(session, now)
+    between()
+    # the counts the queue and canary pages show for a long queue (a pass over an index each)
+    queue.take_counts(session, now)
+    canaries.take_catch_rates(session, now)
     between()
     return summary

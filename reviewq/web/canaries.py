@@ -11,6 +11,7 @@ from ..domain.authority import Permission
 from ..domain.errors import NotAllowed, ValidationFailed
 from ..domain.intake import BadJSON, parse_json
 from ..extensions import db_session
+from ..models.types import utcnow
 from ..services import canaries, sources
 from .access import require, signed_in_actor
 from .forms import ActionForm, CanaryForm, RateForm, accepted
@@ -24,13 +25,14 @@ bp = Blueprint("canaries", __name__)
 def canary_library() -> str:
     """The canary library (a page at a time), planting rates per source, and catch rates per
     reviewer."""
-    page = canaries.library(db_session, page_number())
+    page = canaries.library(db_session, page_number(), utcnow())
     return render_template(
         "canaries.html",
         library=page.canaries,
         sources=page.sources,
         catches=page.catches,
         planted=page.planted,
+        counted_at=page.counted_at,
         categories=canaries.CATEGORIES,
         form=ActionForm(),
     )

@@ -158,6 +158,12 @@ def test_a_canary_decision_feeds_the_catch_rate_and_is_never_called_back(setup) 
         review.decide(db.session, rev, item, Verdict(Action(action), item.version, **fields), NOW)
         db.session.commit()
     assert canaries.catch_rates(db.session) == {rev.id: (1, 1)}
+    # counted by the sweep: the page shows that count while it is recent, when it is large
+    canaries.take_catch_rates(db.session, NOW)
+    counted = canaries.library(db.session, 1, NOW + timedelta(minutes=1), large=1)
+    assert counted.counted_at == NOW and [c[1:] for c in counted.catches] == [(1, 1)]
+    assert canaries.library(db.session, 1, NOW, large=2).counted_at is None  # too few
+    assert canaries.library(db.session, 1, NOW + timedelta(minutes=6), large=1).counted_at is None
     events = db.session.scalars(sa.select(Delivery.item_id)).all()
     canary_ids = db.session.scalars(sa.select(Item.id).where(Item.canary_id.is_not(None))).all()
     assert events and not set(events) & set(canary_ids)
