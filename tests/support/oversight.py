@@ -74,15 +74,24 @@ def work(
     db.session.commit()
     decided, at = [], start
     for _ in range(decisions):
-        item = review.claim_next(db.session, actor, at)
-        review.decide(
-            db.session,
-            actor,
-            item,
-            Verdict(Action.APPROVE, item.version, active_seconds=seconds),
-            at + timedelta(seconds=seconds),
-        )
-        db.session.commit()
-        decided.append(item.id)
+        decided.append(approve_next(actor, at, seconds))
         at += timedelta(seconds=gap)
     return decided
+
+
+def approve_next(actor: Actor, at: datetime, seconds: float) -> int:
+    """``actor`` claims the next item at ``at`` and approves it ``seconds`` later (committed).
+
+    Returns:
+        The item's id.
+    """
+    item = review.claim_next(db.session, actor, at)
+    review.decide(
+        db.session,
+        actor,
+        item,
+        Verdict(Action.APPROVE, item.version, active_seconds=seconds),
+        at + timedelta(seconds=seconds),
+    )
+    db.session.commit()
+    return item.id

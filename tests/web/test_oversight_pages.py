@@ -7,16 +7,14 @@ import pytest
 import sqlalchemy as sa
 
 from reviewq.domain.intake import parse_submission
-from reviewq.domain.workflow import Action
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, FlagNote, Item, OversightRun, User
 from reviewq.models.types import utcnow
-from reviewq.services import intake, oversight, review, sources, users
-from reviewq.services.verdicts import Verdict
+from reviewq.services import intake, oversight, sources, users
 from reviewq.web import oversight as views
 from tests.support.api import draft
 from tests.support.auth import client_of, csrf
-from tests.support.oversight import LONG, add_person, compute, work
+from tests.support.oversight import LONG, add_person, approve_next, compute, work
 
 PAGES = ["/oversight", "/oversight/{id}", "/my-stats"]
 
@@ -56,15 +54,7 @@ def history(app, source, team):
         db.session.commit()
         for _ in range(60):
             for actor, seconds in people:
-                item = review.claim_next(db.session, actor, at)
-                review.decide(
-                    db.session,
-                    actor,
-                    item,
-                    Verdict(Action.APPROVE, item.version, active_seconds=seconds),
-                    at + timedelta(seconds=seconds),
-                )
-                db.session.commit()
+                approve_next(actor, at, seconds)
             at += timedelta(seconds=100)
     compute(app)
     return people
