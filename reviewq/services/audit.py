@@ -16,8 +16,10 @@ from ..domain.audit import content_hash
 from ..models import AuditEvent
 from ..models.types import utcnow
 
-# A Core statement on the table: the intake path pays no ORM unit of work for it.
+# A Core statement on the table: the intake path pays no ORM unit of work for it, and
+# the statement is built once (each call only binds its values).
 EVENTS = cast(sa.Table, AuditEvent.__table__)
+INSERT = sa.insert(EVENTS).returning(EVENTS.c.id)
 
 
 def record(
@@ -45,19 +47,15 @@ def record(
     """
     at = at or utcnow()
     data = data or {}
-    stmt = (
-        sa.insert(EVENTS)
-        .values(
-            at=at,
-            actor=actor,
-            action=action,
-            subject=subject,
-            data=data,
-            hash=content_hash(at, actor, action, subject, data),
-        )
-        .returning(EVENTS.c.id)
-    )
-    return cast(int, session.execute(stmt).scalar_one())
+    values = {
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "data": data,
+        "hash": content_hash(at, actor, action, subject, data),
+    }
+    return cast(int, session.execute(INSERT, values).scalar_one())
 
 
 def latest_for(session: Session, subject: str) -> int | None:
