@@ -130,6 +130,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         problems,
         qa,
         render,
+        requestlog,
         review,
         routing,
         sources,
@@ -154,6 +155,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(audit.bp)
     problems.register(app)
     render.register(app)
+    requestlog.register(app)
 
     @app.context_processor
     def navigation():

@@ -306,6 +306,8 @@ def _intake(world: World) -> Target:
 ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ("GET", "/"): lambda w: w.page("anon", "/", {}),
     ("GET", "/healthz"): lambda w: w.page("anon", "/healthz", {}),
+    ("GET", "/readyz"): lambda w: w.page("anon", "/readyz", {}),
+    ("GET", "/metrics"): lambda w: w.page("anon", "/metrics", {}, ok=(404,)),
     ("GET", "/login"): lambda w: w.page("anon", "/login", {"next": "/queue"}),
     ("POST", "/login"): lambda w: w.form(
         "anon",

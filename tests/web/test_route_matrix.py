@@ -26,8 +26,10 @@ ROLES = ["anon", "reviewer", "supervisor", "manager", "admin"]
 # missing id; the one designed 404 (need-to-know) has its own table below.
 # The API authenticates sources by signature or token, never by a person's session.
 EXPECTED = {
-    ("GET", "/"): [200, 200, 200, 200, 200],
+    ("GET", "/"): [200, 302, 302, 302, 302],  # signed in: sent to their role's start page
     ("GET", "/healthz"): [200, 200, 200, 200, 200],
+    ("GET", "/readyz"): [200, 200, 200, 200, 200],
+    ("GET", "/metrics"): [404, 404, 404, 404, 404],  # no token set: no metrics (test_metrics)
     ("GET", "/login"): [200, 302, 302, 302, 302],
     ("POST", "/login"): [400, 302, 302, 302, 302],
     ("POST", "/logout"): [302, 302, 302, 302, 302],
