@@ -4,7 +4,16 @@ in changes their own password; a one-time link lets its person set one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import (
@@ -84,6 +93,10 @@ def _filter() -> people.Filter:
 
 
 def _link(token: str) -> str:
+    """The link's full address: under ``REVIEWQ_PUBLIC_URL`` when set (behind a proxy)."""
+    public = current_app.config.get("PUBLIC_URL", "").rstrip("/")
+    if public:
+        return public + url_for("people.set_password", token=token)
     return url_for("people.set_password", token=token, _external=True)
 
 
