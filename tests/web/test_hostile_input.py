@@ -201,6 +201,32 @@ class World:
             db.session.commit()
         return slug
 
+    def person(self, active: bool = True) -> int:
+        """A fresh reviewer (deactivated when ``active`` is False): their id."""
+        from reviewq.services import people, users
+
+        email = f"person{next(self.counter)}@example.com"
+        with self.app.app_context():
+            user = users.create_user(
+                db.session, Actor.system("test"), email, "Pat", "reviewer", 1, "pw-long-enough-1"
+            )
+            if not active:
+                people.deactivate(db.session, Actor.system("test"), user, datetime.now(UTC))
+            db.session.commit()
+            return user.id
+
+    def link(self) -> str:
+        """A fresh invitation link's token."""
+        from reviewq.services import people
+
+        email = f"invited{next(self.counter)}@example.com"
+        with self.app.app_context():
+            _, token = people.invite(
+                db.session, Actor.system("test"), email, "Ivy", "reviewer", 1, datetime.now(UTC)
+            )
+            db.session.commit()
+            return token
+
     def failed_delivery(self) -> int:
         item_id = self.item()
         with self.app.app_context():
@@ -397,6 +423,49 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
         "supervisor", "/oversight/recompute?days=14", {"back": "/oversight?days=14"}
     ),
     ("GET", "/my-stats"): lambda w: w.page("reviewer", "/my-stats", {"days": "14"}),
+    ("GET", "/admin/people"): lambda w: w.page(
+        "admin", "/admin/people", {"q": "pat", "role": "reviewer", "state": "active", "page": "1"}
+    ),
+    ("GET", "/admin/people/new"): lambda w: w.page("admin", "/admin/people/new", {}),
+    ("POST", "/admin/people/new"): lambda w: w.form(
+        "admin",
+        "/admin/people/new",
+        {
+            "email": f"new{next(w.counter)}@example.com",
+            "name": "Nia New",
+            "role": "reviewer",
+            "level": "2",
+            "how": "invite",
+            "password": "",
+        },
+        ok=(201,),
+    ),
+    ("GET", "/admin/people/<int:user_id>"): lambda w: w.page(
+        "admin", f"/admin/people/{w.person()}", {}
+    ),
+    ("POST", "/admin/people/<int:user_id>/role"): lambda w: w.form(
+        "admin", f"/admin/people/{w.person()}/role", {"role": "supervisor", "level": "3"}
+    ),
+    ("POST", "/admin/people/<int:user_id>/deactivate"): lambda w: w.form(
+        "admin", f"/admin/people/{w.person()}/deactivate"
+    ),
+    ("POST", "/admin/people/<int:user_id>/reactivate"): lambda w: w.form(
+        "admin", f"/admin/people/{w.person(active=False)}/reactivate"
+    ),
+    ("POST", "/admin/people/<int:user_id>/reset"): lambda w: w.form(
+        "admin", f"/admin/people/{w.person()}/reset", ok=(200,)
+    ),
+    ("GET", "/account/password"): lambda w: w.page("reviewer", "/account/password", {}),
+    ("POST", "/account/password"): lambda w: w.form(
+        "reviewer",
+        "/account/password",
+        {"current": "not-the-password", "new": "another-good-password"},
+        ok=(400,),
+    ),
+    ("GET", "/account/link/<token>"): lambda w: w.page("anon", f"/account/link/{w.link()}", {}),
+    ("POST", "/account/link/<token>"): lambda w: w.form(
+        "anon", f"/account/link/{w.link()}", {"password": "a-brand-new-password"}
+    ),
     ("POST", "/api/v1/sources/<slug>/items"): _intake,
     ("GET", "/api/v1/sources/<slug>/items"): lambda w: w.bearer(
         "GET", f"/api/v1/sources/{w.source.slug}/items", {"external_id": "x-1", "limit": "10"}
@@ -574,6 +643,11 @@ def test_every_field_the_pages_post_is_attacked(app, world) -> None:
         ("supervisor", f"/oversight/{world.ids['reviewer']}"),
         ("admin", "/sources"),
         ("admin", f"/admin/deliveries?d={world.failed_delivery()}"),
+        ("admin", "/admin/people/new"),
+        ("admin", f"/admin/people/{world.person()}"),
+        ("admin", f"/admin/people/{world.person(active=False)}"),
+        ("reviewer", "/account/password"),
+        ("anon", f"/account/link/{world.link()}"),
     ]
     adapter = app.url_map.bind("localhost")
     seen: set[tuple[str, str]] = set()

@@ -62,6 +62,18 @@ EXPECTED = {
     ("GET", "/qa/<int:review_id>"): [302, 403, 200, 403, 403],
     ("POST", "/qa/<int:review_id>"): [302, 403, 302, 403, 403],
     ("POST", "/admin/deliveries/<int:delivery_id>/redeliver"): [302, 403, 403, 403, 302],
+    ("GET", "/admin/people"): [302, 403, 403, 403, 200],
+    ("GET", "/admin/people/new"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/people/new"): [302, 403, 403, 403, 201],
+    ("GET", "/admin/people/<int:user_id>"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/people/<int:user_id>/role"): [302, 403, 403, 403, 302],
+    ("POST", "/admin/people/<int:user_id>/deactivate"): [302, 403, 403, 403, 302],
+    ("POST", "/admin/people/<int:user_id>/reactivate"): [302, 403, 403, 403, 302],
+    ("POST", "/admin/people/<int:user_id>/reset"): [302, 403, 403, 403, 200],
+    ("GET", "/account/password"): [302, 200, 200, 200, 200],
+    ("POST", "/account/password"): [302, 400, 400, 400, 400],  # no passwords sent
+    ("GET", "/account/link/<token>"): [404, 404, 404, 404, 404],  # no such link
+    ("POST", "/account/link/<token>"): [404, 404, 404, 404, 404],
     ("POST", "/api/v1/sources/<slug>/items"): [401, 401, 401, 401, 401],
     ("GET", "/api/v1/sources/<slug>/items"): [401, 401, 401, 401, 401],
     ("GET", "/api/v1/items/<int:item_id>"): [401, 401, 401, 401, 401],
@@ -88,6 +100,14 @@ FORMS = {
         "note": "Looked at it",
     },
     ("POST", "/qa/<int:review_id>"): {"verdict": "agree"},
+    ("POST", "/admin/people/new"): {
+        "email": "nia@example.com",
+        "name": "Nia New",
+        "role": "reviewer",
+        "level": "1",
+        "how": "invite",
+    },
+    ("POST", "/admin/people/<int:user_id>/role"): {"role": "reviewer", "level": "2"},
 }
 
 
@@ -155,7 +175,12 @@ def rows(app, make_source, clients) -> dict[str, str]:
             "<int:review_id>": one(sa.select(QaReview.id).where(QaReview.item_id == approved)),
             "<int:user_id>": one(sa.select(User.id).where(User.email == "decider@example.com")),
         }
-    return {**{k: str(v) for k, v in ids.items()}, "<slug>": SLUG, "<path:filename>": "reviewq.css"}
+    return {
+        **{k: str(v) for k, v in ids.items()},
+        "<slug>": SLUG,
+        "<path:filename>": "reviewq.css",
+        "<token>": "no-such-token",
+    }
 
 
 def fill(rule: str, rows: dict[str, str]) -> str:
