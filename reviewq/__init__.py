@@ -134,6 +134,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         requestlog,
         review,
         routing,
+        source_admin,
         sources,
     )
     from .web import auth as auth_views
@@ -153,6 +154,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(people.bp)
+    app.register_blueprint(source_admin.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
     csrf.exempt(audit.bp)
     problems.register(app)

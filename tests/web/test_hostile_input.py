@@ -201,6 +201,15 @@ class World:
             db.session.commit()
         return slug
 
+    def token_of(self, slug: str) -> int:
+        """The id of ``slug``'s first API token."""
+        from reviewq.models import Source, SourceToken
+
+        with self.app.app_context():
+            return db.session.scalars(
+                sa.select(SourceToken.id).join(Source).where(Source.slug == slug)
+            ).first()
+
     def person(self, active: bool = True) -> int:
         """A fresh reviewer (deactivated when ``active`` is False): their id."""
         from reviewq.services import people, users
@@ -455,6 +464,41 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ("POST", "/admin/people/<int:user_id>/reset"): lambda w: w.form(
         "admin", f"/admin/people/{w.person()}/reset", ok=(200,)
     ),
+    ("GET", "/admin/sources/new"): lambda w: w.page("admin", "/admin/sources/new", {}),
+    ("POST", "/admin/sources/new"): lambda w: w.form(
+        "admin",
+        "/admin/sources/new",
+        {
+            "name": "New bot",
+            "slug": f"new-bot-{next(w.counter)}",
+            "owner": "admin@example.com",
+            "callback_url": "https://example.com/hook",
+        },
+        ok=(201,),
+    ),
+    ("GET", "/admin/sources/<slug>"): lambda w: w.page(
+        "admin", f"/admin/sources/{w.source.slug}", {"page": "1"}
+    ),
+    ("POST", "/admin/sources/<slug>/secret"): lambda w: w.form(
+        "admin", f"/admin/sources/{w.new_source()}/secret", ok=(200,)
+    ),
+    ("POST", "/admin/sources/<slug>/tokens"): lambda w: w.form(
+        "admin", f"/admin/sources/{w.new_source()}/tokens", {"name": "export"}, ok=(200,)
+    ),
+    ("POST", "/admin/sources/<slug>/tokens/<int:token_id>/revoke"): lambda w: (
+        lambda slug: w.form("admin", f"/admin/sources/{slug}/tokens/{w.token_of(slug)}/revoke")
+    )(w.new_source()),
+    ("POST", "/admin/sources/<slug>/callback"): lambda w: w.form(
+        "admin",
+        f"/admin/sources/{w.new_source()}/callback",
+        {"callback_url": "https://example.com/hook"},
+    ),
+    ("POST", "/admin/sources/<slug>/callback/test"): lambda w: w.form(
+        "admin", f"/admin/sources/{w.new_source()}/callback/test"
+    ),
+    ("POST", "/admin/sources/<slug>/owner"): lambda w: w.form(
+        "admin", f"/admin/sources/{w.new_source()}/owner", {"owner": "admin@example.com"}
+    ),
     ("GET", "/account/password"): lambda w: w.page("reviewer", "/account/password", {}),
     ("POST", "/account/password"): lambda w: w.form(
         "reviewer",
@@ -631,6 +675,10 @@ def test_every_field_the_pages_post_is_attacked(app, world) -> None:
     world.escalation()  # an open one, for the Claim button
     with app.app_context():
         escalated = db.session.get(Escalation, escalation_id).item_id
+    w_slug = world.new_source()  # with a callback URL, for its Send test callback button
+    with app.app_context():
+        sources.get(db.session, w_slug).callback_url = "https://example.com/hook"
+        db.session.commit()
     pages = [
         ("anon", "/login"),
         ("reviewer", "/queue"),
@@ -644,6 +692,8 @@ def test_every_field_the_pages_post_is_attacked(app, world) -> None:
         ("admin", "/sources"),
         ("admin", f"/admin/deliveries?d={world.failed_delivery()}"),
         ("admin", "/admin/people/new"),
+        ("admin", "/admin/sources/new"),
+        ("admin", f"/admin/sources/{w_slug}"),
         ("admin", f"/admin/people/{world.person()}"),
         ("admin", f"/admin/people/{world.person(active=False)}"),
         ("reviewer", "/account/password"),

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from reviewq.domain.authority import Actor
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
-from reviewq.models import Delivery, Item, QaReview, User
+from reviewq.models import Delivery, Item, QaReview, Source, SourceToken, User
 from reviewq.models.types import utcnow
 from reviewq.services import deliveries, escalation_records, pending, policy
 from tests.support.api import draft
@@ -74,6 +74,15 @@ EXPECTED = {
     ("POST", "/account/password"): [302, 400, 400, 400, 400],  # no passwords sent
     ("GET", "/account/link/<token>"): [404, 404, 404, 404, 404],  # no such link
     ("POST", "/account/link/<token>"): [404, 404, 404, 404, 404],
+    ("GET", "/admin/sources/new"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/sources/new"): [302, 403, 403, 403, 201],
+    ("GET", "/admin/sources/<slug>"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/sources/<slug>/secret"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/sources/<slug>/tokens"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/sources/<slug>/tokens/<int:token_id>/revoke"): [302, 403, 403, 403, 302],
+    ("POST", "/admin/sources/<slug>/callback"): [302, 403, 403, 403, 302],
+    ("POST", "/admin/sources/<slug>/callback/test"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/sources/<slug>/owner"): [302, 403, 403, 403, 302],
     ("POST", "/api/v1/sources/<slug>/items"): [401, 401, 401, 401, 401],
     ("GET", "/api/v1/sources/<slug>/items"): [401, 401, 401, 401, 401],
     ("GET", "/api/v1/items/<int:item_id>"): [401, 401, 401, 401, 401],
@@ -108,6 +117,13 @@ FORMS = {
         "how": "invite",
     },
     ("POST", "/admin/people/<int:user_id>/role"): {"role": "reviewer", "level": "2"},
+    ("POST", "/admin/sources/new"): {
+        "name": "New bot",
+        "slug": "new-bot",
+        "owner": "admin@example.com",
+    },
+    ("POST", "/admin/sources/<slug>/tokens"): {"name": "export"},
+    ("POST", "/admin/sources/<slug>/owner"): {"owner": "admin@example.com"},
 }
 
 
@@ -174,6 +190,9 @@ def rows(app, make_source, clients) -> dict[str, str]:
             "<int:delivery_id>": one(sa.select(Delivery.id).where(Delivery.item_id == approved)),
             "<int:review_id>": one(sa.select(QaReview.id).where(QaReview.item_id == approved)),
             "<int:user_id>": one(sa.select(User.id).where(User.email == "decider@example.com")),
+            "<int:token_id>": one(
+                sa.select(SourceToken.id).join(Source).where(Source.slug == SLUG)
+            ),
         }
     return {
         **{k: str(v) for k, v in ids.items()},
