@@ -151,6 +151,14 @@ class RateForm(Form):
     rate = StringField("Rate", validators=[Length(max=20)])
 
 
+class ReassignForm(Form):
+    """Hand an escalation to another person: ``to`` is their user id."""
+
+    to = IntegerField(
+        "Reassign to", validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)]
+    )
+
+
 class SecondReviewForm(Form):
     """A blind second review: ``verdict`` is the button (agree or change), with a note."""
 

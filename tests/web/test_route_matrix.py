@@ -43,6 +43,7 @@ EXPECTED = {
     ("POST", "/escalations/<int:escalation_id>/resolve"): [302, 403, 400, 403, 403],
     ("POST", "/escalations/<int:escalation_id>/renew"): [302, 403, 409, 403, 403],
     ("POST", "/escalations/<int:escalation_id>/release"): [302, 403, 302, 403, 403],
+    ("POST", "/escalations/<int:escalation_id>/reassign"): [302, 403, 302, 403, 403],
     ("GET", "/notifications"): [302, 200, 200, 200, 200],
     ("POST", "/notifications/read"): [302, 302, 302, 302, 302],
     ("GET", "/sources"): [302, 403, 200, 200, 200],
