@@ -125,6 +125,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         deliveries,
         escalations,
         health,
+        holds,
         notifications,
         oversight,
         problems,
@@ -132,6 +133,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         render,
         review,
         routing,
+        search,
         sources,
     )
     from .web import auth as auth_views
@@ -150,6 +152,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(oversight.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(holds.bp)
+    app.register_blueprint(search.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
     csrf.exempt(audit.bp)
     problems.register(app)

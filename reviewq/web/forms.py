@@ -202,6 +202,14 @@ class ReassignForm(Form):
     to = IntegerField("Reassign to", validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
 
 
+class ReleaseForm(Form):
+    """Release an item in review: ``holder`` is who the page showed holding it."""
+
+    holder = IntegerField(
+        widget=HiddenField.widget, validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)]
+    )
+
+
 class SecondReviewForm(Form):
     """A blind second review: ``verdict`` is the button (agree or change), with a note."""
 

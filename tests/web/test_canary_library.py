@@ -77,6 +77,7 @@ def test_the_rate_is_entered_and_shown_in_percent_with_its_maximum(app, source, 
 def test_every_source_is_listed_with_its_rate_a_page_at_a_time(app, make_source, sue):
     for n in range(55):
         make_source(f"bot-{n:02d}")
+
     def rates(html: str) -> str:
         return html.split('id="rates"', 1)[1].split("</section>", 1)[0]
 

@@ -175,6 +175,11 @@ def test_reassign_needs_a_supervisor_and_a_csrf_token(app, source, team):
             f"/escalations/{esc}/reassign", data={"csrf_token": csrf(client, "/"), "to": sid}
         )
         assert resp.status_code == 403
-    assert team["sue"].post(
-        "/escalations/999999/reassign", data={"csrf_token": csrf(team["sue"], "/"), "to": sid}
-    ).status_code == 404
+    assert (
+        team["sue"]
+        .post(
+            "/escalations/999999/reassign", data={"csrf_token": csrf(team["sue"], "/"), "to": sid}
+        )
+        .status_code
+        == 404
+    )
