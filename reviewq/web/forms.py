@@ -166,7 +166,7 @@ class CanaryEditForm(Form):
 class CanaryActiveForm(Form):
     """Take a canary out of planting or put it back: ``active`` is the button (0 or 1)."""
 
-    active = HiddenField("Active", validators=[AnyOf(["0", "1"])])
+    active = HiddenField("Active", validators=[Length(max=1), AnyOf(["0", "1"])])
 
 
 def _finite(form: Any, field: Any) -> None:

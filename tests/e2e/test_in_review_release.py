@@ -26,7 +26,7 @@ def test_a_supervisor_releases_an_item_and_another_reviewer_claims_it(
 
     contexts = []
     try:
-        for person in (sue, kim):
+        for _ in (sue, kim):
             context = browser.new_context(
                 viewport={"width": 1366, "height": 768}, base_url=live_server
             )
