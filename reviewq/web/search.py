@@ -10,6 +10,7 @@ from ..extensions import db_session
 from ..models.types import utcnow
 from ..services import search as search_service
 from .access import require
+from .forms import character_problem
 from .pipeline import page_number
 
 bp = Blueprint("search", __name__)
@@ -21,8 +22,8 @@ def search() -> str:
     """Items whose id, external id or title match ``q``, optionally in one ``status``,
     newest first, a page at a time."""
     query, raw_status = request.args.get("q", ""), request.args.get("status", "")
-    if len(query) > search_service.MAX_QUERY:
-        abort(400)
+    if len(query) > search_service.MAX_QUERY or character_problem(query):
+        abort(400)  # too long, or characters no title holds (NUL, lone surrogates, controls)
     status = None
     if raw_status:
         if raw_status not in {s.value for s in ItemStatus}:
