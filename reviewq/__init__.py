@@ -125,6 +125,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         deliveries,
         escalations,
         health,
+        holds,
         notifications,
         oversight,
         people,
@@ -134,6 +135,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         requestlog,
         review,
         routing,
+        search,
         source_admin,
         sources,
     )
@@ -155,6 +157,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(source_admin.bp)
+    app.register_blueprint(holds.bp)
+    app.register_blueprint(search.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
     csrf.exempt(audit.bp)
     problems.register(app)

@@ -30,7 +30,7 @@ from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Escalation, Item, QaReview, User
-from reviewq.services import escalation_records, escalations, policy, review, sources
+from reviewq.services import canaries, escalation_records, escalations, policy, review, sources
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
 
@@ -193,6 +193,22 @@ class World:
             db.session.add(qa)
             db.session.commit()
             return qa.id
+
+    def canary(self) -> int:
+        """A canary in the source's library, added by the supervisor."""
+        with self.app.app_context():
+            made = canaries.create(
+                db.session,
+                db.session.get(User, self.ids["supervisor"]).actor,
+                sources.get(db.session, self.source.slug),
+                "Refund of $4,200",
+                "We refund ten times the amount.",
+                ["refund"],
+                "wrong_facts",
+                "reject",
+            )
+            db.session.commit()
+            return made.id
 
     def new_source(self) -> str:
         slug = f"hostile-{next(self.counter)}"
@@ -411,6 +427,31 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ),
     ("POST", "/canaries/rate"): lambda w: w.form(
         "supervisor", "/canaries/rate", {"source": w.source.slug, "rate": "2.5"}
+    ),
+    ("GET", "/canaries/<int:canary_id>"): lambda w: w.page(
+        "supervisor", f"/canaries/{w.canary()}", {"page": "1"}
+    ),
+    ("POST", "/canaries/<int:canary_id>"): lambda w: w.form(
+        "supervisor",
+        f"/canaries/{w.canary()}",
+        {"title": "Refund of $4,300", "content": "We refund it all twice.", "expected": "reject"},
+    ),
+    ("POST", "/canaries/<int:canary_id>/active"): lambda w: w.form(
+        "supervisor", f"/canaries/{w.canary()}/active", {"active": "0"}
+    ),
+    ("GET", "/in-review"): lambda w: w.page(
+        "supervisor",
+        "/in-review",
+        {"reviewer": str(w.ids["reviewer"]), "source": w.source.slug, "page": "1"},
+    ),
+    ("POST", "/in-review/<int:item_id>/release"): lambda w: w.form(
+        "supervisor", f"/in-review/{w.held_item()[0]}/release", {"holder": str(w.ids["reviewer"])}
+    ),
+    ("GET", "/search"): lambda w: w.page(
+        "supervisor", "/search", {"q": "refund", "status": "queued", "page": "1"}
+    ),
+    ("POST", "/escalations/<int:escalation_id>/reassign"): lambda w: w.form(
+        "supervisor", f"/escalations/{w.escalation()}/reassign", {"to": str(w.ids["supervisor"])}
     ),
     ("GET", "/qa"): lambda w: w.page("supervisor", "/qa", {}),
     ("GET", "/qa/<int:review_id>"): lambda w: w.page("supervisor", f"/qa/{w.qa_review()}", {}),
@@ -687,6 +728,8 @@ def test_every_field_the_pages_post_is_attacked(app, world) -> None:
         ("supervisor", "/escalations"),
         ("supervisor", "/notifications"),
         ("supervisor", "/canaries"),
+        ("supervisor", f"/canaries/{world.canary()}"),
+        ("supervisor", "/in-review"),
         ("supervisor", f"/qa/{world.qa_review()}"),
         ("supervisor", f"/oversight/{world.ids['reviewer']}"),
         ("admin", "/sources"),

@@ -12,7 +12,7 @@ from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Item, QaReview, Source, SourceToken, User
 from reviewq.models.types import utcnow
-from reviewq.services import deliveries, escalation_records, pending, policy
+from reviewq.services import canaries, deliveries, escalation_records, pending, policy
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
 from tests.web.flows import decide, review_next
@@ -45,6 +45,7 @@ EXPECTED = {
     ("POST", "/escalations/<int:escalation_id>/resolve"): [302, 403, 400, 403, 403],
     ("POST", "/escalations/<int:escalation_id>/renew"): [302, 403, 409, 403, 403],
     ("POST", "/escalations/<int:escalation_id>/release"): [302, 403, 302, 403, 403],
+    ("POST", "/escalations/<int:escalation_id>/reassign"): [302, 403, 302, 403, 403],
     ("GET", "/notifications"): [302, 200, 200, 200, 200],
     ("POST", "/notifications/read"): [302, 302, 302, 302, 302],
     ("GET", "/sources"): [302, 403, 200, 200, 200],
@@ -58,6 +59,12 @@ EXPECTED = {
     ("POST", "/oversight/recompute"): [302, 403, 302, 302, 403],
     ("POST", "/canaries"): [302, 403, 302, 403, 403],
     ("POST", "/canaries/rate"): [302, 403, 302, 403, 403],
+    ("GET", "/canaries/<int:canary_id>"): [302, 403, 200, 403, 403],
+    ("POST", "/canaries/<int:canary_id>"): [302, 403, 302, 403, 403],
+    ("POST", "/canaries/<int:canary_id>/active"): [302, 403, 302, 403, 403],
+    ("GET", "/in-review"): [302, 403, 200, 403, 200],
+    ("POST", "/in-review/<int:item_id>/release"): [302, 403, 302, 403, 302],
+    ("GET", "/search"): [302, 403, 200, 200, 403],
     ("GET", "/qa"): [302, 403, 200, 403, 403],
     ("GET", "/qa/<int:review_id>"): [302, 403, 200, 403, 403],
     ("POST", "/qa/<int:review_id>"): [302, 403, 302, 403, 403],
@@ -124,6 +131,8 @@ FORMS = {
     },
     ("POST", "/admin/sources/<slug>/tokens"): {"name": "export"},
     ("POST", "/admin/sources/<slug>/owner"): {"owner": "admin@example.com"},
+    ("POST", "/canaries/<int:canary_id>"): {"expected": "escalate"},
+    ("POST", "/canaries/<int:canary_id>/active"): {"active": "0"},
 }
 
 
@@ -193,7 +202,20 @@ def rows(app, make_source, clients) -> dict[str, str]:
             "<int:token_id>": one(
                 sa.select(SourceToken.id).join(Source).where(Source.slug == SLUG)
             ),
+            "<int:canary_id>": canaries.create(
+                db.session,
+                db.session.scalars(sa.select(User).where(User.email == "supervisor@example.com"))
+                .one()
+                .actor,
+                item.source,
+                "Refund of $9,000",
+                "We refund $9,000 today.",
+                [],
+                "wrong_facts",
+                "reject",
+            ).id,
         }
+        db.session.commit()
     return {
         **{k: str(v) for k, v in ids.items()},
         "<slug>": SLUG,
@@ -229,10 +251,12 @@ def test_route_answers_each_role_as_expected(clients, rows, route) -> None:
 # A reviewer below an item's level who never decided it nor holds it (need-to-know): every
 # route about the item answers as for an item that does not exist.
 BELOW_LEVEL = {
-    ("GET", "/items/<int:item_id>"): 404,
-    ("POST", "/items/<int:item_id>/decision"): 404,
-    ("POST", "/items/<int:item_id>/skip"): 404,
-    ("POST", "/items/<int:item_id>/renew"): 404,
+    ("GET", "/items/<int:item_id>"): (404, 404),
+    ("POST", "/items/<int:item_id>/decision"): (404, 404),
+    ("POST", "/items/<int:item_id>/skip"): (404, 404),
+    ("POST", "/items/<int:item_id>/renew"): (404, 404),
+    # supervisors and admins only: every reviewer is refused by role, item or not
+    ("POST", "/in-review/<int:item_id>/release"): (403, 403),
 }
 
 
@@ -255,4 +279,4 @@ def test_item_routes_answer_a_reviewer_below_the_level_as_for_no_item(app, sourc
         resp = junior.open(rule.replace("<int:item_id>", str(target)), method=method, data=data)
         got.append(resp.status_code)
         resp.close()
-    assert got == [BELOW_LEVEL[route], 404]
+    assert tuple(got) == BELOW_LEVEL[route]

@@ -1,6 +1,6 @@
 """account links: one-time invitation and password-reset links (only their hashes)
 
-Revision ID: 0020
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-01 07:10:00.000000
 
@@ -12,7 +12,7 @@ from alembic import op
 import reviewq.models.types
 
 # revision identifiers, used by Alembic.
-revision = "0020"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None

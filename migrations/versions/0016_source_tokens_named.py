@@ -1,7 +1,7 @@
 """source tokens get a name and when they were last used; a source's delivery log index
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-01 07:20:00.000000
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 import reviewq.models.types
 
 # revision identifiers, used by Alembic.
-revision = "0021"
-down_revision = "0020"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
