@@ -98,7 +98,12 @@ def deliver(delivery_id: int) -> str:
 def sweep() -> dict[str, Any]:
     """The periodic sweep: SLA breaches, expired claims, stale escalations, lost jobs; each
     batch of rows is its own transaction, so nobody waits for the whole sweep."""
-    return sweep_service.run(db_session, utcnow(), between=db_session.commit)
+    return sweep_service.run(
+        db_session,
+        utcnow(),
+        between=db_session.commit,
+        retention_days=current_app.config.get("RETENTION_DAYS"),
+    )
 
 
 @logged
