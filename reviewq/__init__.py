@@ -121,6 +121,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .web import (
         api,
         audit,
+        audit_trail,
         canaries,
         deliveries,
         escalations,
@@ -155,6 +156,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(oversight.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(audit_trail.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(source_admin.bp)
     app.register_blueprint(holds.bp)

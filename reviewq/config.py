@@ -191,6 +191,8 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
         "SMTP_URL": environ.get("REVIEWQ_SMTP_URL") or None,
         "MAIL_FROM": environ.get("REVIEWQ_MAIL_FROM", "reviewq@localhost"),
         "PUBLIC_URL": environ.get("REVIEWQ_PUBLIC_URL", ""),
+        # Decided drafts' text is purged by the sweep after this many days (unset: kept).
+        "RETENTION_DAYS": _positive_int(environ, "REVIEWQ_RETENTION_DAYS", 0) or None,
         # GET /metrics answers only with this bearer token (unset: no /metrics at all).
         "METRICS_TOKEN": _metrics_token(environ.get("REVIEWQ_METRICS_TOKEN")),
         # One JSON line per request and per job on stderr (reviewq.logs); 0 turns them off.

@@ -23,7 +23,7 @@ from . import logs
 from .domain import callbacks
 from .extensions import audit_signer, db_session
 from .models.types import utcnow
-from .services import channels, deliveries, outbound, oversight_store, pending, tlog
+from .services import audit_trail, channels, deliveries, outbound, oversight_store, pending, tlog
 from .services import sweep as sweep_service
 
 MAX_SEAL_BATCHES = 100  # one run seals at most this many checkpoints; the next goes on
@@ -98,7 +98,12 @@ def deliver(delivery_id: int) -> str:
 def sweep() -> dict[str, Any]:
     """The periodic sweep: SLA breaches, expired claims, stale escalations, lost jobs; each
     batch of rows is its own transaction, so nobody waits for the whole sweep."""
-    return sweep_service.run(db_session, utcnow(), between=db_session.commit)
+    return sweep_service.run(
+        db_session,
+        utcnow(),
+        between=db_session.commit,
+        retention_days=current_app.config.get("RETENTION_DAYS"),
+    )
 
 
 @logged
@@ -143,6 +148,19 @@ def _seal() -> int:
 
 
 @logged
+def audit_verify() -> bool:
+    """Verify the whole audit log (as ``flask audit verify``) and record the result as an
+    ``audit.verified`` event, which the audit trail page shows.
+
+    Returns:
+        Whether the log verified.
+    """
+    ok = audit_trail.verify_and_record(db_session, audit_signer().verifier, utcnow())
+    db_session.commit()
+    return ok
+
+
+@logged
 def notify_external(notification_ids: list[int]) -> int:
     """Send notifications by email or chat webhook (queued only when one is configured)."""
     return channels.send(db_session, channels.Settings.of(current_app.config), notification_ids)
@@ -169,6 +187,8 @@ REGISTRY: dict[str, JobSpec] = {
     # a million decisions take minutes: the trend's weeks and four windows
     pending.OVERSIGHT: JobSpec(oversight, "maintenance", timeout=3600),
     pending.SEAL: JobSpec(seal, "maintenance"),
+    # a million events are read and hashed again: minutes
+    pending.AUDIT_VERIFY: JobSpec(audit_verify, "maintenance", timeout=3600),
 }
 QUEUES = tuple(dict.fromkeys(spec.queue for spec in REGISTRY.values()))
 

@@ -91,6 +91,13 @@ class Item(Model):
         # Supervisors search items by the id their source gave them, whatever the source.
         sa.Index("ix_items_external_id", "external_id"),
         # The canary page counts plantings; one item in a hundred is a canary.
+        # what the retention sweep looks for: decided items whose text is still kept
+        sa.Index(
+            "ix_items_unpurged",
+            "decided_at",
+            postgresql_where=sa.text("purged_at IS NULL AND decided_at IS NOT NULL"),
+            sqlite_where=sa.text("purged_at IS NULL AND decided_at IS NOT NULL"),
+        ),
         sa.Index(
             "ix_items_canary",
             "canary_id",
@@ -143,6 +150,8 @@ class Item(Model):
     # A supervisor's note when returning an escalation; shown to the next reviewer.
     guidance: Mapped[str | None] = mapped_column(sa.Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # when the retention sweep emptied its content, context and edited text (services.retention)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

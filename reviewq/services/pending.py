@@ -19,6 +19,7 @@ NOTIFY_EXTERNAL = "notify_external"
 SWEEP = "sweep"
 OVERSIGHT = "oversight"
 SEAL = "seal"
+AUDIT_VERIFY = "audit_verify"
 
 _KEY = "reviewq.pending_jobs"
 
@@ -64,6 +65,11 @@ def oversight() -> Job:
 def seal() -> Job:
     """Seal the audit log (at most one waiting at a time)."""
     return Job(SEAL, key="seal")
+
+
+def audit_verify() -> Job:
+    """Verify the whole audit log and record the result (at most one waiting at a time)."""
+    return Job(AUDIT_VERIFY, key="audit-verify")
 
 
 def run_after_commit(session: Session, job: Job) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.workflow import ItemStatus
 from ..models import Item
-from . import auth, canaries, deliveries, escalations, intake, queue, review, sources
+from . import auth, canaries, deliveries, escalations, intake, queue, retention, review, sources
 
 BATCH = 200
 Step = Callable[[Session, datetime, int], int]
@@ -68,6 +68,7 @@ def run(
     now: datetime,
     batch: int = BATCH,
     between: Callable[[], None] = lambda: None,
+    retention_days: int | None = None,
 ) -> dict[str, Any]:
     """One sweep, in batches of ``batch`` rows; ``between`` runs after each batch.
 
@@ -77,6 +78,7 @@ def run(
         batch: rows a batch takes (and locks) at most.
         between: what the caller does after each batch: the job commits there; without it
             the whole sweep stays in the caller's one transaction.
+        retention_days: purge the text of items decided longer ago (None: keep it).
 
     Returns:
         What it did: counts, and the ids of the due callbacks it offered to the queue
@@ -90,6 +92,14 @@ def run(
         ),
         "escalations_moved_up": _in_batches(_moved_up, session, now, batch, between),
     }
+    if retention_days is not None:
+
+        def purged(session: Session, now: datetime, limit: int) -> int:
+            return retention.purge(session, now, retention_days, limit)
+
+        summary["purged"] = _in_batches(purged, session, now, batch, between)
+        if summary["purged"]:
+            retention.record(session, now, retention_days, summary["purged"])
     summary["canaries_planted"] = intake.plant_due(session, now)
     summary["callbacks_requeued"] = deliveries.offer_due(session, now)
     auth.forget_stale_throttles(session, now)

@@ -353,6 +353,14 @@ def _intake(world: World) -> Target:
     )
 
 
+AUDIT_QUERY = {
+    "actor": "cli:t",
+    "action": "user.",
+    "subject": "item:1",
+    "since": "2026-11-01",
+    "until": "2026-11-30",
+    "before": "100",
+}
 # (method, rule) -> the request that reaches the code behind it, on fresh state.
 ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ("GET", "/"): lambda w: w.page("anon", "/", {}),
@@ -473,6 +481,9 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
         "supervisor", "/oversight/recompute?days=14", {"back": "/oversight?days=14"}
     ),
     ("GET", "/my-stats"): lambda w: w.page("reviewer", "/my-stats", {"days": "14"}),
+    ("GET", "/admin/audit"): lambda w: w.page("admin", "/admin/audit", AUDIT_QUERY),
+    ("GET", "/admin/audit.csv"): lambda w: w.page("admin", "/admin/audit.csv", AUDIT_QUERY),
+    ("POST", "/admin/audit/verify"): lambda w: w.form("admin", "/admin/audit/verify"),
     ("GET", "/admin/people"): lambda w: w.page(
         "admin", "/admin/people", {"q": "pat", "role": "reviewer", "state": "active", "page": "1"}
     ),
@@ -735,6 +746,7 @@ def test_every_field_the_pages_post_is_attacked(app, world) -> None:
         ("admin", "/sources"),
         ("admin", f"/admin/deliveries?d={world.failed_delivery()}"),
         ("admin", "/admin/people/new"),
+        ("admin", "/admin/audit"),
         ("admin", "/admin/sources/new"),
         ("admin", f"/admin/sources/{w_slug}"),
         ("admin", f"/admin/people/{world.person()}"),
