@@ -32,10 +32,11 @@ def payload(
         sa.select(Decision, User.level)
         .join(User, User.id == Decision.user_id)
         .where(Decision.item_id == item.id)
+        .order_by(Decision.decided_at, Decision.id)
     ).all()
     final = item.status in FINAL_STATUSES
     approved = item.status is ItemStatus.APPROVED
-    return {
+    body: dict[str, Any] = {
         "type": callbacks.EVENTS[event],
         "timestamp": now.isoformat(),
         "data": {
@@ -59,6 +60,11 @@ def payload(
             },
         },
     }
+    # optional: each decision's checklist (risky tags), the ticks and their timing
+    checked = [{"action": d.action.value, **d.checklist} for d, _ in decisions if d.checklist]
+    if checked:
+        body["data"]["receipt"]["checklist"] = checked
+    return body
 
 
 def record(

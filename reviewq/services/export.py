@@ -23,6 +23,7 @@ from typing import Any, TextIO
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..domain.checklist import export_fields
 from ..domain.oversight import DecisionRecord, RecordError
 from ..domain.oversight.records import MAX_COUNT
 from ..models import Canary, Decision, Item, QaReview, Source, User
@@ -52,6 +53,7 @@ def _rows(session: Session, since: datetime, only: int | None = None) -> sa.Resu
             Decision.active_seconds,
             Decision.reason,
             Decision.edit_chars,
+            Decision.checklist,
             Item.id.label("item_id"),
             # the words of the text decided on: the draft's, counted at intake, unless the
             # decision kept the text it replaced (the draft's content is never changed)
@@ -95,6 +97,7 @@ def _record(row: Any, words: int, tags: tuple[str, ...]) -> DecisionRecord:
         id=str(row.id),
         link=f"/items/{row.item_id}",
         edit_chars=row.edit_chars,
+        checklist=export_fields(row.checklist) if row.checklist else None,
     )
 
 
@@ -167,8 +170,13 @@ def _line(row: Any, cache: _Cache) -> str | None:
         f'"canary_expected": {"null" if expected is None else _dumps(expected)}, '
         f'"qa_agreed": {_BOOL[row.agrees] if action == "approve" else "null"}, '
         f'"reason": {"null" if reason is None else encode_basestring(reason)}, '
-        f'"id": "{row.id}", "link": "/items/{item}"}}\n'
+        f'"id": "{row.id}", "link": "/items/{item}"{_checklist(row.checklist)}}}\n'
     )
+
+
+def _checklist(stored: dict[str, Any] | None) -> str:
+    """The optional ``checklist`` field as the log line ends with it ("" when none)."""
+    return "" if not stored else f', "checklist": {_dumps(export_fields(stored))}'
 
 
 def _postgresql_lines(session: Session, since: datetime, cache: _Cache) -> Iterator[str]:
@@ -219,6 +227,17 @@ _PG_FAST = """
     AND (d.edit_chars IS NULL OR d.edit_chars BETWEEN 0 AND 1000000000)
     AND (c.expected IS NULL OR c.expected IN ('reject', 'escalate'))
     AND i.words BETWEEN 0 AND 1000000000"""
+# The optional checklist field (``_checklist``), as json writes it: numbers only.
+_PG_CHECKLIST = """CASE WHEN d.checklist IS NULL THEN '' ELSE
+    ', "checklist": {"boxes": ' || json_array_length(d.checklist -> 'items')
+    || ', "ticked": ' || (SELECT count(*) FROM json_array_elements(d.checklist -> 'items') b
+        WHERE (b ->> 'ticked')::boolean)
+    || ', "ticked_ms": [' || coalesce((SELECT string_agg(coalesce(b ->> 'ticked_ms', 'null'),
+        ', ' ORDER BY n) FROM json_array_elements(d.checklist -> 'items') WITH ORDINALITY
+        AS t(b, n)), '')
+    || '], "context_required": ' || (d.checklist ->> 'context_required')
+    || ', "context_opened_ms": ' || coalesce(d.checklist ->> 'context_opened_ms', 'null')
+    || '}' END"""
 _PG_LINES = f"""
 SELECT d.id,
     CASE WHEN {_PG_FAST} THEN
@@ -241,7 +260,7 @@ SELECT d.id,
     || ', "qa_agreed": ' || CASE WHEN d.action IN ('approve', 'edit')
         THEN coalesce(q.agrees::text, 'null') ELSE 'null' END
     || ', "reason": ' || coalesce(to_json(d.reason)::text, 'null')
-    || ', "id": "' || d.id || '", "link": "/items/' || i.id || '"}}'
+    || ', "id": "' || d.id || '", "link": "/items/' || i.id || '"' || {_PG_CHECKLIST} || '}}'
 FROM decisions d JOIN items i ON i.id = d.item_id JOIN sources s ON s.id = i.source_id
 JOIN users u ON u.id = d.user_id LEFT JOIN canaries c ON c.id = i.canary_id
 LEFT JOIN qa_reviews q ON q.item_id = i.id AND q.done_at IS NOT NULL

@@ -21,6 +21,7 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -36,6 +37,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..domain.checklist import MAX_MS as MAX_CHECK_MS
 from ..domain.intake import MAX_CONTENT, MAX_TAGS, MAX_TITLE, text_problem
 from ..domain.workflow import REJECT_REASONS
 from ..services.canaries import MAX_RATE
@@ -134,6 +136,16 @@ class DecisionForm(Form):
     )
     reason = StringField("Reason", validators=[Optional(), Length(max=2000)])
     action = HiddenField(validators=[Length(max=20)])  # set from the pressed button's value
+    # the item's checklist (domain/checklist): boxes ticked, and (from the page's script)
+    # when each was ticked and when the context was first in view, in ms since opening
+    checks = SelectMultipleField(
+        "Checklist", coerce=int, validate_choice=False, validators=[Optional()]
+    )
+    check_ms = StringField(widget=HiddenField.widget, validators=[Optional(), Length(max=200)])
+    context_ms = IntegerField(
+        widget=HiddenField.widget,
+        validators=[Optional(), NumberRange(min=0, max=MAX_CHECK_MS)],
+    )
 
 
 class SourceStatusForm(Form):

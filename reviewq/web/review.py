@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from ..domain.authority import Permission, can
+from ..domain.checklist import Ticks, parse_times
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.policy import RISK_NAMES
 from ..domain.workflow import REJECT_REASONS, Action, ItemStatus
@@ -33,6 +34,7 @@ from ..services import (
     canaries,
     escalation_records,
     escalations,
+    policy,
     reading,
     review,
     sources,
@@ -186,6 +188,7 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
         approvals=len(approved),
         blind_review=blind_review,
         can_claim_escalation=can(actor, Permission.SUPERVISE),
+        checklist=policy.checklist_for(db_session, item) if holds or resolving else None,
     ), status
 
 
@@ -216,7 +219,17 @@ def decision_form(
         if action is None:
             flash(prompt, "error")
         return item_page(_load(item_id), form, 400)
+    try:
+        ticks = Ticks(
+            ticked=frozenset(form.checks.data or ()),
+            ticked_ms=parse_times(form.check_ms.data or ""),
+            context_opened_ms=form.context_ms.data,
+        )
+    except ValueError as exc:
+        form.checks.errors = [str(exc)]
+        return item_page(_load(item_id), form, 400)
     verdict = Verdict(
+        ticks=ticks,
         action=action,
         version=form.version.data,
         content=form.content.data if action is Action.EDIT else None,
