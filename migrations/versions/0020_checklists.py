@@ -4,8 +4,8 @@ A policy rule may carry a checklist (statements a reviewer ticks before Approve)
 that the context panel was opened first; a decision keeps the ticks and their timing.
 Existing rules get no checklist; existing decisions none either.
 
-Revision ID: 0016
-Revises: 0014
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-01 06:45:00.000000
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0016"
-down_revision = "0014"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
