@@ -132,6 +132,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         render,
         review,
         routing,
+        sessions,
         sources,
     )
     from .web import auth as auth_views
@@ -154,6 +155,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(audit.bp)
     problems.register(app)
     render.register(app)
+    app.session_interface = sessions.PagesOnly()
 
     @app.context_processor
     def navigation():

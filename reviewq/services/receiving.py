@@ -117,6 +117,7 @@ class Received:
 
 def receive(
     session: Session,
+    engine: sa.Engine,
     senders: Senders,
     ring: Keyring,
     slug: str,
@@ -128,7 +129,9 @@ def receive(
     """Verify, validate, route and store one signed draft, or find the one it repeats.
 
     Args:
-        session: the caller's session (the caller commits).
+        session: the caller's session (the caller commits what it holds; a draft stored by
+            its snapshot on PostgreSQL leaves it unused, so there is nothing to commit).
+        engine: the session's engine (the snapshot's statement on PostgreSQL runs on it).
         senders: the process's snapshots of sources.
         ring: the keys that open stored secrets (for a fresh read).
         slug: the source the draft is addressed to.
@@ -154,7 +157,7 @@ def receive(
         except REFUSALS:
             pass  # perhaps only the snapshot is out of date: judged on a fresh read below
         else:
-            return _store(session, senders, cached, headers, body, draft, now, read=False)
+            return _store(session, engine, senders, cached, headers, body, draft, now, read=False)
     fresh = _read(session, ring, slug)
     if fresh is None:
         senders.forget(slug)
@@ -162,7 +165,7 @@ def receive(
         senders.keep(fresh)
     draft = _checked(fresh, body, headers, now, check_request)
     assert fresh is not None  # _checked() refuses an unknown source
-    return _store(session, senders, fresh, headers, body, draft, now, read=True)
+    return _store(session, engine, senders, fresh, headers, body, draft, now, read=True)
 
 
 def _checked(
@@ -184,6 +187,7 @@ def _checked(
 
 def _store(
     session: Session,
+    engine: sa.Engine,
     senders: Senders,
     sender: Sender,
     headers: Mapping[str, str],
@@ -198,7 +202,7 @@ def _store(
     needs = policy_rules.resolve(draft.risk_tags, sender.policy.rules)
     if sender.canary_rate <= 0 and not needs.always_escalate:
         values = intake.item_values(sender.id, webhook_id, draft, now, sender.policy)
-        item_id = _insert_with_event(session, sender, values, read)
+        item_id = _insert_with_event(session, engine, sender, values, read)
         if item_id is not None:
             return Received(_stored(item_id, values), True, sender.slug)
         senders.forget(sender.slug)  # out of date, or a repeat: the next draft reads afresh
@@ -206,16 +210,18 @@ def _store(
 
 
 def _insert_with_event(
-    session: Session, sender: Sender, values: dict[str, Any], read: bool
+    session: Session, engine: sa.Engine, sender: Sender, values: dict[str, Any], read: bool
 ) -> int | None:
     """Store the item and its audit event when the snapshot holds; the item's id, or None.
 
-    On PostgreSQL one statement (``receiving_pg``): its own transaction, or the session's
-    when ``read`` (one transaction and one connection per request all the same). Elsewhere
+    On PostgreSQL one statement (``receiving_pg``): its own transaction on a connection of
+    the engine's pool, or in the session's transaction when ``read`` (the session read the
+    snapshot: one transaction and one connection per request all the same). Elsewhere
     (SQLite) two Core statements in the session's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":
         event = intake.submitted_event(sender.slug, values)
-        return receiving_pg.store(session, values, sender.guard(), event, alone=not read)
+        on = session if read else engine
+        return receiving_pg.store(on, values, sender.guard(), event)
     connection = session.connection()  # Core statements: no ORM work around them
     insert = _insert(tuple(values))
     item_id = connection.execute(insert, values | sender.guard()).scalar()

@@ -42,23 +42,21 @@ _statements: dict[tuple[str, ...], tuple[str, dict[str, _Adapt], dict[str, Any]]
 
 
 def store(
-    session: Session,
+    on: Engine | Session,
     values: Mapping[str, Any],
     guard: Mapping[str, Any],
     event: tuple[str, str, dict[str, Any]],
-    alone: bool,
 ) -> int | None:
     """Insert the item and its audit event in one statement.
 
     Args:
-        session: the caller's session, on PostgreSQL.
+        on: an engine (PostgreSQL): the statement is its own transaction, on a connection
+            of the pool in autocommit; or the caller's session, whose transaction it joins
+            (for the caller to commit).
         values: the item's columns by attribute key (``intake.item_values``).
         guard: the snapshot the statement checks (``receiving.Sender.guard``).
         event: the event's actor, action and data; it is about ``item:<id>``, at the
             item's ``created_at``.
-        alone: run it as its own transaction, on a connection of the pool in autocommit
-            (the caller has not used the session); else in the session's transaction, for
-            the caller to commit (it read something first: one transaction all the same).
 
     Returns:
         The new item's id, or None when nothing was stored (the snapshot is out of date,
@@ -80,9 +78,9 @@ def store(
         "e_head": head,
         "e_tail": tail,
     }
-    if not alone:
-        return cast(int | None, session.connection().exec_driver_sql(statement, params).scalar())
-    engine = cast(Engine, session.get_bind())
+    if not isinstance(on, Engine):
+        return cast(int | None, on.connection().exec_driver_sql(statement, params).scalar())
+    engine = on
     fairy = engine.raw_connection()
     try:
         connection = fairy.driver_connection
