@@ -16,8 +16,11 @@ version, made by any process, takes effect on the very next draft:
 - every refusal (401, 400, 423, 422) is given only on a fresh read, so a resumed source or
   a new secret is never refused on the strength of an old snapshot.
 
-Drafts that need more than an INSERT (a source that receives canaries, an always-escalate
-tag) take the general path.
+On PostgreSQL the INSERT and the draft's audit event are one statement, its own
+transaction, sent without SQLAlchemy on a pooled connection (``receiving_pg``): one round
+trip, and no ORM session is made for such a request. On SQLite they are two Core statements
+in the caller's transaction. Drafts that need more than an INSERT (a source that receives
+canaries, an always-escalate tag) take the general path.
 """
 
 from __future__ import annotations
