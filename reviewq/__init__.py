@@ -137,6 +137,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         review,
         routing,
         search,
+        sessions,
         source_admin,
         sources,
     )
@@ -166,6 +167,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     problems.register(app)
     render.register(app)
     requestlog.register(app)
+    app.session_interface = sessions.PagesOnly()
 
     @app.context_processor
     def navigation():

@@ -13,7 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..domain.errors import NotFound, Unauthenticated, UnknownParameters, ValidationFailed
 from ..domain.intake import EXTERNAL_ID, BadJSON
 from ..domain.workflow import FINAL_STATUSES, ItemStatus
-from ..extensions import db_session, keyring
+from ..extensions import db, db_session, keyring
 from ..models import Item, Source
 from ..models.types import utcnow
 from ..services import intake, receiving
@@ -150,6 +150,7 @@ def submit_item(slug: str) -> tuple[Response, int] | Response:
     try:
         received = receiving.receive(
             db_session,
+            db.engine,
             senders,
             keyring(),
             slug,
@@ -161,7 +162,8 @@ def submit_item(slug: str) -> tuple[Response, int] | Response:
     except BadJSON as exc:
         named = {"errors": [{"field": exc.field, "message": str(exc)}]} if exc.field else {}
         return problem(400, "Bad Request", str(exc), "bad-json", **named)
-    db_session.commit()
+    if db.session.registry.has():  # the snapshot's statement on PostgreSQL commits itself
+        db_session.commit()
     shown = item_json(received.item, received.slug)
     response = jsonify(shown)
     response.status_code = 201 if received.created else 200
