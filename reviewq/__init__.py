@@ -125,6 +125,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         deliveries,
         escalations,
         health,
+        my_decisions,
         notifications,
         oversight,
         problems,
@@ -141,6 +142,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(my_decisions.bp)
     app.register_blueprint(escalations.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(sources.bp)

@@ -148,3 +148,73 @@
     }, 60000);
   }
 })();
+
+// The queue page's counts refresh themselves (every 20 s by default) from a small JSON
+// endpoint with the page's filters; nothing is fetched while the tab is hidden, and the
+// counts catch up as soon as it is shown again. Text only: nothing from the answer is
+// parsed as HTML.
+(function () {
+  "use strict";
+
+  var stats = document.querySelector("[data-counts-url]");
+  if (!stats) return;
+  var url = stats.getAttribute("data-counts-url");
+  var seconds = parseFloat(stats.getAttribute("data-refresh-seconds")) || 20;
+  var busy = false;
+
+  function set(name, text) {
+    var node = document.querySelector('[data-count="' + name + '"]');
+    if (node && node.textContent !== text) node.textContent = text;
+  }
+
+  function show(counts) {
+    var about = counts.about ? "about " : "";
+    var n = counts.eligible;
+    set("eligible", (counts.about ? "About " : "") + n + " item" + (n === 1 ? "" : "s") + " you can review");
+    Object.keys(counts.by_risk).forEach(function (name) {
+      set("risk-" + name, about + counts.by_risk[name]);
+    });
+    Object.keys(counts.by_age).forEach(function (label) {
+      set("age-" + label, about + counts.by_age[label]);
+    });
+    set("overdue", about + counts.overdue);
+    var list = document.querySelector('[data-count="by-source"]');
+    if (!list) return;
+    var items = counts.by_source.map(function (row) {
+      var li = document.createElement("li");
+      var name = document.createElement("span");
+      var count = document.createElement("b");
+      name.textContent = row.name;
+      count.textContent = about + row.count;
+      li.append(name, count);
+      return li;
+    });
+    if (!items.length) {
+      var empty = document.createElement("li");
+      empty.className = "muted";
+      empty.textContent = "Nothing queued";
+      items.push(empty);
+    }
+    list.replaceChildren.apply(list, items);
+  }
+
+  function refresh() {
+    if (busy || document.visibilityState !== "visible") return;
+    busy = true;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        return response.ok && json ? response.json() : null; // signed out: leave the page be
+      })
+      .then(function (counts) {
+        if (counts) show(counts);
+      })
+      .catch(function () {}) // offline for a moment: the next tick tries again
+      .finally(function () {
+        busy = false;
+      });
+  }
+
+  setInterval(refresh, seconds * 1000);
+  document.addEventListener("visibilitychange", refresh);
+})();
