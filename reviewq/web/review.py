@@ -151,8 +151,7 @@ def queue_counts() -> Response:
             "counted_at": data.counted_at.isoformat() if data.counted_at else None,
             "by_risk": {RISK_NAMES[p]: data.by_priority.get(p, 0) for p in sorted(RISK_NAMES)},
             "by_source": [
-                {"slug": slug, "name": name, "count": count}
-                for slug, name, count in data.by_source
+                {"slug": slug, "name": name, "count": count} for slug, name, count in data.by_source
             ],
             "by_age": data.by_age,
             "overdue": data.overdue,

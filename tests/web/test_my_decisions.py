@@ -37,9 +37,8 @@ def rows(client) -> list[str]:
     response = client.get("/my-decisions")
     assert response.status_code == 200
     body = response.get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
-    return [
-        " ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in body.split("</tr>") if "<td" in row
-    ]
+    cells = [row for row in body.split("</tr>") if "<td" in row]
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in cells]
 
 
 def test_my_decisions_lists_only_your_own_newest_first(app, source, people) -> None:
@@ -83,9 +82,7 @@ def test_my_decisions_shows_the_second_review_and_the_escalation_outcome(
     assert "not answered yet" in older
 
     with app.app_context():
-        review_id = db.session.scalar(
-            sa.select(QaReview.id).where(QaReview.item_id == approved)
-        )
+        review_id = db.session.scalar(sa.select(QaReview.id).where(QaReview.item_id == approved))
     answer = sue.post(
         f"/qa/{review_id}", data={"csrf_token": csrf(sue, "/qa"), "verdict": "change"}
     )
@@ -107,9 +104,7 @@ def test_my_decisions_pages_and_refuses_a_bad_page_number(app, people) -> None:
     assert ann.get("/my-decisions?page=2").status_code == 200
 
 
-def test_my_decisions_reads_a_page_in_one_query_whatever_its_length(
-    app, source, people
-) -> None:
+def test_my_decisions_reads_a_page_in_one_query_whatever_its_length(app, source, people) -> None:
     ann = people["ann"]
 
     def statements_for_page() -> int:
