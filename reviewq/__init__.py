@@ -128,6 +128,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         my_decisions,
         notifications,
         oversight,
+        preview,
         problems,
         qa,
         render,
@@ -143,6 +144,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(my_decisions.bp)
+    app.register_blueprint(preview.bp)
     app.register_blueprint(escalations.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(sources.bp)

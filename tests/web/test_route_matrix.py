@@ -55,6 +55,7 @@ EXPECTED = {
     ("POST", "/oversight/<int:user_id>"): [302, 403, 302, 302, 403],  # manager: refused, flashed
     ("GET", "/my-stats"): [302, 200, 200, 403, 403],
     ("GET", "/my-decisions"): [302, 200, 200, 403, 403],
+    ("POST", "/preview"): [302, 200, 200, 403, 403],
     ("POST", "/oversight/recompute"): [302, 403, 302, 302, 403],
     ("POST", "/canaries"): [302, 403, 302, 403, 403],
     ("POST", "/canaries/rate"): [302, 403, 302, 403, 403],
@@ -88,6 +89,7 @@ FORMS = {
         "note": "Looked at it",
     },
     ("POST", "/qa/<int:review_id>"): {"verdict": "agree"},
+    ("POST", "/preview"): {"content": "**Bold** reply", "content_type": "text/markdown"},
 }
 
 
