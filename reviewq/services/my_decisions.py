@@ -40,36 +40,47 @@ class MyDecision:
 def page(
     session: Session | scoped_session[Any], actor: Actor, number: int = 1
 ) -> paging.Page[MyDecision]:
-    """Page ``number`` of ``actor``'s decisions, newest first, in one query (the second
-    review and the escalation joined in SQL, never a query per row).
+    """Page ``number`` of ``actor``'s decisions, newest first, in one query (the item, the
+    second review and the escalation joined in SQL, never a query per row).
 
     Raises:
         ValueError: ``number`` is outside 1..``paging.MAX_PAGE``.
     """
     if not 1 <= number <= paging.MAX_PAGE:
         raise ValueError(f"page must be between 1 and {paging.MAX_PAGE}")
+    # the page of decisions first (the user's index, sorted, one page), then the joins on
+    # those rows only, so a page costs the same however long the history is
+    mine = aliased(
+        Decision,
+        sa.select(Decision)
+        .where(Decision.user_id == actor.id)
+        .order_by(Decision.decided_at.desc(), Decision.id.desc())
+        .limit(paging.PER_PAGE + 1)
+        .offset((number - 1) * paging.PER_PAGE)
+        .subquery(),
+    )
     raised = aliased(Escalation)
     # the escalation this decision raised: this person's first on the item from that moment
     first_raised = (
         sa.select(raised.id)
         .where(
-            raised.item_id == Decision.item_id,
-            raised.raised_by_id == Decision.user_id,
-            raised.raised_at >= Decision.decided_at,
+            raised.item_id == mine.item_id,
+            raised.raised_by_id == mine.user_id,
+            raised.raised_at >= mine.decided_at,
         )
         .order_by(raised.raised_at, raised.id)
         .limit(1)
-        .correlate(Decision)
+        .correlate(mine)
         .scalar_subquery()
     )
     stmt = (
         sa.select(
-            Decision.id,
-            Decision.item_id,
+            mine.id,
+            mine.item_id,
             Item.title,
-            Decision.action,
-            Decision.reason_code,
-            Decision.decided_at,
+            mine.action,
+            mine.reason_code,
+            mine.decided_at,
             Item.status,
             Item.min_level,
             QaReview.created_at,
@@ -78,19 +89,16 @@ def page(
             Escalation.outcome,
             Escalation.resolved_at,
         )
-        .join(Item, Item.id == Decision.item_id)
+        .join(Item, Item.id == mine.item_id)
         .outerjoin(
             QaReview,
-            sa.and_(QaReview.item_id == Decision.item_id, Decision.action.in_(APPROVALS)),
+            sa.and_(QaReview.item_id == mine.item_id, mine.action.in_(APPROVALS)),
         )
         .outerjoin(
             Escalation,
-            sa.and_(Decision.action == Action.ESCALATE, Escalation.id == first_raised),
+            sa.and_(mine.action == Action.ESCALATE, Escalation.id == first_raised),
         )
-        .where(Decision.user_id == actor.id)
-        .order_by(Decision.decided_at.desc(), Decision.id.desc())
-        .limit(paging.PER_PAGE + 1)
-        .offset((number - 1) * paging.PER_PAGE)
+        .order_by(mine.decided_at.desc(), mine.id.desc())
     )
     rows = [
         MyDecision(
