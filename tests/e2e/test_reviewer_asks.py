@@ -11,6 +11,10 @@ from reviewq.extensions import db
 from tests.e2e.helpers import assert_clean
 from tests.support.api import draft
 
+SET_VISIBILITY = """state => {
+  Object.defineProperty(document, "visibilityState", {value: state, configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
 ORIGINAL = "Dear customer,\n\nYour refund of $42.00 is on its way.\n\nKind regards"
 
 
@@ -75,6 +79,17 @@ def test_the_queue_counts_refresh_by_themselves(make_source, make_user, sign_in,
     by_source = page.get_by_role("heading", name="By source").locator("..")
     expect(by_source.get_by_role("listitem")).to_have_text([re.compile(r"Support-Bot\s*3")])
     assert page.evaluate("window.stillThisPage") is True  # no reload
+
+    # a hidden tab asks nothing; shown again, it catches up at once
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.evaluate(SET_VISIBILITY, "hidden")
+    assert source.submit(draft(title="Fourth", risk_tags=[])).status_code == 201
+    page.clock.run_for(61_000)
+    assert not [url for url in asked if "/queue/counts" in url]
+    expect(eligible).to_have_text("3 items you can review")
+    page.evaluate(SET_VISIBILITY, "visible")
+    expect(eligible).to_have_text("4 items you can review")
     assert_clean(page)
 
 
