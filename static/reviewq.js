@@ -353,6 +353,8 @@
     timer = setTimeout(showPreview, 250);
   });
   showDiff();
+})();
+
 // Copy buttons: <button class="copy" data-copy="ID"> copies the value of the field #ID
 // (a link or secret shown once), and says so.
 (function () {

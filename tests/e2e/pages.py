@@ -2,7 +2,7 @@
 accessibility test (test_every_page.py) walks. A new page joins by adding a ``Visit`` here.
 
 Paths name rows of the world that ``build_world`` makes ({approved}, {escalated},
-{resolving}, {qa}, {stamp}); ``then`` takes the page on from there (a click, a key), for
+{resolving}, {qa}, {stamp}, {canary}); ``then`` takes the page on from there (a click, a key), for
 states a URL alone does not reach.
 """
 
@@ -20,7 +20,7 @@ from reviewq import demo
 from reviewq.domain.authority import Actor
 from reviewq.domain.workflow import Action, ItemStatus
 from reviewq.extensions import db
-from reviewq.models import Escalation, Item, QaReview, User
+from reviewq.models import Canary, Escalation, Item, QaReview, User
 from reviewq.models.types import utcnow
 from reviewq.services import canaries, deliveries, escalations, pending, review, users
 from reviewq.services.review import QueueFilter
@@ -98,6 +98,9 @@ PAGES = [
     Visit("supervisor", "/notifications"),
     Visit("supervisor", "/my-stats"),
     Visit("supervisor", "/my-decisions"),
+    Visit("supervisor", "/in-review"),
+    Visit("supervisor", "/search?q=refund"),
+    Visit("supervisor", "/canaries/{canary}"),
     Visit("manager", "/queue"),
     Visit("manager", "/escalations"),
     Visit("manager", "/oversight"),
@@ -110,6 +113,12 @@ PAGES = [
     Visit("admin", "/admin/deliveries"),
     Visit("admin", "/notifications"),
     Visit("admin", "/queue", 403),
+    Visit("admin", "/admin/people"),
+    Visit("admin", "/admin/people/new"),
+    Visit("admin", "/admin/people/{stamp}"),
+    Visit("admin", "/admin/sources/new"),
+    Visit("admin", "/admin/sources/support-bot"),
+    Visit("reviewer", "/account/password"),
 ]
 
 
@@ -166,6 +175,7 @@ def build_world(app: Flask) -> dict[str, int]:
             "resolving": resolving.item_id,
             "qa": last_qa.id,
             "stamp": _person(session, "max.fast@example.com").id,
+            "canary": session.scalars(sa.select(Canary.id).order_by(Canary.id)).first() or 0,
         }
         session.remove()
     compute(app)  # the oversight pages show stored results
