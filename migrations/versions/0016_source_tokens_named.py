@@ -28,9 +28,7 @@ def upgrade():
                 "last_used_at", reviewq.models.types.UTCDateTime(timezone=True), nullable=True
             )
         )
-    op.create_index(
-        "ix_deliveries_source_created", "deliveries", ["source_id", "created_at", "id"]
-    )
+    op.create_index("ix_deliveries_source_created", "deliveries", ["source_id", "created_at", "id"])
 
 
 def downgrade():
