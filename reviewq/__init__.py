@@ -127,9 +127,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         escalations,
         health,
         holds,
+        my_decisions,
         notifications,
         oversight,
         people,
+        preview,
         problems,
         qa,
         render,
@@ -148,6 +150,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(my_decisions.bp)
+    app.register_blueprint(preview.bp)
     app.register_blueprint(escalations.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(sources.bp)

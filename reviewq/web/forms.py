@@ -38,7 +38,7 @@ from wtforms.validators import (
 )
 
 from ..domain.checklist import MAX_MS as MAX_CHECK_MS
-from ..domain.intake import MAX_CONTENT, MAX_TAGS, MAX_TITLE, text_problem
+from ..domain.intake import CONTENT_TYPES, MAX_CONTENT, MAX_TAGS, MAX_TITLE, text_problem
 from ..domain.workflow import REJECT_REASONS
 from ..services.canaries import MAX_RATE
 from .routing import MAX_ID
@@ -235,3 +235,12 @@ class FlagNoteForm(Form):
     signal = HiddenField("Signal", validators=[Length(max=16)])
     status = HiddenField("Status", validators=[Length(max=20)])
     note = StringField("Note", validators=[Length(max=1000)])
+
+
+class PreviewForm(Form):
+    """Text being edited, to show as the item page would (the editor's live preview)."""
+
+    content = TextAreaField(validators=[Optional(), Length(max=MAX_CONTENT), KeepsControls()])
+    content_type = SelectField(
+        choices=[SelectChoice(kind, kind) for kind in CONTENT_TYPES], validators=[DataRequired()]
+    )

@@ -141,6 +141,26 @@ def queue() -> str:
     )
 
 
+@bp.get("/queue/counts")
+@require(Permission.WORK_QUEUE, Permission.SEE_REPORTS)
+def queue_counts() -> Response:
+    """The queue page's counts as JSON (same filters), which the page refreshes itself from."""
+    data = queue_service.tally(db_session, signed_in_actor(), utcnow(), _filter())
+    return jsonify(
+        {
+            "eligible": data.eligible,
+            "about": data.counted_at is not None,
+            "counted_at": data.counted_at.isoformat() if data.counted_at else None,
+            "by_risk": {RISK_NAMES[p]: data.by_priority.get(p, 0) for p in sorted(RISK_NAMES)},
+            "by_source": [
+                {"slug": slug, "name": name, "count": count} for slug, name, count in data.by_source
+            ],
+            "by_age": data.by_age,
+            "overdue": data.overdue,
+        }
+    )
+
+
 @bp.post("/queue/next")
 @require(Permission.WORK_QUEUE)
 def review_next() -> Response:

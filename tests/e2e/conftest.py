@@ -26,7 +26,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.services import users
-from tests.e2e.helpers import Person
+from tests.e2e.helpers import Person, watch
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -90,28 +90,7 @@ def page(browser, live_server: str):
     """
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server)
     context.set_default_timeout(TIMEOUT_MS)
-    new = context.new_page()
-    new.console_errors = []
-    new.page_errors = []
-    new.dialogs = []
-    new.server_errors = []
-
-    def on_console(message) -> None:
-        if message.type == "error":
-            new.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
-
-    def on_dialog(dialog) -> None:
-        new.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def on_response(response) -> None:
-        if response.status >= 500:
-            new.server_errors.append(f"{response.status} {response.request.method} {response.url}")
-
-    new.on("console", on_console)
-    new.on("pageerror", lambda error: new.page_errors.append(str(error)))
-    new.on("dialog", on_dialog)
-    new.on("response", on_response)
+    new = watch(context.new_page())
     try:
         yield new
     finally:

@@ -378,6 +378,13 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ("GET", "/queue"): lambda w: w.page(
         "reviewer", "/queue", {"source": w.source.slug, "risk": "low"}
     ),
+    ("GET", "/queue/counts"): lambda w: w.page(
+        "reviewer", "/queue/counts", {"source": w.source.slug, "risk": "low"}
+    ),
+    ("GET", "/my-decisions"): lambda w: w.page("reviewer", "/my-decisions", {"page": "1"}),
+    ("POST", "/preview"): lambda w: w.form(
+        "reviewer", "/preview", {"content": "**Bold** reply", "content_type": "text/markdown"}
+    ),
     ("POST", "/queue/next"): lambda w: w.form(
         "reviewer", "/queue/next", {"source": w.source.slug, "risk": ""}
     ),
@@ -603,6 +610,7 @@ NOT_RENDERED = {
     ("POST", "/oversight/<int:user_id>"): "the flag form shows only beside a fired signal",
     ("POST", "/items/<int:item_id>/renew"): "the page's script posts it, not a form",
     ("POST", "/escalations/<int:escalation_id>/renew"): "the page's script posts it",
+    ("POST", "/preview"): "the editor's script posts it",
 }
 
 

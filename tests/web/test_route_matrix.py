@@ -34,6 +34,7 @@ EXPECTED = {
     ("POST", "/login"): [400, 302, 302, 302, 302],
     ("POST", "/logout"): [302, 302, 302, 302, 302],
     ("GET", "/queue"): [302, 200, 200, 200, 403],
+    ("GET", "/queue/counts"): [302, 200, 200, 200, 403],
     ("POST", "/queue/next"): [302, 302, 302, 403, 403],
     ("GET", "/items/<int:item_id>"): [302, 200, 200, 200, 403],
     ("POST", "/items/<int:item_id>/decision"): [302, 400, 400, 403, 403],
@@ -56,6 +57,8 @@ EXPECTED = {
     ("GET", "/oversight/<int:user_id>"): [302, 403, 200, 200, 403],
     ("POST", "/oversight/<int:user_id>"): [302, 403, 302, 302, 403],  # manager: refused, flashed
     ("GET", "/my-stats"): [302, 200, 200, 403, 403],
+    ("GET", "/my-decisions"): [302, 200, 200, 403, 403],
+    ("POST", "/preview"): [302, 200, 200, 403, 403],
     ("POST", "/oversight/recompute"): [302, 403, 302, 302, 403],
     ("POST", "/canaries"): [302, 403, 302, 403, 403],
     ("POST", "/canaries/rate"): [302, 403, 302, 403, 403],
@@ -119,6 +122,7 @@ FORMS = {
         "note": "Looked at it",
     },
     ("POST", "/qa/<int:review_id>"): {"verdict": "agree"},
+    ("POST", "/preview"): {"content": "**Bold** reply", "content_type": "text/markdown"},
     ("POST", "/admin/people/new"): {
         "email": "nia@example.com",
         "name": "Nia New",
