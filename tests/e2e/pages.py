@@ -119,6 +119,8 @@ PAGES = [
     Visit("admin", "/admin/sources/new"),
     Visit("admin", "/admin/sources/support-bot"),
     Visit("reviewer", "/account/password"),
+    Visit("admin", "/admin/audit"),
+    Visit("admin", "/admin/audit?action=item."),
 ]
 
 
