@@ -20,7 +20,7 @@ from flask import current_app
 from .domain import callbacks
 from .extensions import audit_signer, db_session
 from .models.types import utcnow
-from .services import channels, deliveries, outbound, oversight_store, pending, tlog
+from .services import channels, deliveries, outbound, oversight_store, pending, tlog, undo
 from .services import sweep as sweep_service
 
 MAX_SEAL_BATCHES = 100  # one run seals at most this many checkpoints; the next goes on
@@ -100,6 +100,17 @@ def seal() -> int:
     return batches
 
 
+def settle(item_id: int) -> bool:
+    """Run the consequences of the item's last decision once its undo window closed.
+
+    Returns:
+        Whether they ran now (False: undone, superseded, already settled, or not due yet).
+    """
+    done = undo.settle(db_session, item_id, utcnow())
+    db_session.commit()
+    return done
+
+
 def notify_external(notification_ids: list[int]) -> int:
     """Send notifications by email or chat webhook (queued only when one is configured)."""
     return channels.send(db_session, channels.Settings.of(current_app.config), notification_ids)
@@ -126,6 +137,7 @@ REGISTRY: dict[str, JobSpec] = {
     # a million decisions take minutes: the trend's weeks and four windows
     pending.OVERSIGHT: JobSpec(oversight, "maintenance", timeout=3600),
     pending.SEAL: JobSpec(seal, "maintenance"),
+    pending.SETTLE: JobSpec(settle, "deliveries"),
 }
 QUEUES = tuple(dict.fromkeys(spec.queue for spec in REGISTRY.values()))
 

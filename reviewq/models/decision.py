@@ -36,6 +36,9 @@ class Decision(Model):
     # indexed: exports, reports and windows read decisions by time
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     active_seconds: Mapped[float | None]
+    # Taken back by its author within the undo window: the row stays (with its audit event),
+    # but it counts for nothing (no approval, no oversight record, no receipt).
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     item: Mapped[Item] = relationship()
     user: Mapped[User] = relationship()

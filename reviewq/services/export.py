@@ -37,7 +37,11 @@ _BOOL = {True: "true", False: "false", None: "null"}
 def _rows(session: Session, since: datetime, only: int | None = None) -> sa.Result[Any]:
     """The decisions since ``since`` (or decision ``only``) in decision order, with what a
     log line needs."""
-    where = [Decision.decided_at >= since, Decision.action.in_(list(ACTIONS))]
+    where = [
+        Decision.decided_at >= since,
+        Decision.action.in_(list(ACTIONS)),
+        Decision.undone_at.is_(None),  # taken back within the undo window: not a decision
+    ]
     if only is not None:
         where.append(Decision.id == only)
     unedited = sa.func.coalesce(Decision.content_before, "") == ""

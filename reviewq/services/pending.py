@@ -19,6 +19,7 @@ NOTIFY_EXTERNAL = "notify_external"
 SWEEP = "sweep"
 OVERSIGHT = "oversight"
 SEAL = "seal"
+SETTLE = "settle"
 
 _KEY = "reviewq.pending_jobs"
 
@@ -64,6 +65,12 @@ def oversight() -> Job:
 def seal() -> Job:
     """Seal the audit log (at most one waiting at a time)."""
     return Job(SEAL, key="seal")
+
+
+def settle(item_id: int, at: datetime) -> Job:
+    """Run the consequences of item ``item_id``'s last decision when its undo window closes
+    (``at``); the sweep settles any whose job was lost."""
+    return Job(SETTLE, (item_id,), at)
 
 
 def run_after_commit(session: Session, job: Job) -> None:
