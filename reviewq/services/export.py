@@ -254,6 +254,7 @@ CROSS JOIN LATERAL (SELECT CASE WHEN d.active_seconds > w.dwell THEN w.dwell
     FROM (SELECT extract(epoch FROM d.decided_at)::float8
                  - extract(epoch FROM d.opened_at)::float8 AS dwell) w) x
 WHERE d.decided_at >= :since AND d.action IN ('approve', 'edit', 'reject', 'escalate')
+  AND d.undone_at IS NULL
 ORDER BY d.decided_at"""
 
 
