@@ -229,6 +229,7 @@ def test_without_a_window_the_consequences_run_at_once(people, submit) -> None:
     item = submit()
     claim(people["ana"])
     review.decide(db.session, people["ana"], item, verdict(item, Action.APPROVE), DECIDED)
+    assert [job.name for job in pending.take(db.session)] == ["deliver"]  # sent at once
     db.session.commit()
     assert item.settles_at is None
     assert count(Delivery) == 1 and count(QaReview) == 1
