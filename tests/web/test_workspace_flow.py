@@ -182,6 +182,7 @@ def test_undo_within_the_window_gives_the_item_back(app, two_sources, undo_windo
     assert response.headers["Location"] == f"/items/{first}"
     page = rita.get(f"/items/{first}").get_data(as_text=True)
     assert "was taken back: nothing was sent" in page and 'id="decision-form"' in page
+    assert "<em>undone</em> just now" in page  # the history keeps the decision, marked
     with app.app_context():
         item = db.session.get(Item, first)
         assert item.status == "in_review" and item.settles_at is None
