@@ -125,13 +125,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         deliveries,
         escalations,
         health,
+        holds,
         notifications,
         oversight,
+        people,
         problems,
         qa,
         render,
+        requestlog,
         review,
         routing,
+        search,
+        source_admin,
         sources,
     )
     from .web import auth as auth_views
@@ -150,10 +155,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(oversight.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(people.bp)
+    app.register_blueprint(source_admin.bp)
+    app.register_blueprint(holds.bp)
+    app.register_blueprint(search.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
     csrf.exempt(audit.bp)
     problems.register(app)
     render.register(app)
+    requestlog.register(app)
 
     @app.context_processor
     def navigation():

@@ -124,6 +124,23 @@ def _positive_int(environ: dict[str, str], name: str, default: int, least: int =
     return value
 
 
+def _metrics_token(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    if len(raw) < 16:
+        raise ConfigError("REVIEWQ_METRICS_TOKEN is too short: use at least 16 random characters")
+    return raw
+
+
+def _flag(environ: dict[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name, "")
+    if raw == "":
+        return default
+    if raw not in ("0", "1"):
+        raise ConfigError(f"{name} must be 0 or 1, got {raw!r}")
+    return raw == "1"
+
+
 def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, object]:
     """Build the Flask config mapping from environment variables.
 
@@ -178,4 +195,8 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
         "SMTP_URL": environ.get("REVIEWQ_SMTP_URL") or None,
         "MAIL_FROM": environ.get("REVIEWQ_MAIL_FROM", "reviewq@localhost"),
         "PUBLIC_URL": environ.get("REVIEWQ_PUBLIC_URL", ""),
+        # GET /metrics answers only with this bearer token (unset: no /metrics at all).
+        "METRICS_TOKEN": _metrics_token(environ.get("REVIEWQ_METRICS_TOKEN")),
+        # One JSON line per request and per job on stderr (reviewq.logs); 0 turns them off.
+        "LOG_REQUESTS": _flag(environ, "REVIEWQ_LOG_REQUESTS", default=True),
     }

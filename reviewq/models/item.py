@@ -88,6 +88,8 @@ class Item(Model):
             postgresql_where=sa.text("status IN ('queued', 'in_review')"),
             sqlite_where=sa.text("status IN ('queued', 'in_review')"),
         ),
+        # Supervisors search items by the id their source gave them, whatever the source.
+        sa.Index("ix_items_external_id", "external_id"),
         # The canary page counts plantings; one item in a hundred is a canary.
         # The sweep settles decisions whose undo window closed (a job normally does it first).
         sa.Index(

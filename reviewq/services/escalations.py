@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..domain import escalation as levels
-from ..domain.authority import Actor, Permission, can
+from ..domain.authority import Actor, Permission, Role, can
 from ..domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion
 from ..domain.workflow import Action, ItemStatus, next_status
-from ..models import Decision, Escalation, Item
-from . import audit, canaries, effects, notifications, paging, verdicts
+from ..models import Decision, Escalation, Item, User
+from . import audit, canaries, effects, escalation_records, notifications, paging, verdicts
 from .verdicts import Verdict
 
 LEASE = timedelta(minutes=15)  # how long a claimed escalation stays with its supervisor
@@ -141,6 +141,65 @@ def release(session: Session, actor: Actor, escalation: Escalation, now: datetim
     )
 
 
+def assignees(session: Session) -> list[User]:
+    """Who escalations may be reassigned to: the active people who may resolve them
+    (supervisors cover every item's level; ``reassign`` checks the item's own)."""
+    return [
+        u
+        for u in notifications.active_in(session, {Role.SUPERVISOR})
+        if can(u.actor, Permission.SUPERVISE)
+    ]
+
+
+def reassign(
+    session: Session, actor: Actor, escalation: Escalation, to: User, now: datetime
+) -> Escalation:
+    """A supervisor hands an open escalation to another person who can act on it: it is
+    claimed for them (a fresh lease), audited, and both they and the previous holder (if
+    any) are told.
+
+    Raises:
+        NotAllowed: the actor is not a supervisor, or ``to`` cannot act on the escalation.
+        Conflict: the escalation is resolved, or ``to`` holds it already.
+    """
+    if not can(actor, Permission.SUPERVISE):
+        raise NotAllowed("only supervisors reassign escalations")
+    if escalation.resolved_at is not None:
+        raise Conflict("this escalation is already resolved")
+    if not to.active or not escalation_records.able(escalation.item, [to]):
+        raise NotAllowed(f"{to.name} cannot resolve this escalation")
+    if holds(escalation, to.actor, now):
+        raise Conflict(f"{to.name} holds this escalation already")
+    before = (
+        escalation.claimed_by_id
+        if escalation.claim_expires_at and (escalation.claim_expires_at > now)
+        else None
+    )
+    escalation.claimed_by_id, escalation.claimed_at = to.id, now
+    escalation.claim_expires_at = now + LEASE
+    session.flush()
+    audit.record(
+        session,
+        actor.label,
+        "escalation.reassigned",
+        f"item:{escalation.item_id}",
+        {"escalation": escalation.id, "from": before, "to": to.id},
+        at=now,
+    )
+    by = session.get(User, actor.id)
+    who = by.name if by else actor.label
+    title = f"#{escalation.item_id} {escalation.item.title[:80]}"
+    link = f"/items/{escalation.item_id}"
+    notifications.notify(
+        session, [to.id], f"Escalation {title} assigned to you by {who}.", link, now
+    )
+    if before is not None and before != to.id:
+        notifications.notify(
+            session, [before], f"Escalation {title} reassigned to {to.name} by {who}.", link, now
+        )
+    return escalation
+
+
 def release_expired(session: Session, now: datetime, limit: int | None = None) -> int:
     """Give back every escalation claim whose lease ran out (audited), or the first
     ``limit`` of them; an abandoned one then waits at its level, and moves up when its
@@ -209,6 +268,8 @@ def resolve(
     escalation.guidance = decision.reason if decision.action is Action.RETURN else None
     session.flush()
     effects.after_change(session, item, now)
+    resolver = session.get(User, actor.id)
+    escalation_records.settled(session, escalation, resolver.name if resolver else actor.label, now)
     return decision
 
 
@@ -260,12 +321,12 @@ def move_up_stale(session: Session, now: datetime, limit: int | None = None) -> 
             {"escalation": escalation.id, "level": escalation.level, "to": target.name},
             at=now,
         )
-        notifications.notify_roles(
+        escalation_records.page(
             session,
-            target.notify,
+            escalation.item,
+            escalation.level,
             f"Unclaimed escalation moved to {target.name}: #{escalation.item_id} "
             f"{escalation.item.title[:80]}",
-            f"/items/{escalation.item_id}",
             now,
         )
         moved.append(escalation)

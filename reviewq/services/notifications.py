@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -15,19 +15,51 @@ from ..models import Notification, User
 from . import paging, pending
 
 
-def notify_roles(
-    session: Session, roles: Iterable[Role], text: str, link: str, now: datetime
-) -> list[Notification]:
-    """Tell every active person in ``roles``; external channels are sent after commit."""
-    people = session.scalars(
-        sa.select(User).where(User.role.in_(list(roles)), User.active.is_(True))
+def active_in(session: Session, roles: Iterable[Role]) -> Sequence[User]:
+    """Every active person in ``roles``."""
+    return session.scalars(
+        sa.select(User).where(User.role.in_(list(roles)), User.active.is_(True)).order_by(User.id)
     ).all()
-    made = [Notification(user_id=p.id, text=text, link=link, created_at=now) for p in people]
+
+
+def notify(
+    session: Session, user_ids: Iterable[int], text: str, link: str, now: datetime
+) -> list[Notification]:
+    """Tell each of ``user_ids`` (once each); external channels are sent after commit.
+
+    Args:
+        session: the caller's session.
+        user_ids: who is told; the caller chose only people who may open ``link``.
+        text: what they read.
+        link: a path in the app ("" for none).
+        now: when.
+    """
+    made = [
+        Notification(user_id=uid, text=text, link=link, created_at=now)
+        for uid in dict.fromkeys(user_ids)
+    ]
     session.add_all(made)
     session.flush()
     if made:
         pending.run_after_commit(session, pending.notify_external([n.id for n in made]))
     return made
+
+
+def mark_done(session: Session, user_ids: Iterable[int], link: str, now: datetime) -> int:
+    """Mark the unread notifications of ``user_ids`` linking to ``link`` read (what they
+    were about is settled); returns how many. Reads the unread-per-person index only."""
+    ids = list(user_ids)
+    if not ids:
+        return 0
+    result = session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.user_id.in_(ids), Notification.read_at.is_(None), Notification.link == link
+        )
+        .values(read_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def unread_count(session: Session, user_id: int) -> int:

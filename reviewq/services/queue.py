@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from ..domain.authority import Actor, effective_level
+from ..domain.authority import Actor, Permission, can, effective_level
 from ..domain.workflow import ItemStatus
 from ..models import Decision, Item, Source
 from . import approvals, review, snapshots
@@ -123,7 +123,10 @@ def overview(
             )
         )
     result.eligible = within_level - (mine or 0)
-    eligible = [*queued, *review.reviewable_by(actor)]
+    # a reviewer sees what they may claim; someone who reviews nothing (a manager) sees the
+    # queue's head at every level, high-risk items included
+    reviews = can(actor, Permission.WORK_QUEUE)
+    eligible = [*queued, *review.reviewable_by(actor)] if reviews else queued
     result.next_up = list(
         session.scalars(
             sa.select(Item)

@@ -130,9 +130,12 @@ def item_json(item: ItemFields, slug: str) -> dict[str, Any]:
 def _token_source() -> Source:
     """The source whose bearer token came with the request."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    source = source_service.by_token(db_session, token.strip()) if scheme == "Bearer" else None
+    source = (
+        source_service.by_token(db_session, token.strip(), utcnow()) if scheme == "Bearer" else None
+    )
     if source is None:
         raise Unauthenticated("missing or unknown bearer token")
+    db_session.commit()  # the token's "last used"
     refuse_unknown_query_parameters()
     return source
 

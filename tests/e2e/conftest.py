@@ -140,14 +140,15 @@ def make_user(app: Flask) -> Callable[..., Person]:
 
 @pytest.fixture
 def sign_in() -> Callable[..., None]:
-    """Sign in through the real login page, by its visible labels, and land on the queue."""
+    """Sign in through the real login page, by its visible labels, and land on the start
+    page of the person's role (the queue, escalations, Oversight or sources)."""
 
     def sign(page, person: Person) -> None:
         page.goto("/login")
         page.get_by_label("Email").fill(person.email)
         page.get_by_label("Password").fill(person.password)
         page.get_by_role("button", name="Sign in", exact=True).click()
-        page.wait_for_url("**/queue")
+        page.wait_for_url(lambda url: "/login" not in url)
         assert page.get_by_text(person.name, exact=False).first.is_visible()
 
     return sign

@@ -6,8 +6,8 @@ nothing waits. A partial index keeps the sweep's look for due ones off the settl
 ``decisions.undone_at``: when the person who took the decision took it back within the
 window (the row and its audit event stay; readers leave undone decisions out).
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-01 06:50:00.000000
 
 """
@@ -18,8 +18,8 @@ from alembic import op
 import reviewq.models.types
 
 # revision identifiers, used by Alembic.
-revision = "0015"
-down_revision = "0014"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
