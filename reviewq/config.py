@@ -110,7 +110,7 @@ def _audit_key(raw: str | None, env: str, instance_path: Path) -> str:
         ) from None
 
 
-def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
+def _positive_int(environ: dict[str, str], name: str, default: int, least: int = 1) -> int:
     raw = environ.get(name)
     if raw is None or raw == "":
         return default
@@ -118,8 +118,9 @@ def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {value}")
+    if value < least:
+        bound = "positive" if least == 1 else f"at least {least}"
+        raise ConfigError(f"{name} must be {bound}, got {value}")
     return value
 
 
@@ -175,6 +176,9 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
         "REDIS_URL": _redis_url(environ.get("REDIS_URL")),
         "MAX_CONTENT_LENGTH": _positive_int(environ, "REVIEWQ_MAX_BODY_BYTES", MAX_BODY_BYTES),
         "SECRET_GRACE_HOURS": _positive_int(environ, "REVIEWQ_SECRET_GRACE_HOURS", 24),
+        # Seconds a reviewer may take a decision back; its callback and other consequences
+        # wait for the window to close (0: no undo, consequences at once).
+        "UNDO_SECONDS": _positive_int(environ, "REVIEWQ_UNDO_SECONDS", 10, least=0),
         "SESSION_COOKIE_SECURE": production,
         # Production is served over HTTPS only (two years, as the HSTS preload list asks);
         # development and tests run over plain http, where the header would lock them out.

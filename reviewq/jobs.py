@@ -24,6 +24,7 @@ from .domain import callbacks
 from .extensions import audit_signer, db_session
 from .models.types import utcnow
 from .services import audit_trail, channels, deliveries, outbound, oversight_store, pending, tlog
+from .services import channels, deliveries, outbound, oversight_store, pending, tlog, undo
 from .services import sweep as sweep_service
 
 MAX_SEAL_BATCHES = 100  # one run seals at most this many checkpoints; the next goes on
@@ -158,6 +159,15 @@ def audit_verify() -> bool:
     ok = audit_trail.verify_and_record(db_session, audit_signer().verifier, utcnow())
     db_session.commit()
     return ok
+def settle(item_id: int) -> bool:
+    """Run the consequences of the item's last decision once its undo window closed.
+
+    Returns:
+        Whether they ran now (False: undone, superseded, already settled, or not due yet).
+    """
+    done = undo.settle(db_session, item_id, utcnow())
+    db_session.commit()
+    return done
 
 
 @logged
@@ -189,6 +199,7 @@ REGISTRY: dict[str, JobSpec] = {
     pending.SEAL: JobSpec(seal, "maintenance"),
     # a million events are read and hashed again: minutes
     pending.AUDIT_VERIFY: JobSpec(audit_verify, "maintenance", timeout=3600),
+    pending.SETTLE: JobSpec(settle, "deliveries"),
 }
 QUEUES = tuple(dict.fromkeys(spec.queue for spec in REGISTRY.values()))
 

@@ -88,13 +88,17 @@
     });
   }
 
+  // Fields that take text swallow the decision keys; a list (select), a checkbox or a
+  // button never does (a select's arrows still choose, its Enter never opens the list).
   function typing(target) {
     var tag = target.tagName;
-    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
+    if (tag === "INPUT") return !/^(checkbox|radio|button|submit|hidden)$/.test(target.type);
+    return tag === "TEXTAREA" || target.isContentEditable;
   }
 
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
+      event.preventDefault();
       if (help && help.open) help.close();
       else if (editor && !editor.hidden && document.activeElement === content) editor.hidden = true;
       mode = null;
@@ -118,7 +122,10 @@
     } else if (key === "a" && form) {
       event.preventDefault();
       form.requestSubmit(button("a"));
-    } else if (key === "s" || key === "n") {
+    } else if (key === "t" && button("t")) {
+      event.preventDefault();
+      button("t").checked = !button("t").checked;
+    } else if (key === "s" || key === "n" || key === "q" || key === "u") {
       var target = button(key);
       if (target) {
         event.preventDefault();
@@ -126,6 +133,44 @@
       }
     }
   });
+
+  // Enter or Space on the rejection category never opens the browser's list (it would take
+  // every key until closed): with a category chosen, go on to the reason; without, say how.
+  if (reasonCode) {
+    reasonCode.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      if (reasonCode.value && reason) reason.focus();
+      else if (hint) hint.textContent = "Choose a category with the arrow keys; Esc goes back to the decision keys.";
+    });
+  }
+
+  // After closing the help, focus never lands back in a field: the keys work at once.
+  if (help) {
+    help.addEventListener("close", function () {
+      var focused = document.activeElement;
+      if (focused && focused !== document.body && focused.blur) focused.blur();
+    });
+  }
+
+  // The undo bar counts its seconds down; when they run out the decision stands.
+  var undoBar = document.getElementById("undo-bar");
+  if (undoBar) {
+    var left = parseInt(undoBar.getAttribute("data-seconds"), 10) || 0;
+    var shown = undoBar.querySelector(".undo-seconds");
+    var tick = setInterval(function () {
+      left -= 1;
+      if (shown) shown.textContent = String(Math.max(left, 0));
+      if (left <= 0) {
+        clearInterval(tick);
+        undoBar.classList.add("is-closed");
+        var gone = undoBar.querySelector("button");
+        if (gone) gone.remove(); // and with it the key u
+        var what = undoBar.querySelector(".undo-what");
+        if (what) what.textContent += " It stands now.";
+      }
+    }, 1000);
+  }
 
   // Keep the claim while the page is open and visible; say so if it was lost.
   var page = document.querySelector("[data-renew-url]");

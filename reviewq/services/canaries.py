@@ -148,7 +148,8 @@ def catch_rates(session: Session) -> dict[int, tuple[int, int]]:
             sa.func.count(),
         )
         .join(Item, Item.id == Decision.item_id)
-        .where(Item.canary_id.is_not(None))
+        # decisions taken back within their undo window, or still in it, are not scored
+        .where(Item.canary_id.is_not(None), Decision.undone_at.is_(None), Item.settles_at.is_(None))
         .group_by(Decision.user_id)
     ).all()
     return {user_id: (caught, total) for user_id, caught, total in rows}

@@ -31,7 +31,7 @@ def payload(
     decisions = session.execute(
         sa.select(Decision, User.level)
         .join(User, User.id == Decision.user_id)
-        .where(Decision.item_id == item.id)
+        .where(Decision.item_id == item.id, Decision.undone_at.is_(None))
         .order_by(Decision.decided_at, Decision.id)
     ).all()
     final = item.status in FINAL_STATUSES

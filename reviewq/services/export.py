@@ -38,7 +38,11 @@ _BOOL = {True: "true", False: "false", None: "null"}
 def _rows(session: Session, since: datetime, only: int | None = None) -> sa.Result[Any]:
     """The decisions since ``since`` (or decision ``only``) in decision order, with what a
     log line needs."""
-    where = [Decision.decided_at >= since, Decision.action.in_(list(ACTIONS))]
+    where = [
+        Decision.decided_at >= since,
+        Decision.action.in_(list(ACTIONS)),
+        Decision.undone_at.is_(None),  # taken back within the undo window: not a decision
+    ]
     if only is not None:
         where.append(Decision.id == only)
     unedited = sa.func.coalesce(Decision.content_before, "") == ""
@@ -269,6 +273,7 @@ CROSS JOIN LATERAL (SELECT CASE WHEN d.active_seconds > w.dwell THEN w.dwell
     FROM (SELECT extract(epoch FROM d.decided_at)::float8
                  - extract(epoch FROM d.opened_at)::float8 AS dwell) w) x
 WHERE d.decided_at >= :since AND d.action IN ('approve', 'edit', 'reject', 'escalate')
+  AND d.undone_at IS NULL
 ORDER BY d.decided_at"""
 
 

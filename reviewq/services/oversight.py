@@ -48,7 +48,11 @@ def records(session: Session, since: datetime) -> Iterator[DecisionRecord]:
         .join(User, User.id == Decision.user_id)
         .outerjoin(Canary, Canary.id == Item.canary_id)
         .outerjoin(QaReview, sa.and_(QaReview.item_id == Item.id, QaReview.done_at.is_not(None)))
-        .where(Decision.decided_at >= since, Decision.action.in_(list(ACTIONS)))
+        .where(
+            Decision.decided_at >= since,
+            Decision.action.in_(list(ACTIONS)),
+            Decision.undone_at.is_(None),
+        )
         .order_by(Decision.decided_at)
         .execution_options(yield_per=2000)
     )

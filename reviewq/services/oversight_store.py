@@ -77,7 +77,11 @@ def rows(session: Session, since: datetime, until: datetime | None = None) -> It
         )
         .join(Item, Item.id == Decision.item_id)
         .outerjoin(QaReview, sa.and_(QaReview.item_id == Item.id, QaReview.done_at.is_not(None)))
-        .where(Decision.decided_at >= since, Decision.action.in_(list(ACTIONS)))
+        .where(
+            Decision.decided_at >= since,
+            Decision.action.in_(list(ACTIONS)),
+            Decision.undone_at.is_(None),  # taken back within the undo window
+        )
         .order_by(Decision.decided_at, Decision.id)
     )
     if until is not None:

@@ -257,7 +257,13 @@ def _general(
 def _stored(item_id: int, values: dict[str, Any]) -> SimpleNamespace:
     """A stored draft as the API shows it, without reading it back."""
     return SimpleNamespace(
-        **values, id=item_id, final_content=None, edited=False, outcome_reason=None, decided_at=None
+        **values,
+        id=item_id,
+        final_content=None,
+        edited=False,
+        outcome_reason=None,
+        decided_at=None,
+        settles_at=None,
     )
 
 

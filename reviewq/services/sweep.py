@@ -1,4 +1,5 @@
-"""The periodic sweep: SLA breaches, expired claims (of items and escalations), stale
+"""The periodic sweep: decisions whose undo window closed (when their job was lost), SLA
+breaches, expired claims (of items and escalations), stale
 escalations, canaries due from quiet sources, jobs Redis lost; stale sign-in counters and
 rotated-out secrets past their grace are deleted; the queue's counts and the canary catch
 rates are taken for the pages that show them for a long queue (services.snapshots).
@@ -22,7 +23,18 @@ from sqlalchemy.orm import Session
 
 from ..domain.workflow import ItemStatus
 from ..models import Item
-from . import auth, canaries, deliveries, escalations, intake, queue, retention, review, sources
+from . import (
+    auth,
+    canaries,
+    deliveries,
+    escalations,
+    intake,
+    queue,
+    retention,
+    review,
+    sources,
+    undo,
+)
 
 BATCH = 200
 Step = Callable[[Session, datetime, int], int]
@@ -85,6 +97,8 @@ def run(
         again (a try already waiting there is not queued twice).
     """
     summary: dict[str, Any] = {
+        # decisions whose undo window closed and whose own job was lost
+        "decisions_settled": _in_batches(undo.settle_due, session, now, batch, between),
         "sla_breached": _in_batches(breach_overdue, session, now, batch, between),
         "claims_released": _in_batches(review.release_expired, session, now, batch, between),
         "escalation_claims_released": _in_batches(

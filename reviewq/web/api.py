@@ -82,14 +82,17 @@ class ItemFields(Protocol):
     edited: bool
     outcome_reason: str | None
     decided_at: datetime | None
+    settles_at: datetime | None
     created_at: datetime
 
 
 def item_json(item: ItemFields, slug: str) -> dict[str, Any]:
     """The API view of an item (what a source may see of its own draft); ``slug`` is its
-    source's."""
+    source's. A decision still in its undo window has not gone out: the item reads as in
+    review until the window closes."""
     outcome = None
-    if item.status in FINAL_STATUSES:
+    status = ItemStatus.IN_REVIEW if item.settles_at is not None else item.status
+    if status in FINAL_STATUSES:
         outcome = {
             "status": item.status.value,
             "final_content": item.final_content,
@@ -102,7 +105,7 @@ def item_json(item: ItemFields, slug: str) -> dict[str, Any]:
         "source": slug,
         "external_id": item.external_id,
         "title": item.title,
-        "status": item.status.value,
+        "status": status.value,
         "risk_tags": item.risk_tags,
         "unknown_tags": item.unknown_tags,
         "requirements": {

@@ -320,6 +320,7 @@ def decision(version: int, action: str) -> dict[str, str]:
         "content": "Edited text.",
         "source": "",
         "risk": "",
+        "stop_after": "1",
     }
 
 
@@ -397,6 +398,13 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ),
     ("POST", "/items/<int:item_id>/renew"): lambda w: w.form(
         "reviewer", f"/items/{w.held_item()[0]}/renew"
+    ),
+    ("POST", "/items/<int:item_id>/stop"): lambda w: w.form(
+        "reviewer", f"/items/{w.held_item()[0]}/stop", {"source": "", "risk": ""}
+    ),
+    # nothing of the reviewer's to take back: refused (403), never a 500
+    ("POST", "/items/<int:item_id>/undo"): lambda w: w.form(
+        "reviewer", f"/items/{w.held_item()[0]}/undo", {"source": "", "risk": ""}, ok=(403,)
     ),
     ("GET", "/static/<path:filename>"): lambda w: w.page("anon", "/static/reviewq.css", {}),
     ("GET", "/escalations"): lambda w: w.page("supervisor", "/escalations", {}),
@@ -609,6 +617,7 @@ VARIANTS = {
 NOT_RENDERED = {
     ("POST", "/oversight/<int:user_id>"): "the flag form shows only beside a fired signal",
     ("POST", "/items/<int:item_id>/renew"): "the page's script posts it, not a form",
+    ("POST", "/items/<int:item_id>/undo"): "the undo bar shows only in a decision's window",
     ("POST", "/escalations/<int:escalation_id>/renew"): "the page's script posts it",
     ("POST", "/preview"): "the editor's script posts it",
 }

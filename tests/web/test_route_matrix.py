@@ -39,6 +39,8 @@ EXPECTED = {
     ("GET", "/items/<int:item_id>"): [302, 200, 200, 200, 403],
     ("POST", "/items/<int:item_id>/decision"): [302, 400, 400, 403, 403],
     ("POST", "/items/<int:item_id>/skip"): [302, 302, 302, 403, 403],
+    ("POST", "/items/<int:item_id>/stop"): [302, 302, 302, 403, 403],  # holds none: flashed
+    ("POST", "/items/<int:item_id>/undo"): [302, 403, 403, 403, 403],  # not their decision
     ("POST", "/items/<int:item_id>/renew"): [302, 409, 409, 403, 403],
     ("GET", "/static/<path:filename>"): [200, 200, 200, 200, 200],
     ("GET", "/escalations"): [302, 403, 200, 200, 403],
@@ -261,6 +263,8 @@ BELOW_LEVEL = {
     ("GET", "/items/<int:item_id>"): (404, 404),
     ("POST", "/items/<int:item_id>/decision"): (404, 404),
     ("POST", "/items/<int:item_id>/skip"): (404, 404),
+    ("POST", "/items/<int:item_id>/stop"): (404, 404),
+    ("POST", "/items/<int:item_id>/undo"): (404, 404),
     ("POST", "/items/<int:item_id>/renew"): (404, 404),
     # supervisors and admins only: every reviewer is refused by role, item or not
     ("POST", "/in-review/<int:item_id>/release"): (403, 403),
