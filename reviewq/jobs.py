@@ -23,8 +23,16 @@ from . import logs
 from .domain import callbacks
 from .extensions import audit_signer, db_session
 from .models.types import utcnow
-from .services import audit_trail, channels, deliveries, outbound, oversight_store, pending, tlog
-from .services import channels, deliveries, outbound, oversight_store, pending, tlog, undo
+from .services import (
+    audit_trail,
+    channels,
+    deliveries,
+    outbound,
+    oversight_store,
+    pending,
+    tlog,
+    undo,
+)
 from .services import sweep as sweep_service
 
 MAX_SEAL_BATCHES = 100  # one run seals at most this many checkpoints; the next goes on
@@ -159,6 +167,8 @@ def audit_verify() -> bool:
     ok = audit_trail.verify_and_record(db_session, audit_signer().verifier, utcnow())
     db_session.commit()
     return ok
+
+
 def settle(item_id: int) -> bool:
     """Run the consequences of the item's last decision once its undo window closed.
 

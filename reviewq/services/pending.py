@@ -71,6 +71,8 @@ def seal() -> Job:
 def audit_verify() -> Job:
     """Verify the whole audit log and record the result (at most one waiting at a time)."""
     return Job(AUDIT_VERIFY, key="audit-verify")
+
+
 def settle(item_id: int, at: datetime) -> Job:
     """Run the consequences of item ``item_id``'s last decision when its undo window closes
     (``at``); the sweep settles any whose job was lost."""
