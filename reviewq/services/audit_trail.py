@@ -15,7 +15,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..domain import note
 from ..domain.authority import Actor, Permission, can
 from ..domain.errors import NotAllowed
 from ..models import AuditEvent
@@ -146,8 +145,7 @@ def _csv(session: Session, where: Filter) -> Iterator[str]:
             yield out.getvalue()
             out.seek(0)
             out.truncate()
-    session.rollback()  # the read ends with the last row, not when the client hangs up
-    yield out.getvalue()
+    yield out.getvalue()  # the session closes (its read ends) when the caller asks for more
 
 
 def request_verification(session: Session, actor: Actor) -> None:
@@ -161,15 +159,9 @@ def request_verification(session: Session, actor: Actor) -> None:
     pending.run_after_commit(session, pending.audit_verify())
 
 
-def verify_and_record(session: Session, verifier: note.Verifier, now: datetime) -> bool:
-    """What ``flask audit verify`` checks, with its result recorded as an event; the
-    caller commits.
-
-    Returns:
-        Whether the log verified.
-    """
-    report = audit_verify.verify(session, verifier)
-    session.rollback()  # the verification's long read ends before the write
+def record_verification(session: Session, report: audit_verify.Report, now: datetime) -> None:
+    """Record what a verification of the whole log found, as an event of the trail (the
+    caller ends the verification's long read first, then commits this)."""
     audit.record(
         session,
         "system",
@@ -185,7 +177,6 @@ def verify_and_record(session: Session, verifier: note.Verifier, now: datetime) 
         },
         at=now,
     )
-    return report.ok
 
 
 def latest_verification(session: Session) -> AuditEvent | None:

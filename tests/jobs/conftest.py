@@ -70,6 +70,7 @@ def make_rq_app(
             "SQLALCHEMY_DATABASE_URI": database_url,
             "REDIS_URL": jobs_redis_url,
             "ALLOW_PRIVATE_CALLBACKS": True,
+            "UNDO_SECONDS": 0,  # decisions' consequences at once, as in the other apps
             **config,
         }
         app = make_app(**settings)
