@@ -61,16 +61,15 @@ def open_for(
         {"escalation": escalation.id, "reason": reason},
         at=now,
     )
-    first = levels.level(1)
-    notifications.notify_roles(
-        session,
-        first.notify,
-        f"Escalated: #{item.id} {item.title[:80]} ({reason[:120]})",
-        f"/items/{item.id}",
-        now,
-    )
+    notifications.notify_roles(session, *paging_level_1(item.id, item.title, reason), now)
     deliveries.record(session, item, "escalated", now, reason=reason)
     return escalation
+
+
+def paging_level_1(item_id: int, title: str, reason: str) -> notifications.Page:
+    """Who an escalation of item ``item_id`` pages when it opens, and what they are told."""
+    text = f"Escalated: #{item_id} {title[:80]} ({reason[:120]})"
+    return notifications.Page(levels.level(1).notify, text, f"/items/{item_id}")
 
 
 def close_for_withdrawal(session: Session, item: Item, now: datetime) -> None:

@@ -7,6 +7,7 @@ Opening and closing the record is a consequence of the item's status (``effects`
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -14,9 +15,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from ..domain import escalation as levels
 from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion
-from ..domain.workflow import Action, ItemStatus, next_status
+from ..domain.workflow import Action, ItemStatus
 from ..models import Decision, Escalation, Item
-from . import audit, canaries, effects, notifications, paging, verdicts
+from . import audit, bulk, canaries, effects, notifications, paging, verdicts
 from .verdicts import Verdict
 
 LEASE = timedelta(minutes=15)  # how long a claimed escalation stays with its supervisor
@@ -141,32 +142,47 @@ def release(session: Session, actor: Actor, escalation: Escalation, now: datetim
     )
 
 
+ESCALATIONS = cast(sa.Table, Escalation.__table__)
+
+
 def release_expired(session: Session, now: datetime, limit: int | None = None) -> int:
     """Give back every escalation claim whose lease ran out (audited), or the first
-    ``limit`` of them; an abandoned one then waits at its level, and moves up when its
-    level's time has passed (``move_up_stale``).
+    ``limit`` of them, in a few statements; an abandoned one then waits at its level, and
+    moves up when its level's time has passed (``move_up_stale``).
 
     Returns:
         How many claims were released.
     """
-    expired = session.scalars(
-        sa.select(Escalation)
+    session.flush()
+    expired = session.execute(
+        sa.select(Escalation.id, Escalation.item_id, Escalation.claimed_by_id)
         .where(Escalation.resolved_at.is_(None), Escalation.claim_expires_at < now)
+        .order_by(Escalation.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    for escalation in expired:
-        holder = escalation.claimed_by_id
-        escalation.claimed_by_id = escalation.claimed_at = escalation.claim_expires_at = None
-        session.flush()
-        audit.record(
-            session,
-            "system",
-            "escalation.claim_expired",
-            f"item:{escalation.item_id}",
-            {"escalation": escalation.id, "holder": holder},
-            at=now,
-        )
+    if not expired:
+        return 0
+    ids = [row.id for row in expired]
+    session.execute(
+        sa.update(ESCALATIONS)
+        .where(ESCALATIONS.c.id.in_(ids))
+        .values(claimed_by_id=None, claimed_at=None, claim_expires_at=None)
+    )
+    bulk.expire_loaded(session, Escalation, ids)
+    audit.record_many(
+        session,
+        [
+            audit.Event(
+                "system",
+                "escalation.claim_expired",
+                f"item:{row.item_id}",
+                {"escalation": row.id, "holder": row.claimed_by_id},
+                now,
+            )
+            for row in expired
+        ],
+    )
     return len(expired)
 
 
@@ -220,21 +236,25 @@ def _outcome(action: Action, item: Item) -> str:
     return item.status.value
 
 
-def move_up_stale(session: Session, now: datetime, limit: int | None = None) -> list[Escalation]:
+def move_up_stale(session: Session, now: datetime, limit: int | None = None) -> int:
     """Move every escalation unclaimed past its level's time up a level (or the first
-    ``limit`` of them), paging that level. Only those past their time are read and locked:
-    the others stay free for supervisors to claim.
+    ``limit`` of them), paging that level, in a few statements. Only those past their time
+    are read and locked: the others stay free for supervisors to claim.
 
     Returns:
-        The escalations that moved.
+        How many escalations moved.
     """
     stale = [
         sa.and_(Escalation.level == lvl.number, Escalation.level_since <= now - lvl.claim_within)
         for lvl in levels.LEVELS[:-1]
         if lvl.claim_within is not None
     ]
-    waiting = session.scalars(
-        sa.select(Escalation)
+    session.flush()
+    waiting = session.execute(
+        sa.select(
+            Escalation.id, Escalation.item_id, Escalation.level, Escalation.level_since, Item.title
+        )
+        .join(Item, Item.id == Escalation.item_id)
         .where(
             Escalation.resolved_at.is_(None),
             Escalation.claimed_by_id.is_(None),
@@ -242,50 +262,31 @@ def move_up_stale(session: Session, now: datetime, limit: int | None = None) -> 
         )
         .order_by(Escalation.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=Escalation)
     ).all()
-    moved = []
-    for escalation in waiting:
-        if not levels.should_move_up(escalation.level, escalation.level_since, False, now):
-            continue
-        escalation.level += 1
-        escalation.level_since = now
-        session.flush()
-        target = levels.level(escalation.level)
-        audit.record(
-            session,
-            "system",
-            "escalation.moved_up",
-            f"item:{escalation.item_id}",
-            {"escalation": escalation.id, "level": escalation.level, "to": target.name},
-            at=now,
+    moved = [
+        row for row in waiting if levels.should_move_up(row.level, row.level_since, False, now)
+    ]
+    for number in {row.level for row in moved}:
+        ids = [row.id for row in moved if row.level == number]
+        session.execute(
+            sa.update(ESCALATIONS)
+            .where(ESCALATIONS.c.id.in_(ids))
+            .values(level=number + 1, level_since=now)
         )
-        notifications.notify_roles(
-            session,
-            target.notify,
-            f"Unclaimed escalation moved to {target.name}: #{escalation.item_id} "
-            f"{escalation.item.title[:80]}",
-            f"/items/{escalation.item_id}",
-            now,
+        bulk.expire_loaded(session, Escalation, ids)
+    events, pages = [], []
+    for row in moved:
+        target = levels.level(row.level + 1)
+        data = {"escalation": row.id, "level": row.level + 1, "to": target.name}
+        events.append(
+            audit.Event("system", "escalation.moved_up", f"item:{row.item_id}", data, now)
         )
-        moved.append(escalation)
-    return moved
-
-
-def breach(session: Session, item: Item, now: datetime) -> None:
-    """Escalate an item whose SLA ran out (by the sweep; nothing is approved by the clock)."""
-    item.status = next_status(item.status, Action.BREACH_SLA)
-    item.claimed_by_id = item.claimed_at = item.claim_expires_at = None
-    session.flush()
-    audit.record(
-        session,
-        "system",
-        "item.sla_breached",
-        f"item:{item.id}",
-        {"due_at": item.due_at.isoformat()},
-        at=now,
-    )
-    effects.after_change(session, item, now, reason="SLA breached")
+        text = f"Unclaimed escalation moved to {target.name}: #{row.item_id} {row.title[:80]}"
+        pages.append(notifications.Page(target.notify, text, f"/items/{row.item_id}"))
+    audit.record_many(session, events)
+    notifications.notify_many(session, pages, now)
+    return len(moved)
 
 
 def recent_resolutions(

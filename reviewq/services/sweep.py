@@ -15,39 +15,156 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
-from ..domain.workflow import ItemStatus
-from ..models import Item
-from . import auth, canaries, deliveries, escalations, intake, queue, review, sources
+from ..domain.workflow import Action, ItemStatus, next_status
+from ..models import Escalation, Item, Source
+from . import (
+    audit,
+    auth,
+    bulk,
+    canaries,
+    deliveries,
+    escalation_records,
+    escalations,
+    intake,
+    notifications,
+    queue,
+    review,
+    sources,
+)
 
 BATCH = 200
 Step = Callable[[Session, datetime, int], int]
 
 
+ITEMS = cast(sa.Table, Item.__table__)
+ESCALATIONS = cast(sa.Table, Escalation.__table__)
+_OPEN = sa.insert(ESCALATIONS).returning(ESCALATIONS.c.id, sort_by_parameter_order=True)
+SLA_BREACHED = "SLA breached"  # the reason of the escalations the clock opens
+
+
 def breach_overdue(session: Session, now: datetime, limit: int) -> int:
-    """Escalate up to ``limit`` items whose SLA ran out, earliest due first.
+    """Escalate up to ``limit`` items whose SLA ran out, earliest due first (nothing is
+    approved by the clock).
+
+    Set-based: a few statements for the whole batch, with the effects a status change to
+    ``escalated`` has one item at a time (``effects.after_change``): the item's claim
+    ends; ``item.sla_breached`` is audited; unless the item has an open escalation already,
+    one opens (``escalation.opened`` audited), level 1 is paged and the source's callback
+    goes into the outbox. Each item's events follow each other in the log as they would
+    one item at a time.
 
     Returns:
         How many were escalated.
     """
-    overdue = session.scalars(
-        sa.select(Item)
+    session.flush()  # the ORM's pending changes go first, as in a flush per item
+    overdue = session.execute(
+        sa.select(Item.id, Item.status, Item.due_at, Item.title)
         .where(Item.status.in_([ItemStatus.QUEUED, ItemStatus.IN_REVIEW]), Item.due_at < now)
         .order_by(Item.due_at, Item.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    for item in overdue:
-        escalations.breach(session, item, now)
+    if not overdue:
+        return 0
+    ids = [row.id for row in overdue]
+    moves: dict[ItemStatus, list[int]] = {}
+    for row in overdue:  # the workflow's table says where each goes (escalated)
+        moves.setdefault(next_status(row.status, Action.BREACH_SLA), []).append(row.id)
+    for status, moved in moves.items():
+        session.execute(
+            sa.update(ITEMS)
+            .where(ITEMS.c.id.in_(moved))
+            .values(
+                status=status,
+                claimed_by_id=None,
+                claimed_at=None,
+                claim_expires_at=None,
+                version=ITEMS.c.version + 1,  # what the ORM's version counter does
+            )
+        )
+    bulk.expire_loaded(session, Item, ids)
+    already = set(
+        session.scalars(
+            sa.select(Escalation.item_id).where(
+                Escalation.item_id.in_(ids), Escalation.resolved_at.is_(None)
+            )
+        )
+    )
+    opening = [row for row in overdue if row.id not in already]
+    opened = dict(
+        zip(
+            [row.id for row in opening],
+            session.execute(
+                _OPEN,
+                [
+                    {
+                        "item_id": row.id,
+                        "reason": SLA_BREACHED,
+                        "raised_by_id": None,
+                        "raised_at": now,
+                        "level": 1,
+                        "level_since": now,
+                    }
+                    for row in opening
+                ],
+            ).scalars()
+            if opening
+            else [],
+            strict=True,
+        )
+    )
+    events = []
+    for row in overdue:
+        subject = f"item:{row.id}"
+        events.append(
+            audit.Event(
+                "system", "item.sla_breached", subject, {"due_at": row.due_at.isoformat()}, now
+            )
+        )
+        if row.id in opened:
+            data = {"escalation": opened[row.id], "reason": SLA_BREACHED}
+            events.append(audit.Event("system", "escalation.opened", subject, data, now))
+    event_ids = audit.record_many(session, events)
+    reported = {  # the event each callback reports: the item's last, the opening
+        event.subject: event_id for event, event_id in zip(events, event_ids, strict=True)
+    }
+    notifications.notify_many(
+        session,
+        [escalation_records.paging_level_1(row.id, row.title, SLA_BREACHED) for row in opening],
+        now,
+    )
+    _callbacks(session, [row.id for row in opening], now, reported)
     return len(overdue)
 
 
-def _moved_up(session: Session, now: datetime, limit: int) -> int:
-    return len(escalations.move_up_stale(session, now, limit))
+def _callbacks(session: Session, ids: list[int], now: datetime, reported: dict[str, int]) -> None:
+    """The outbox's ``escalated`` callbacks of the items ``ids``, for the sources that hear
+    of them (the others' items are not loaded)."""
+    if not ids:
+        return
+    heard = session.scalars(
+        sa.select(Item)
+        .join(Item.source)
+        .options(contains_eager(Item.source))
+        .where(
+            Item.id.in_(ids),
+            Item.canary_id.is_(None),
+            Source.callback_url.is_not(None),
+            Source.callback_url != "",
+            Source.callback_disabled_at.is_(None),
+        )
+        .order_by(Item.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    order = {item_id: n for n, item_id in enumerate(ids)}
+    heard = sorted(heard, key=lambda item: order[item.id])
+    events = {item.id: reported[f"item:{item.id}"] for item in heard}
+    deliveries.record_many(session, heard, "escalated", now, SLA_BREACHED, events)
 
 
 def _in_batches(
@@ -88,7 +205,9 @@ def run(
         "escalation_claims_released": _in_batches(
             escalations.release_expired, session, now, batch, between
         ),
-        "escalations_moved_up": _in_batches(_moved_up, session, now, batch, between),
+        "escalations_moved_up": _in_batches(
+            escalations.move_up_stale, session, now, batch, between
+        ),
     }
     summary["canaries_planted"] = intake.plant_due(session, now)
     summary["callbacks_requeued"] = deliveries.offer_due(session, now)
