@@ -15,9 +15,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) uses
 from math import isfinite
+from types import SimpleNamespace
 from typing import Any, TextIO
 
 import sqlalchemy as sa
@@ -106,9 +107,6 @@ def lines(session: Session, since: datetime) -> Iterator[str]:
     A row the log format refuses (e.g. a clock that ran backwards) is logged and left out.
     """
     cache = _Cache()
-    if session.get_bind().dialect.name == "postgresql":
-        yield from _postgresql_lines(session, since, cache)
-        return
     for row in _rows(session, since):
         line = _line(row, cache)
         if line is not None:
@@ -171,30 +169,80 @@ def _line(row: Any, cache: _Cache) -> str | None:
     )
 
 
-def _postgresql_lines(session: Session, since: datetime, cache: _Cache) -> Iterator[str]:
-    """On PostgreSQL the server writes most of each line (``_PG_LINES``); Python adds the
-    tag list and the word count, and a row the SQL does not vouch for (its head is NULL:
-    clamped or refused by the log format, a number json would write otherwise) is read
-    again and takes the general path."""
+def _copy_postgresql(session: Session, since: datetime, out: TextIO) -> int:
+    """On PostgreSQL the server writes each line (``_PG_LINES``) and streams them with
+    ``COPY``: Python only passes the blocks on. A row the SQL does not vouch for (clamped or
+    refused by the log format, a number json would write otherwise, a tag list it would
+    write otherwise) comes as a JSON array of its values instead and takes the general path.
+
+    COPY's CSV format with control characters as delimiter and quote writes each line as
+    it is: JSON escapes every control character, so no line holds either, nor a newline.
+
+    Returns:
+        How many lines were written.
+    """
+    connection = session.connection()
     # the shortest text that reads back as the same float, as Python's repr writes it
-    session.execute(sa.text("SET LOCAL extra_float_digits = 1"))
-    rows = (
-        session.connection()
-        .execution_options(stream_results=True, yield_per=CHUNK)
-        .execute(sa.text(_PG_LINES), {"since": since})
-    )
-    for decision_id, head, stored_tags, words, content_before, tail in rows:
-        if head is None:
-            row = _rows(session, since, decision_id).first()  # first() closes it
-            line = None if row is None else _line(row, cache)
-            if line is not None:
-                yield line
-            continue
-        if words is None:
-            words = len(content_before.split())
-            if words > MAX_COUNT:  # pragma: no cover - a billion words
-                continue
-        yield f'{head}{cache.tags(stored_tags)[1]}, "words": {words}{tail}\n'
+    connection.exec_driver_sql("SET LOCAL extra_float_digits = 1")
+    raw = connection.connection.driver_connection
+    assert raw is not None  # a live connection: this transaction's
+    cache, count, blocks = _Cache(), 0, []
+    with raw.cursor() as cursor, cursor.copy(_PG_COPY, {"since": since}) as copy:
+        for block in copy:  # a line each
+            blocks.append(block)
+            if len(blocks) == CHUNK:
+                count += _write_blocks(blocks, out, cache)
+                blocks.clear()
+    return count + _write_blocks(blocks, out, cache)
+
+
+def _write_blocks(blocks: list[Any], out: TextIO, cache: _Cache) -> int:
+    text = b"".join(blocks).decode()
+    if not text.startswith("[") and "\n[" not in text:  # no line for the general path
+        out.write(text)
+        return text.count("\n")
+    written = []
+    for line in text.split("\n")[:-1]:  # not splitlines(): U+2028 and the like stay in a line
+        if line.startswith("["):
+            general = _line(_stored(json.loads(line)), cache)
+            if general is not None:
+                written.append(general)
+        else:
+            written.append(line + "\n")
+    out.write("".join(written))
+    return len(written)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_STORED = [  # the columns of ``_rows``, in the order ``_PG_LINES`` sends them
+    "id",
+    "action",
+    "content_before",
+    "opened_at",
+    "decided_at",
+    "active_seconds",
+    "reason",
+    "edit_chars",
+    "item_id",
+    "words",
+    "risk_tags",
+    "canary_id",
+    "slug",
+    "email",
+    "expected",
+    "agrees",
+]
+
+
+def _stored(values: list[Any]) -> SimpleNamespace:
+    """A row of ``_rows`` from the values ``_PG_LINES`` sends for the general path: times
+    in microseconds since the epoch, the active time as PostgreSQL writes the float."""
+    row = SimpleNamespace(**dict(zip(_STORED, values, strict=True)))
+    row.opened_at = _EPOCH + timedelta(microseconds=row.opened_at)
+    row.decided_at = _EPOCH + timedelta(microseconds=row.decided_at)
+    if row.active_seconds is not None:
+        row.active_seconds = float(row.active_seconds)
+    return row
 
 
 def _iso(column: str) -> str:
@@ -202,33 +250,34 @@ def _iso(column: str) -> str:
     utc = f"({column} AT TIME ZONE 'UTC')"
     return (
         f"""to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN """
-        f"extract(microseconds FROM {column})::bigint % 1000000 <> 0 THEN "
+        f"mod(extract(microseconds FROM {column})::bigint, 1000000) <> 0 THEN "
         f"to_char({utc}, '.US') ELSE '' END || '+00:00'"
     )
 
 
 # What the line is when the log format takes the row as it is, or only clamps the active time
 # to the dwell: times in order, counts in range, a reviewer, an expected outcome it knows, an
-# active time Python writes without an exponent. The dwell is the general path's float
-# arithmetic (each time's epoch seconds rounded to a float, then subtracted), so the clamp
-# and its value are the same.
-_PG_FAST = """
+# active time Python writes without an exponent, a tag list of plain strings (no escapes:
+# json writes it as jsonb does). The dwell is the general path's float arithmetic (each
+# time's epoch seconds rounded to a float, then subtracted), so the clamp and its value are
+# the same.
+_PG_FAST = r"""
     u.email <> '' AND d.decided_at >= d.opened_at
     AND (x.active IS NULL OR (x.active <> 'NaN' AND x.active >= 0
         AND (x.active = 0 OR x.active BETWEEN 0.0001 AND 1e15)))
     AND (d.edit_chars IS NULL OR d.edit_chars BETWEEN 0 AND 1000000000)
     AND (c.expected IS NULL OR c.expected IN ('reject', 'escalate'))
-    AND i.words BETWEEN 0 AND 1000000000"""
+    AND n.words BETWEEN 0 AND 1000000000
+    AND CAST(i.risk_tags AS TEXT) ~ '^\[\s*("[^"\\]*"\s*(,\s*"[^"\\]*"\s*)*)?\]$'"""
+# What Python's str.split() splits on (str.isspace), for the words of a replaced text.
+_SPACE = r"\t\n\v\f\r\x1c-\x1f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _PG_LINES = f"""
-SELECT d.id,
-    CASE WHEN {_PG_FAST} THEN
-        '{{"reviewer": ' || to_json(u.email)::text || ', "item": "' || i.id
-        || '", "source": ' || to_json(s.slug)::text || ', "risk_tags": '
-    END,
-    CAST(i.risk_tags AS TEXT),
-    CASE WHEN coalesce(d.content_before, '') = '' THEN i.words END,
-    CASE WHEN coalesce(d.content_before, '') <> '' THEN d.content_before END,
-    ', "action": "' || CASE d.action WHEN 'edit' THEN 'approve' ELSE d.action END
+SELECT CASE WHEN {_PG_FAST} THEN
+    '{{"reviewer": ' || to_json(u.email)::text || ', "item": "' || i.id
+    || '", "source": ' || to_json(s.slug)::text
+    || ', "risk_tags": ' || CAST(CAST(i.risk_tags AS TEXT)::jsonb AS TEXT)
+    || ', "words": ' || n.words
+    || ', "action": "' || CASE d.action WHEN 'edit' THEN 'approve' ELSE d.action END
     || '", "edited": ' || (d.action = 'edit')::text
     || ', "edit_chars": ' || coalesce(d.edit_chars::text, 'null')
     || ', "opened_at": "' || {_iso("d.opened_at")}
@@ -242,6 +291,13 @@ SELECT d.id,
         THEN coalesce(q.agrees::text, 'null') ELSE 'null' END
     || ', "reason": ' || coalesce(to_json(d.reason)::text, 'null')
     || ', "id": "' || d.id || '", "link": "/items/' || i.id || '"}}'
+ELSE json_build_array(d.id, d.action, d.content_before,
+    (extract(epoch FROM d.opened_at) * 1000000)::bigint,
+    (extract(epoch FROM d.decided_at) * 1000000)::bigint,
+    d.active_seconds::text, d.reason, d.edit_chars, i.id,
+    CASE WHEN coalesce(d.content_before, '') = '' THEN i.words END,
+    CAST(i.risk_tags AS TEXT), i.canary_id, s.slug, u.email, c.expected, q.agrees)::text
+END
 FROM decisions d JOIN items i ON i.id = d.item_id JOIN sources s ON s.id = i.source_id
 JOIN users u ON u.id = d.user_id LEFT JOIN canaries c ON c.id = i.canary_id
 LEFT JOIN qa_reviews q ON q.item_id = i.id AND q.done_at IS NOT NULL
@@ -249,8 +305,11 @@ CROSS JOIN LATERAL (SELECT CASE WHEN d.active_seconds > w.dwell THEN w.dwell
     ELSE d.active_seconds END AS active
     FROM (SELECT extract(epoch FROM d.decided_at)::float8
                  - extract(epoch FROM d.opened_at)::float8 AS dwell) w) x
-WHERE d.decided_at >= :since AND d.action IN ('approve', 'edit', 'reject', 'escalate')
+CROSS JOIN LATERAL (SELECT CASE WHEN coalesce(d.content_before, '') = '' THEN i.words
+    ELSE regexp_count(d.content_before, '[^{_SPACE}]+') END AS words) n
+WHERE d.decided_at >= %(since)s AND d.action IN ('approve', 'edit', 'reject', 'escalate')
 ORDER BY d.decided_at"""
+_PG_COPY = f"COPY ({_PG_LINES}) TO STDOUT (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')"
 
 
 def _tags(stored: str) -> tuple[tuple[str, ...], str]:
@@ -273,6 +332,8 @@ def write(session: Session, since: datetime, out: TextIO) -> int:
     Returns:
         How many decisions were written.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        return _copy_postgresql(session, since, out)
     count = 0
     batch: list[str] = []
     for line in lines(session, since):
