@@ -301,8 +301,8 @@ END
 FROM decisions d JOIN items i ON i.id = d.item_id JOIN sources s ON s.id = i.source_id
 JOIN users u ON u.id = d.user_id LEFT JOIN canaries c ON c.id = i.canary_id
 LEFT JOIN qa_reviews q ON q.item_id = i.id AND q.done_at IS NOT NULL
-CROSS JOIN LATERAL (SELECT CASE WHEN d.active_seconds > w.dwell THEN w.dwell
-    ELSE d.active_seconds END AS active
+CROSS JOIN LATERAL (SELECT CASE WHEN d.active_seconds = 'NaN' THEN d.active_seconds
+    WHEN d.active_seconds > w.dwell THEN w.dwell ELSE d.active_seconds END AS active
     FROM (SELECT extract(epoch FROM d.decided_at)::float8
                  - extract(epoch FROM d.opened_at)::float8 AS dwell) w) x
 CROSS JOIN LATERAL (SELECT CASE WHEN coalesce(d.content_before, '') = '' THEN i.words
