@@ -257,10 +257,10 @@ def _iso(column: str) -> str:
 
 # What the line is when the log format takes the row as it is, or only clamps the active time
 # to the dwell: times in order, counts in range, a reviewer, an expected outcome it knows, an
-# active time Python writes without an exponent, a tag list of plain strings (no escapes:
-# json writes it as jsonb does). The dwell is the general path's float arithmetic (each
-# time's epoch seconds rounded to a float, then subtracted), so the clamp and its value are
-# the same.
+# active time Python writes without an exponent, a tag list stored as json writes it (plain
+# strings, no escapes, its separators: as the app stores them). The dwell is the general
+# path's float arithmetic (each time's epoch seconds rounded to a float, then subtracted),
+# so the clamp and its value are the same.
 _PG_FAST = r"""
     u.email <> '' AND d.decided_at >= d.opened_at
     AND (x.active IS NULL OR (x.active <> 'NaN' AND x.active >= 0
@@ -268,14 +268,14 @@ _PG_FAST = r"""
     AND (d.edit_chars IS NULL OR d.edit_chars BETWEEN 0 AND 1000000000)
     AND (c.expected IS NULL OR c.expected IN ('reject', 'escalate'))
     AND n.words BETWEEN 0 AND 1000000000
-    AND CAST(i.risk_tags AS TEXT) ~ '^\[\s*("[^"\\]*"\s*(,\s*"[^"\\]*"\s*)*)?\]$'"""
+    AND CAST(i.risk_tags AS TEXT) ~ '^\[("[^"\\]*"(, "[^"\\]*")*)?\]$'"""
 # What Python's str.split() splits on (str.isspace), for the words of a replaced text.
 _SPACE = r"\t\n\v\f\r\x1c-\x1f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _PG_LINES = f"""
 SELECT CASE WHEN {_PG_FAST} THEN
     '{{"reviewer": ' || to_json(u.email)::text || ', "item": "' || i.id
     || '", "source": ' || to_json(s.slug)::text
-    || ', "risk_tags": ' || CAST(CAST(i.risk_tags AS TEXT)::jsonb AS TEXT)
+    || ', "risk_tags": ' || CAST(i.risk_tags AS TEXT)
     || ', "words": ' || n.words
     || ', "action": "' || CASE d.action WHEN 'edit' THEN 'approve' ELSE d.action END
     || '", "edited": ' || (d.action = 'edit')::text
