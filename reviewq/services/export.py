@@ -1,6 +1,7 @@
-"""The live decisions as a decision log (DESIGN section 6), streamed: plain rows, fetched in
-chunks from a server-side cursor and written as they come, so a million decisions take the
-memory of one chunk, not of a million ORM objects.
+"""The live decisions as a decision log (DESIGN section 6), streamed: on PostgreSQL the
+server writes the lines and ``COPY`` streams them; elsewhere plain rows are fetched in chunks
+from a server-side cursor. Either way the lines are written as they come, so a million
+decisions take the memory of one chunk, not of a million ORM objects.
 
 Each line is exactly what ``json`` writes for ``oversight.log_line`` of the decision's
 ``DecisionRecord`` (``oversight.records``), but built as text: the values that repeat
@@ -35,12 +36,9 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 _BOOL = {True: "true", False: "false", None: "null"}
 
 
-def _rows(session: Session, since: datetime, only: int | None = None) -> sa.Result[Any]:
-    """The decisions since ``since`` (or decision ``only``) in decision order, with what a
-    log line needs."""
+def _rows(session: Session, since: datetime) -> sa.Result[Any]:
+    """The decisions since ``since`` in decision order, with what a log line needs."""
     where = [Decision.decided_at >= since, Decision.action.in_(list(ACTIONS))]
-    if only is not None:
-        where.append(Decision.id == only)
     unedited = sa.func.coalesce(Decision.content_before, "") == ""
     # Core, not the ORM's result: plain rows, without its per-row bookkeeping
     return session.connection().execute(
