@@ -163,12 +163,19 @@ def release_expired(session: Session, now: datetime, limit: int | None = None) -
     ).all()
     if not expired:
         return 0
-    ids = [row.id for row in expired]
-    session.execute(
-        sa.update(ESCALATIONS)
-        .where(ESCALATIONS.c.id.in_(ids))
-        .values(claimed_by_id=None, claimed_at=None, claim_expires_at=None)
+    released = set(
+        session.scalars(
+            sa.update(ESCALATIONS)
+            .where(ESCALATIONS.c.id.in_([row.id for row in expired]))
+            .where(  # still as read
+                ESCALATIONS.c.resolved_at.is_(None), ESCALATIONS.c.claim_expires_at < now
+            )
+            .values(claimed_by_id=None, claimed_at=None, claim_expires_at=None)
+            .returning(ESCALATIONS.c.id)
+        )
     )
+    expired = [row for row in expired if row.id in released]
+    ids = [row.id for row in expired]
     bulk.expire_loaded(session, Escalation, ids)
     audit.record_many(
         session,
@@ -267,14 +274,22 @@ def move_up_stale(session: Session, now: datetime, limit: int | None = None) -> 
     moved = [
         row for row in waiting if levels.should_move_up(row.level, row.level_since, False, now)
     ]
+    done: set[int] = set()
     for number in {row.level for row in moved}:
         ids = [row.id for row in moved if row.level == number]
-        session.execute(
-            sa.update(ESCALATIONS)
-            .where(ESCALATIONS.c.id.in_(ids))
-            .values(level=number + 1, level_since=now)
+        done.update(
+            session.scalars(
+                sa.update(ESCALATIONS)
+                .where(ESCALATIONS.c.id.in_(ids), ESCALATIONS.c.level == number)
+                .where(  # still as read
+                    ESCALATIONS.c.resolved_at.is_(None), ESCALATIONS.c.claimed_by_id.is_(None)
+                )
+                .values(level=number + 1, level_since=now)
+                .returning(ESCALATIONS.c.id)
+            )
         )
         bulk.expire_loaded(session, Escalation, ids)
+    moved = [row for row in moved if row.id in done]
     events, pages = [], []
     for row in moved:
         target = levels.level(row.level + 1)

@@ -62,18 +62,23 @@ def release_expired(session: Session, now: datetime, limit: int | None = None) -
     ).all()
     if not expired:
         return 0
-    ids = [row.id for row in expired]
-    session.execute(
-        sa.update(ITEMS)
-        .where(ITEMS.c.id.in_(ids))
-        .values(
-            status=next_status(ItemStatus.IN_REVIEW, Action.EXPIRE_CLAIM),
-            claimed_by_id=None,
-            claimed_at=None,
-            claim_expires_at=None,
-            version=ITEMS.c.version + 1,  # what the ORM's version counter does
+    released = set(
+        session.scalars(
+            sa.update(ITEMS)
+            .where(ITEMS.c.id.in_([row.id for row in expired]))
+            .where(ITEMS.c.status == ItemStatus.IN_REVIEW)  # still as read
+            .values(
+                status=next_status(ItemStatus.IN_REVIEW, Action.EXPIRE_CLAIM),
+                claimed_by_id=None,
+                claimed_at=None,
+                claim_expires_at=None,
+                version=ITEMS.c.version + 1,  # what the ORM's version counter does
+            )
+            .returning(ITEMS.c.id)
         )
     )
+    expired = [row for row in expired if row.id in released]
+    ids = [row.id for row in expired]
     bulk.expire_loaded(session, Item, ids)
     audit.record_many(
         session,

@@ -3,12 +3,13 @@ escalations, canaries due from quiet sources, jobs Redis lost; stale sign-in cou
 rotated-out secrets past their grace are deleted; the queue's counts and the canary catch
 rates are taken for the pages that show them for a long queue (services.snapshots).
 
-The row-by-row steps work in batches of ``BATCH`` rows, and the caller's ``between`` runs
-after each (the job passes its commit), so a sweep of 100k overdue items holds a few
-hundred row locks at a time, never every one until the end, and what it did so far stays
-done if it stops. Safe to run twice at once: rows are taken with ``FOR UPDATE SKIP
-LOCKED ... LIMIT n`` (PostgreSQL; plain batches under the write lock on SQLite), every step
-re-checks status, and an item has at most one open escalation (a unique index).
+The row steps work in batches of ``BATCH`` rows, each batch in a few set-based statements
+(not a few per row), and the caller's ``between`` runs after each (the job passes its
+commit), so a sweep of 100k overdue items holds a few hundred row locks at a time, never
+every one until the end, and what it did so far stays done if it stops. Safe to run twice
+at once: rows are taken with ``FOR UPDATE SKIP LOCKED ... LIMIT n`` (PostgreSQL; plain
+batches under the write lock on SQLite), every step re-checks status, and an item has at
+most one open escalation (a unique index).
 """
 
 from __future__ import annotations
@@ -71,22 +72,28 @@ def breach_overdue(session: Session, now: datetime, limit: int) -> int:
     ).all()
     if not overdue:
         return 0
-    ids = [row.id for row in overdue]
-    moves: dict[ItemStatus, list[int]] = {}
+    moves: dict[tuple[ItemStatus, ItemStatus], list[int]] = {}
     for row in overdue:  # the workflow's table says where each goes (escalated)
-        moves.setdefault(next_status(row.status, Action.BREACH_SLA), []).append(row.id)
-    for status, moved in moves.items():
-        session.execute(
-            sa.update(ITEMS)
-            .where(ITEMS.c.id.in_(moved))
-            .values(
-                status=status,
-                claimed_by_id=None,
-                claimed_at=None,
-                claim_expires_at=None,
-                version=ITEMS.c.version + 1,  # what the ORM's version counter does
+        to = next_status(row.status, Action.BREACH_SLA)
+        moves.setdefault((row.status, to), []).append(row.id)
+    changed: set[int] = set()
+    for (status, to), moved in moves.items():
+        changed.update(
+            session.scalars(
+                sa.update(ITEMS)
+                .where(ITEMS.c.id.in_(moved), ITEMS.c.status == status)  # still as read
+                .values(
+                    status=to,
+                    claimed_by_id=None,
+                    claimed_at=None,
+                    claim_expires_at=None,
+                    version=ITEMS.c.version + 1,  # what the ORM's version counter does
+                )
+                .returning(ITEMS.c.id)
             )
         )
+    overdue = [row for row in overdue if row.id in changed]
+    ids = [row.id for row in overdue]
     bulk.expire_loaded(session, Item, ids)
     already = set(
         session.scalars(
