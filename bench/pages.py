@@ -86,12 +86,18 @@ def drop(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# pages whose work depends on a query: the worst case people type (a title word matches
+# from the newest down; an unknown one reads every item)
+QUERIES = {"search.search": "?q=order+status"}
+
+
 def pages(app: Flask, sample: scale_data.Sample) -> list[tuple[str, str]]:
     """(endpoint, path) of every page a signed-in person can open, from the URL map."""
     values = {
         "item_id": sample.item_id,
         "review_id": sample.qa_review_id,
         "user_id": sample.reviewer_id,
+        "canary_id": sample.canary_id,
     }
     found = []
     for rule in app.url_map.iter_rules():
@@ -102,7 +108,8 @@ def pages(app: Flask, sample: scale_data.Sample) -> list[tuple[str, str]]:
         missing = [arg for arg in rule.arguments if arg not in values]
         if missing:
             raise SystemExit(f"bench/pages.py: no sample value for {missing} of {rule.rule}")
-        found.append((rule.endpoint, rule.rule.split("<")[0] + _tail(rule, values)))
+        path = rule.rule.split("<")[0] + _tail(rule, values)
+        found.append((rule.endpoint, path + QUERIES.get(rule.endpoint, "")))
     return sorted(found, key=lambda page: (page[0] != "review.item", page[0]))
 
 

@@ -46,11 +46,12 @@ DRAFT = {
 @dataclass
 class Sample:
     """Ids the page bench opens: an item the reviewer may read, a pending QA review, a
-    reviewer with decisions."""
+    reviewer with decisions, a canary with planted copies."""
 
     item_id: int
     qa_review_id: int
     reviewer_id: int
+    canary_id: int = 0
 
 
 def _timed(label: str, conn: sa.Connection, sql: str, **params: object) -> None:
@@ -89,7 +90,8 @@ def sample(app: Flask) -> Sample:
         )
         qa_id = db.session.scalar(sa.text("SELECT min(id) FROM qa_reviews WHERE done_at IS NULL"))
         reviewer_id = db.session.scalar(sa.text("SELECT min(user_id) FROM decisions"))
-    return Sample(item_id or 0, qa_id or 0, reviewer_id or 0)
+        canary_id = db.session.scalar(sa.text("SELECT min(canary_id) FROM items"))
+    return Sample(item_id or 0, qa_id or 0, reviewer_id or 0, canary_id or 0)
 
 
 def _fill(conn: sa.Connection, rows: int, escalations: int, password_hash: str) -> None:

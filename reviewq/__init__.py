@@ -121,17 +121,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .web import (
         api,
         audit,
+        audit_trail,
         canaries,
         deliveries,
         escalations,
         health,
+        holds,
+        my_decisions,
         notifications,
         oversight,
+        people,
+        preview,
         problems,
         qa,
         render,
+        requestlog,
         review,
         routing,
+        search,
+        sessions,
+        source_admin,
         sources,
     )
     from .web import auth as auth_views
@@ -141,6 +150,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(my_decisions.bp)
+    app.register_blueprint(preview.bp)
     app.register_blueprint(escalations.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(sources.bp)
@@ -150,10 +161,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(oversight.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(audit_trail.bp)
+    app.register_blueprint(people.bp)
+    app.register_blueprint(source_admin.bp)
+    app.register_blueprint(holds.bp)
+    app.register_blueprint(search.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
     csrf.exempt(audit.bp)
     problems.register(app)
     render.register(app)
+    requestlog.register(app)
+    app.session_interface = sessions.PagesOnly()
 
     @app.context_processor
     def navigation():

@@ -144,6 +144,9 @@ def _rules_table(rules: dict[str, Rule]) -> str:
             f"{tag:<24} {r.min_level:>5} {r.approvals:>9} {r.sla_minutes:>8} {r.qa_rate:>5.0%}"
             f"  {'always' if r.always_escalate else '-'}"
         )
+        if r.context_required:
+            lines.append(f"{'':<24} context must be opened before Approve")
+        lines.extend(f"{'':<24} [ ] {statement}" for statement in r.checklist)
     return "\n".join(lines)
 
 
@@ -175,11 +178,31 @@ def policy_show() -> None:
     type=float,
     help="Share of approvals sampled for blind second review.",
 )
+@click.option(
+    "--check",
+    "checklist",
+    multiple=True,
+    help="A statement the reviewer must tick before Approve (repeat for more; none: no checklist).",
+)
+@click.option(
+    "--context-required",
+    is_flag=True,
+    help="The context panel must have been opened before Approve.",
+)
 def policy_set(
-    tag: str, level: int, approvals: int, sla_minutes: int, always_escalate: bool, qa_rate: float
+    tag: str,
+    level: int,
+    approvals: int,
+    sla_minutes: int,
+    always_escalate: bool,
+    qa_rate: float,
+    checklist: tuple[str, ...],
+    context_required: bool,
 ) -> None:
     """Set the rule for TAG ('*' is the default rule); makes a new policy version."""
-    rule = Rule(tag, level, approvals, sla_minutes, always_escalate, qa_rate)
+    rule = Rule(
+        tag, level, approvals, sla_minutes, always_escalate, qa_rate, checklist, context_required
+    )
     with transaction():
         version = policy.set_rules(db_session, actor(), [rule])
     click.echo(f"policy version {version.id}: {rule.describe()}")

@@ -110,7 +110,7 @@ def _audit_key(raw: str | None, env: str, instance_path: Path) -> str:
         ) from None
 
 
-def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
+def _positive_int(environ: dict[str, str], name: str, default: int, least: int = 1) -> int:
     raw = environ.get(name)
     if raw is None or raw == "":
         return default
@@ -118,9 +118,27 @@ def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {value}")
+    if value < least:
+        bound = "positive" if least == 1 else f"at least {least}"
+        raise ConfigError(f"{name} must be {bound}, got {value}")
     return value
+
+
+def _metrics_token(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    if len(raw) < 16:
+        raise ConfigError("REVIEWQ_METRICS_TOKEN is too short: use at least 16 random characters")
+    return raw
+
+
+def _flag(environ: dict[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name, "")
+    if raw == "":
+        return default
+    if raw not in ("0", "1"):
+        raise ConfigError(f"{name} must be 0 or 1, got {raw!r}")
+    return raw == "1"
 
 
 def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, object]:
@@ -158,6 +176,9 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
         "REDIS_URL": _redis_url(environ.get("REDIS_URL")),
         "MAX_CONTENT_LENGTH": _positive_int(environ, "REVIEWQ_MAX_BODY_BYTES", MAX_BODY_BYTES),
         "SECRET_GRACE_HOURS": _positive_int(environ, "REVIEWQ_SECRET_GRACE_HOURS", 24),
+        # Seconds a reviewer may take a decision back; its callback and other consequences
+        # wait for the window to close (0: no undo, consequences at once).
+        "UNDO_SECONDS": _positive_int(environ, "REVIEWQ_UNDO_SECONDS", 10, least=0),
         "SESSION_COOKIE_SECURE": production,
         # Production is served over HTTPS only (two years, as the HSTS preload list asks);
         # development and tests run over plain http, where the header would lock them out.
@@ -174,4 +195,10 @@ def from_environ(environ: dict[str, str], instance_path: Path) -> dict[str, obje
         "SMTP_URL": environ.get("REVIEWQ_SMTP_URL") or None,
         "MAIL_FROM": environ.get("REVIEWQ_MAIL_FROM", "reviewq@localhost"),
         "PUBLIC_URL": environ.get("REVIEWQ_PUBLIC_URL", ""),
+        # Decided drafts' text is purged by the sweep after this many days (unset: kept).
+        "RETENTION_DAYS": _positive_int(environ, "REVIEWQ_RETENTION_DAYS", 0) or None,
+        # GET /metrics answers only with this bearer token (unset: no /metrics at all).
+        "METRICS_TOKEN": _metrics_token(environ.get("REVIEWQ_METRICS_TOKEN")),
+        # One JSON line per request and per job on stderr (reviewq.logs); 0 turns them off.
+        "LOG_REQUESTS": _flag(environ, "REVIEWQ_LOG_REQUESTS", default=True),
     }

@@ -8,10 +8,11 @@ SQLite's messages name the constraint, never a value, and are left alone.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 
 def data_free_message(error: BaseException) -> str | None:
@@ -38,12 +39,35 @@ def hide_data_in_errors(engine: Engine) -> None:
 
     @event.listens_for(engine, "handle_error")
     def scrub(context: Any) -> None:
-        error = context.original_exception
-        message = data_free_message(error)
-        if message is None:
-            return
-        error.args = (message,)
-        wrapped = context.sqlalchemy_exception  # its message was copied from the error's
-        if wrapped is not None:
-            kind = type(error)
-            wrapped.args = (f"({kind.__module__}.{kind.__name__}) {message}",)
+        _scrub(context.original_exception, context.sqlalchemy_exception)
+
+
+def wrapped(engine: Engine, statement: str, error: Exception, invalidated: bool) -> DBAPIError:
+    """A driver's error on a statement sent without SQLAlchemy, scrubbed and wrapped as
+    SQLAlchemy wraps its own (``OperationalError`` and the rest, without parameters), so it
+    is answered and logged the same way.
+
+    Args:
+        engine: the engine whose connection ran the statement.
+        statement: the statement's text (it holds no data: parameters are bound).
+        error: the driver's error.
+        invalidated: whether the connection was dropped for it.
+    """
+    dialect = engine.dialect
+    error_class = cast(type[Exception], dialect.loaded_dbapi.Error)
+    result = DBAPIError.instance(
+        statement, None, error, error_class, True, invalidated, dialect, False
+    )
+    assert isinstance(result, DBAPIError)  # the driver's errors are all ``dbapi.Error``
+    _scrub(error, result)
+    return result
+
+
+def _scrub(error: BaseException, wrapper: BaseException | None) -> None:
+    message = data_free_message(error)
+    if message is None:
+        return
+    error.args = (message,)
+    if wrapper is not None:  # its message was copied from the error's
+        kind = type(error)
+        wrapper.args = (f"({kind.__module__}.{kind.__name__}) {message}",)

@@ -9,27 +9,71 @@ a worker picks it up.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
+from rq import get_current_job
 
+from . import logs
 from .domain import callbacks
 from .extensions import audit_signer, db_session
 from .models.types import utcnow
-from .services import channels, deliveries, outbound, oversight_store, pending, tlog
+from .services import (
+    audit_trail,
+    channels,
+    deliveries,
+    outbound,
+    oversight_store,
+    pending,
+    tlog,
+    undo,
+)
 from .services import sweep as sweep_service
 
 MAX_SEAL_BATCHES = 100  # one run seals at most this many checkpoints; the next goes on
+
+
+Job = TypeVar("Job", bound=Callable[..., Any])
 
 
 class UnknownJob(LookupError):
     """A job name that ``REGISTRY`` does not know."""
 
 
+def logged(job: Job) -> Job:
+    """Write one JSON line per run of ``job`` (``reviewq.logs``): its name, the RQ job id
+    under a worker, its arguments (ids only), ok or error, and how long it took."""
+
+    @functools.wraps(job)
+    def run(*args: Any) -> Any:
+        started, outcome = time.perf_counter(), "ok"
+        try:
+            return job(*args)
+        except BaseException:
+            outcome = "error"
+            raise
+        finally:
+            if current_app.config.get("LOG_REQUESTS", True):
+                rq_job = get_current_job()
+                logs.emit(
+                    logs.JOBS,
+                    event="job",
+                    job=job.__name__,
+                    job_id=rq_job.id if rq_job is not None else None,
+                    args=list(args),
+                    outcome=outcome,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                )
+
+    return run  # type: ignore[return-value]
+
+
+@logged
 def deliver(delivery_id: int) -> str:
     """Try one callback: take its lease (commit), POST it with no transaction open, then
     record the answer (commit); a retryable failure queues the next try at its time.
@@ -38,7 +82,7 @@ def deliver(delivery_id: int) -> str:
         The delivery's status afterwards, or "not sent" when it was not due, was in flight
         elsewhere, or its source's callbacks are disabled.
     """
-    seal()  # so the receipt's checkpoint includes the decision (see deliveries.lease)
+    _seal()  # so the receipt's checkpoint includes the decision (see deliveries.lease)
     started = time.monotonic()
     now = utcnow()
     outgoing = deliveries.lease(db_session, delivery_id, now)
@@ -59,12 +103,19 @@ def deliver(delivery_id: int) -> str:
     return status
 
 
+@logged
 def sweep() -> dict[str, Any]:
     """The periodic sweep: SLA breaches, expired claims, stale escalations, lost jobs; each
     batch of rows is its own transaction, so nobody waits for the whole sweep."""
-    return sweep_service.run(db_session, utcnow(), between=db_session.commit)
+    return sweep_service.run(
+        db_session,
+        utcnow(),
+        between=db_session.commit,
+        retention_days=current_app.config.get("RETENTION_DAYS"),
+    )
 
 
+@logged
 def oversight() -> dict[int, int]:
     """Compute the oversight results of every window the pages offer and store them, one
     window a transaction (each replaces that window's previous results).
@@ -86,12 +137,17 @@ def oversight() -> dict[int, int]:
     return done
 
 
+@logged
 def seal() -> int:
     """Seal the audit log: every committed event not in it yet, a checkpoint per batch.
 
     Returns:
         How many batches (checkpoints) were sealed.
     """
+    return _seal()
+
+
+def _seal() -> int:
     batches = 0
     while batches < MAX_SEAL_BATCHES and tlog.seal(db_session, audit_signer(), utcnow()):
         db_session.commit()
@@ -100,6 +156,31 @@ def seal() -> int:
     return batches
 
 
+@logged
+def audit_verify() -> bool:
+    """Verify the whole audit log (as ``flask audit verify``) and record the result as an
+    ``audit.verified`` event, which the audit trail page shows.
+
+    Returns:
+        Whether the log verified.
+    """
+    ok = audit_trail.verify_and_record(db_session, audit_signer().verifier, utcnow())
+    db_session.commit()
+    return ok
+
+
+def settle(item_id: int) -> bool:
+    """Run the consequences of the item's last decision once its undo window closed.
+
+    Returns:
+        Whether they ran now (False: undone, superseded, already settled, or not due yet).
+    """
+    done = undo.settle(db_session, item_id, utcnow())
+    db_session.commit()
+    return done
+
+
+@logged
 def notify_external(notification_ids: list[int]) -> int:
     """Send notifications by email or chat webhook (queued only when one is configured)."""
     return channels.send(db_session, channels.Settings.of(current_app.config), notification_ids)
@@ -126,6 +207,9 @@ REGISTRY: dict[str, JobSpec] = {
     # a million decisions take minutes: the trend's weeks and four windows
     pending.OVERSIGHT: JobSpec(oversight, "maintenance", timeout=3600),
     pending.SEAL: JobSpec(seal, "maintenance"),
+    # a million events are read and hashed again: minutes
+    pending.AUDIT_VERIFY: JobSpec(audit_verify, "maintenance", timeout=3600),
+    pending.SETTLE: JobSpec(settle, "deliveries"),
 }
 QUEUES = tuple(dict.fromkeys(spec.queue for spec in REGISTRY.values()))
 

@@ -117,6 +117,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
+            # consequences at once, as most tests expect; the undo tests open a window
+            "UNDO_SECONDS": 0,
         }
     )
     app.test_client_class = IsolatedClient

@@ -143,6 +143,20 @@ def test_policy_set_and_show(runner, ctx) -> None:
     assert bad.exit_code == 1 and "level must be between 1 and 9" in bad.output
 
 
+def test_policy_set_with_a_checklist(runner, ctx) -> None:
+    base = ["policy", "set", "refund", "--level", "2", "--approvals", "1", "--sla-minutes", "120"]
+    done = run(
+        runner, *base, "--check", "The refund is allowed.", "--check", "Amounts match.",
+        "--context-required",
+    )  # fmt: skip
+    assert "checklist of 2 statements, context must be opened" in done.output
+    out = run(runner, "policy", "show").output
+    assert "[ ] The refund is allowed." in out and "[ ] Amounts match." in out
+    assert "context must be opened before Approve" in out
+    bad = run(runner, *base, "--check", "same", "--check", "same", ok=False)
+    assert bad.exit_code == 1 and "checklist statements must differ" in bad.output
+
+
 def test_audit_verify_reports_tampering(runner, source, ctx, tmp_path) -> None:
     assert "the log holds 3 events" in run(runner, "audit", "seal").output
     out = run(runner, "audit", "verify")

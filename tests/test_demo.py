@@ -20,6 +20,7 @@ from reviewq.demo import (
     read_prompts,
 )
 from reviewq.domain.intake import Submission
+from reviewq.domain.policy import validate_rule
 from reviewq.services.canaries import CATEGORIES
 
 pytestmark = pytest.mark.domain_only
@@ -184,3 +185,13 @@ def test_a_malformed_canary_is_rejected_naming_the_file(tmp_path: Path) -> None:
     (folder / "nw-1.md").write_text(text.replace("typo", "wrong_facts").replace("Hi", ""))
     with pytest.raises(DemoDataError, match=r"nw-1\.md: content: must not be blank"):
         read_canaries(tmp_path)
+
+
+def test_the_demo_policy_has_checklists_on_risky_tags_only() -> None:
+    """Risky tags ask for ticks (and the refund, payout, legal and medical ones for the
+    context); low-risk tags keep the one-key fast path; every rule is valid."""
+    by_tag = {rule.tag: rule for rule in DEMO_POLICY}
+    risky = {"refund", "payout", "personal-data", "legal", "medical"}
+    assert {tag for tag, rule in by_tag.items() if rule.checklist} == risky
+    assert all(validate_rule(rule) == [] for rule in DEMO_POLICY)
+    assert not by_tag["low-risk"].checklist and not by_tag["low-risk"].context_required

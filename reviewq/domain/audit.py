@@ -26,7 +26,25 @@ def content_hash(at: datetime, actor: str, action: str, subject: str, data: dict
         subject: to what.
         data: details (JSON values).
     """
-    canonical = json.dumps(
+    return hashlib.sha256(_canonical(at, actor, action, subject, data).encode()).hexdigest()
+
+
+def content_around_id(
+    at: datetime, actor: str, action: str, kind: str, data: dict[str, Any]
+) -> tuple[str, str]:
+    """The canonical form hashed by ``content_hash`` for the subject ``{kind}:{id}``, as the
+    text before and after the id, for a statement that hashes the event once the database
+    has given the id: SHA-256 of ``head + str(id) + tail`` is that event's content hash.
+    (The subject is the canonical form's last key, so the id's digits are its only part
+    not known beforehand.)"""
+    marker = "\uffff"  # kept as is (ensure_ascii=False); its last place is in the subject
+    canonical = _canonical(at, actor, action, f"{kind}:{marker}", data)
+    head, _, tail = canonical.rpartition(marker)
+    return head, tail
+
+
+def _canonical(at: datetime, actor: str, action: str, subject: str, data: dict[str, Any]) -> str:
+    return json.dumps(
         {
             "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
             "actor": actor,
@@ -38,7 +56,6 @@ def content_hash(at: datetime, actor: str, action: str, subject: str, data: dict
         separators=(",", ":"),
         ensure_ascii=False,
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def leaf_data(event_id: int, hash_hex: str) -> bytes:

@@ -1,4 +1,10 @@
-"""Escalation levels, PagerDuty-style: unclaimed too long, an escalation moves up a level."""
+"""Escalation levels, PagerDuty-style: unclaimed too long, an escalation moves up a level.
+
+Only people who can act on an escalation are paged: resolving one needs the supervise
+permission (``authority``), so every level pages supervisors. Level 2 pages the senior
+supervisors (own level ``senior_level`` or above), or every supervisor when there is none.
+Managers and admins cannot resolve escalations, so they are never paged.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +22,12 @@ class Level:
     name: str
     notify: frozenset[Role]
     claim_within: timedelta | None  # None: the last level waits for as long as it takes
+    senior_level: int | None = None  # page only those of this own level or above, if any
 
 
 LEVELS = (
     Level(1, "supervisors", frozenset({Role.SUPERVISOR}), timedelta(minutes=30)),
-    Level(2, "managers and admins", frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}), None),
+    Level(2, "senior supervisors", frozenset({Role.SUPERVISOR}), None, senior_level=2),
 )
 
 

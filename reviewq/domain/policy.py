@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from .checklist import Checklist, combine, statement_problems
+
 DEFAULT_TAG = "*"
 RISK_NAMES = {1: "high", 2: "medium", 3: "low"}  # by queue priority
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._:-]{0,62}$")
@@ -21,6 +23,10 @@ class Rule:
     sla_minutes: int = 240
     always_escalate: bool = False
     qa_rate: float = 0.05
+    # friction scaled to risk: statements to tick before Approve, and whether the context
+    # panel must have been opened first (``domain/checklist``)
+    checklist: tuple[str, ...] = ()
+    context_required: bool = False
 
     def describe(self) -> str:
         """One human line, as shown in "why it was routed here"."""
@@ -32,6 +38,11 @@ class Rule:
         ]
         if self.always_escalate:
             parts.append("always escalate")
+        if self.checklist:
+            n = len(self.checklist)
+            parts.append(f"checklist of {n} statement{'s' if n > 1 else ''}")
+        if self.context_required:
+            parts.append("context must be opened")
         name = "default rule" if self.tag == DEFAULT_TAG else f"tag {self.tag!r}"
         return f"{name}: " + ", ".join(parts)
 
@@ -72,6 +83,13 @@ class Requirements:
             )
         return lines
 
+    @property
+    def checklist(self) -> Checklist:
+        """What Approve asks on this item: the applied rules' checklists in policy order
+        (rules by tag, the default rule last)."""
+        ordered = sorted(self.applied, key=lambda r: (r.tag == DEFAULT_TAG, r.tag))
+        return combine((r.tag, r.checklist, r.context_required) for r in ordered)
+
 
 def validate_rule(rule: Rule) -> list[str]:
     """Return what is wrong with a rule, empty when it is valid."""
@@ -86,6 +104,12 @@ def validate_rule(rule: Rule) -> list[str]:
         problems.append("SLA must be between 1 minute and 30 days")
     if not 0.0 <= rule.qa_rate <= 1.0:
         problems.append("QA sample rate must be between 0 and 1")
+    if not isinstance(rule.checklist, tuple):
+        problems.append("the checklist must be a list of statements")
+    else:
+        problems.extend(statement_problems(rule.checklist))
+    if not isinstance(rule.context_required, bool):
+        problems.append("context required must be true or false")
     return problems
 
 

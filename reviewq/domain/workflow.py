@@ -32,6 +32,7 @@ class Action(StrEnum):
     RETURN = "return"  # supervisor sends an escalation back with guidance
     BREACH_SLA = "breach_sla"
     WITHDRAW = "withdraw"
+    UNDO = "undo"  # the decider takes a decision back within its undo window
 
 
 S, A = ItemStatus, Action
@@ -55,8 +56,15 @@ TRANSITIONS: dict[tuple[ItemStatus, Action], ItemStatus] = {
     (S.ESCALATED, A.REJECT): S.REJECTED,
     (S.ESCALATED, A.RETURN): S.QUEUED,
     (S.ESCALATED, A.WITHDRAW): S.WITHDRAWN,
+    # Within the undo window (services/undo.py checks it) a reviewer's decision is taken
+    # back: the item is theirs to review again. Nothing went out before the window closed.
+    (S.QUEUED, A.UNDO): S.IN_REVIEW,
+    (S.APPROVED, A.UNDO): S.IN_REVIEW,
+    (S.REJECTED, A.UNDO): S.IN_REVIEW,
+    (S.ESCALATED, A.UNDO): S.IN_REVIEW,
 }
 
+# Final once the undo window closed (approved and rejected may be undone until then).
 FINAL_STATUSES = frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN})
 
 

@@ -9,12 +9,13 @@ from .item import Item
 from .notification import Notification
 from .oversight import OversightResult, OversightRun
 from .policy import PolicyRule, PolicyVersion
-from .session import LoginAttempt, LoginThrottle, UserSession
+from .session import AccountLink, LoginAttempt, LoginThrottle, UserSession
 from .snapshot import CountSnapshot
 from .source import Source, SourceStatus, SourceToken
 from .user import User
 
 __all__ = [
+    "AccountLink",
     "AuditCheckpoint",
     "AuditEvent",
     "AuditNode",

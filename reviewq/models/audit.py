@@ -26,6 +26,9 @@ class AuditEvent(Model):
 
     __tablename__ = "audit_events"
     __table_args__ = (
+        # The audit trail page, newest first, filtered by action or actor (ids in order).
+        sa.Index("ix_audit_events_action_id", "action", "id"),
+        sa.Index("ix_audit_events_actor_id", "actor", "id"),
         # What the sealer looks for: a small index of the few events not sealed yet.
         sa.Index(
             "ix_audit_events_unsealed",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -36,6 +37,12 @@ class Decision(Model):
     # indexed: exports, reports and windows read decisions by time
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     active_seconds: Mapped[float | None]
+    # the item's checklist with each box's tick and its time, and when the context was
+    # opened (domain/checklist.record); None when the item had no checklist
+    checklist: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
+    # Taken back by its author within the undo window: the row stays (with its audit event),
+    # but it counts for nothing (no approval, no oversight record, no receipt).
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     item: Mapped[Item] = relationship()
     user: Mapped[User] = relationship()

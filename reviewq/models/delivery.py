@@ -35,6 +35,8 @@ class Delivery(Model):
     __tablename__ = "deliveries"
     __table_args__ = (
         sa.Index("ix_deliveries_due", "status", "next_attempt_at"),
+        # a source's delivery log, newest first
+        sa.Index("ix_deliveries_source_created", "source_id", "created_at", "id"),
         # the admins' list of callbacks not delivered, newest first (not the delivered millions)
         sa.Index(
             "ix_deliveries_undelivered",

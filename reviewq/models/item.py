@@ -88,6 +88,22 @@ class Item(Model):
             postgresql_where=sa.text("status IN ('queued', 'in_review')"),
             sqlite_where=sa.text("status IN ('queued', 'in_review')"),
         ),
+        # Supervisors search items by the id their source gave them, whatever the source.
+        sa.Index("ix_items_external_id", "external_id"),
+        # what the retention sweep looks for: decided items whose text is still kept
+        sa.Index(
+            "ix_items_unpurged",
+            "decided_at",
+            postgresql_where=sa.text("purged_at IS NULL AND decided_at IS NOT NULL"),
+            sqlite_where=sa.text("purged_at IS NULL AND decided_at IS NOT NULL"),
+        ),
+        # The sweep settles decisions whose undo window closed (a job normally does it first).
+        sa.Index(
+            "ix_items_settles_at",
+            "settles_at",
+            postgresql_where=sa.text("settles_at IS NOT NULL"),
+            sqlite_where=sa.text("settles_at IS NOT NULL"),
+        ),
         # The canary page counts plantings; one item in a hundred is a canary.
         sa.Index(
             "ix_items_canary",
@@ -141,6 +157,12 @@ class Item(Model):
     # A supervisor's note when returning an escalation; shown to the next reviewer.
     guidance: Mapped[str | None] = mapped_column(sa.Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # when the retention sweep emptied its content, context and edited text (services.retention)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the consequences of the last decision are due (the end of its undo window:
+    # callback, second-review sampling, the escalation); None once they ran or none wait.
+    # Until then the decider may take it back and nobody else may claim the item.
+    settles_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

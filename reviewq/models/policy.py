@@ -45,6 +45,9 @@ class PolicyRule(Model):
     sla_minutes: Mapped[int]
     always_escalate: Mapped[bool]
     qa_rate: Mapped[float]
+    # statements to tick before Approve (domain/checklist); [] for none
+    checklist: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    context_required: Mapped[bool] = mapped_column(default=False)
 
     version: Mapped[PolicyVersion] = relationship(back_populates="rules")
 
@@ -57,4 +60,6 @@ class PolicyRule(Model):
             sla_minutes=self.sla_minutes,
             always_escalate=self.always_escalate,
             qa_rate=self.qa_rate,
+            checklist=tuple(self.checklist or ()),
+            context_required=self.context_required,
         )

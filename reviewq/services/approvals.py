@@ -4,7 +4,8 @@ Approve and edit are approvals, whoever gives them: a reviewer, a supervisor res
 escalation. An edit replaces the text, so the text in force is approved by that edit's author
 and by the approvals after it; nothing else (return, release, an expired claim, an
 escalation) takes an approval away. Each person counts once: an item needing two approvals
-is approved only when two different people approved the same text.
+is approved only when two different people approved the same text. A decision taken back
+within its undo window (``undone_at``) counts for nothing.
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ def _of_current_text(item_id: Any) -> sa.ColumnElement[bool]:
     return sa.and_(
         Decision.item_id == item_id,
         Decision.action.in_(APPROVING),
+        Decision.undone_at.is_(None),
         ~sa.exists().where(
             _LATER_EDIT.item_id == Decision.item_id,
             _LATER_EDIT.action == Action.EDIT,
+            _LATER_EDIT.undone_at.is_(None),
             _LATER_EDIT.id > Decision.id,
         ),
     )
@@ -51,7 +54,7 @@ def approvers(session: Session, item_id: int) -> set[int]:
 def standing(decisions: Iterable[Decision]) -> set[int]:
     """``approvers`` from an item's decisions already loaded (any order): the same rule
     without a query."""
-    ordered = sorted(decisions, key=lambda d: d.id)
+    ordered = sorted((d for d in decisions if d.undone_at is None), key=lambda d: d.id)
     last_edit = max((n for n, d in enumerate(ordered) if d.action is Action.EDIT), default=0)
     return {d.user_id for d in ordered[last_edit:] if d.action in APPROVING}
 

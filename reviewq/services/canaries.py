@@ -125,7 +125,9 @@ def set_rate(session: Session, actor: Actor, source: Source, rate: float) -> Non
     if not can(actor, Permission.SUPERVISE):
         raise NotAllowed("only supervisors manage canaries")
     if not 0 <= rate <= MAX_RATE:
-        raise ValidationFailed([{"field": "rate", "message": f"must be between 0 and {MAX_RATE}"}])
+        raise ValidationFailed(
+            [{"field": "rate", "message": f"must be between 0 and {MAX_RATE:.0%}"}]
+        )
     before, source.canary_rate = source.canary_rate, rate
     session.flush()
     audit.record(
@@ -146,7 +148,8 @@ def catch_rates(session: Session) -> dict[int, tuple[int, int]]:
             sa.func.count(),
         )
         .join(Item, Item.id == Decision.item_id)
-        .where(Item.canary_id.is_not(None))
+        # decisions taken back within their undo window, or still in it, are not scored
+        .where(Item.canary_id.is_not(None), Decision.undone_at.is_(None), Item.settles_at.is_(None))
         .group_by(Decision.user_id)
     ).all()
     return {user_id: (caught, total) for user_id, caught, total in rows}
@@ -271,13 +274,18 @@ class Library:
 
     canaries: paging.Page[Canary]
     sources: Sequence[Source]
+    rates: paging.Page[Source]  # a page of the sources, with their planting rates
     catches: list[tuple[str | int, int, int]]  # reviewer (name), caught, seen; worst first
     planted: dict[int | None, int]  # canary id -> times planted
     counted_at: datetime | None = None  # set when the catch rates are the sweep's count
 
 
 def library(
-    session: Session, number: int = 1, now: datetime | None = None, large: int | None = None
+    session: Session,
+    number: int = 1,
+    now: datetime | None = None,
+    large: int | None = None,
+    sources_number: int = 1,
 ) -> Library:
     """The canary library page's data: page ``number`` of the library (newest canary first),
     the sources by slug, catch rates, and how often each canary shown was planted.
@@ -285,9 +293,10 @@ def library(
     Catch rates over ``large`` (default ``CATCHES_LARGE``) decided canaries or more, that
     the sweep counted in the last minutes (given ``now``), are that count
     (``Library.counted_at`` set); fewer, or without a recent count, are counted now.
+    The sources' planting rates are page ``sources_number`` of the sources.
 
     Raises:
-        ValueError: ``number`` is not a page number (``paging.fetch``).
+        ValueError: ``number`` or ``sources_number`` is not a page number (``paging.fetch``).
     """
     shown = paging.fetch(
         session,
@@ -311,6 +320,9 @@ def library(
     return Library(
         canaries=shown,
         sources=session.scalars(sa.select(Source).order_by(Source.slug)).all(),
+        rates=paging.fetch(
+            session, sa.select(Source).order_by(Source.slug, Source.id), sources_number
+        ),
         catches=sorted(
             ((names.get(uid, uid), c, t) for uid, (c, t) in rates.items()),
             key=lambda row: row[1] / row[2],

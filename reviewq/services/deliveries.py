@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..domain import callbacks, signing
 from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed
-from ..domain.workflow import FINAL_STATUSES, ItemStatus
+from ..domain.workflow import FINAL_STATUSES, Action, ItemStatus
 from ..models import Decision, Delivery, DeliveryStatus, Item, User
 from . import approvals, audit, paging, pending, tlog
 from .outbound import Answer
@@ -37,6 +37,8 @@ class _Decided(NamedTuple):
     opened_at: datetime
     decided_at: datetime
     level: int
+    action: Action
+    checklist: dict[str, Any] | None
 
 
 def _decisions(session: Session, item_ids: list[int]) -> dict[int, list[_Decided]]:
@@ -44,14 +46,20 @@ def _decisions(session: Session, item_ids: list[int]) -> dict[int, list[_Decided
     found: dict[int, list[_Decided]] = {item_id: [] for item_id in item_ids}
     rows = session.execute(
         sa.select(
-            Decision.item_id, Decision.user_id, Decision.opened_at, Decision.decided_at, User.level
+            Decision.item_id,
+            Decision.user_id,
+            Decision.opened_at,
+            Decision.decided_at,
+            User.level,
+            Decision.action,
+            Decision.checklist,
         )
         .join(User, User.id == Decision.user_id)
-        .where(Decision.item_id.in_(item_ids))
-        .order_by(Decision.id)
+        .where(Decision.item_id.in_(item_ids), Decision.undone_at.is_(None))
+        .order_by(Decision.decided_at, Decision.id)
     )
-    for item_id, user_id, opened_at, decided_at, level in rows:
-        found[item_id].append(_Decided(user_id, opened_at, decided_at, level))
+    for item_id, user_id, opened_at, decided_at, level, action, checklist in rows:
+        found[item_id].append(_Decided(user_id, opened_at, decided_at, level, action, checklist))
     return found
 
 
@@ -66,7 +74,7 @@ def _body(
     decisions = decided[item.id]
     final = item.status in FINAL_STATUSES
     approved = item.status is ItemStatus.APPROVED
-    return {
+    body: dict[str, Any] = {
         "type": callbacks.EVENTS[event],
         "timestamp": now.isoformat(),
         "data": {
@@ -90,6 +98,11 @@ def _body(
             },
         },
     }
+    # optional: each decision's checklist (risky tags), the ticks and their timing
+    checked = [{"action": d.action.value, **d.checklist} for d in decisions if d.checklist]
+    if checked:
+        body["data"]["receipt"]["checklist"] = checked
+    return body
 
 
 def _sends(item: Item) -> bool:

@@ -6,6 +6,9 @@ sweep's SLA breaches do the same for a batch of items in a few statements
 Escalated: its escalation record opens and level 1 is paged. Approved, rejected or
 withdrawn: the callback goes into the outbox. Approved: a blind second review may be
 sampled at the item's QA rate, whoever approved it. Withdrawn: an open escalation closes.
+
+A reviewer's decision runs this path when its undo window closes (``services.undo``), not
+at once; any other change of the item in between supersedes what was waiting.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ def after_change(
         reason: why, for an escalation.
         raised_by: who escalated (None: the system, a tag or the clock).
     """
+    item.settles_at = None  # these are the item's consequences now: nothing else waits
     if item.status is ItemStatus.ESCALATED:
         escalation_records.open_for(session, item, reason or "escalated", raised_by, now)
     if item.status is ItemStatus.WITHDRAWN:

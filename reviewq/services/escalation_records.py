@@ -6,6 +6,7 @@ below ``escalations`` (the supervisors' use cases), so neither imports the other
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,9 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
 
 from ..domain import escalation as levels
-from ..domain.authority import Actor
-from ..models import Escalation, Item
-from . import audit, deliveries, notifications
+from ..domain.authority import Actor, Permission, Role, can, can_read_item
+from ..models import Escalation, Item, User
+from . import audit, deliveries, notifications, reading
 
 
 def current(session: Session | scoped_session[Any], item_id: int) -> Escalation | None:
@@ -61,20 +62,89 @@ def open_for(
         {"escalation": escalation.id, "reason": reason},
         at=now,
     )
-    notifications.notify_roles(session, *paging_level_1(item.id, item.title, reason), now)
+    page(session, item, 1, opening_text(item.id, item.title, reason), now)
     deliveries.record(session, item, "escalated", now, reason=reason)
     return escalation
 
 
-def paging_level_1(item_id: int, title: str, reason: str) -> notifications.Page:
-    """Who an escalation of item ``item_id`` pages when it opens, and what they are told."""
-    text = f"Escalated: #{item_id} {title[:80]} ({reason[:120]})"
-    return notifications.Page(levels.level(1).notify, text, f"/items/{item_id}")
+def opening_text(item_id: int, title: str, reason: str) -> str:
+    """What level 1 is told when an escalation of item ``item_id`` opens."""
+    return f"Escalated: #{item_id} {title[:80]} ({reason[:120]})"
+
+
+def able(item: Item, candidates: Sequence[User]) -> list[User]:
+    """Those of ``candidates`` who can act on the escalation of ``item``: resolve it (the
+    supervise permission, and the item's level) and open its page."""
+    return able_at(item.min_level, candidates)
+
+
+def able_at(min_level: int, candidates: Sequence[User]) -> list[User]:
+    """``able`` for an item of level ``min_level``."""
+    return [
+        u
+        for u in candidates
+        if can(u.actor, Permission.SUPERVISE)
+        and can(u.actor, Permission.DECIDE, min_level)
+        and can_read_item(u.actor, min_level, involved=False)
+    ]
+
+
+def paged(session: Session, item: Item, number: int) -> list[User]:
+    """Who level ``number`` pages about the escalation of ``item`` (``paged_among`` the
+    active people of the level's roles)."""
+    target = levels.level(number)
+    return paged_among(item.min_level, number, notifications.active_in(session, target.notify))
+
+
+def paged_among(min_level: int, number: int, people: Sequence[User]) -> list[User]:
+    """Who of ``people`` (active, in level ``number``'s roles) that level pages about an
+    escalated item of level ``min_level``: those who can act on it; at a level with a
+    ``senior_level``, those of them of that own level or above, or all of them when none
+    is. Batches (the sweep) read ``people`` once for many items."""
+    target = levels.level(number)
+    able_people = able_at(min_level, people)
+    if target.senior_level is not None:
+        return [u for u in able_people if u.level >= target.senior_level] or able_people
+    return able_people
+
+
+def page(session: Session, item: Item, number: int, text: str, now: datetime) -> None:
+    """Page level ``number`` about the escalation of ``item`` (``paged``)."""
+    who = paged(session, item, number)
+    notifications.notify(session, [u.id for u in who], text, f"/items/{item.id}", now)
+
+
+def settled(session: Session, escalation: Escalation, by: str, now: datetime) -> None:
+    """An escalation was resolved or closed: the pages about it are done (marked read for
+    everyone paged), and the person who raised it is told how it ended, by whom.
+
+    Args:
+        session: the caller's session.
+        escalation: the escalation, with its outcome set.
+        by: who ended it, as people read it (a name, or "the source").
+        now: when.
+    """
+    item = escalation.item
+    link = f"/items/{item.id}"
+    supervisors = notifications.active_in(session, {Role.SUPERVISOR})
+    notifications.mark_done(session, [u.id for u in supervisors], link, now)
+    raiser = escalation.raised_by
+    if raiser is None or not raiser.active or raiser.id == escalation.resolved_by_id:
+        return
+    opens = reading.openable_link(session, raiser.actor, link) or ""
+    notifications.notify(
+        session,
+        [raiser.id],
+        f"Your escalation of #{item.id} {item.title[:80]} ended: {escalation.outcome} by {by}.",
+        opens,
+        now,
+    )
 
 
 def close_for_withdrawal(session: Session, item: Item, now: datetime) -> None:
-    """A withdrawn item's open escalation closes with it."""
+    """A withdrawn item's open escalation closes with it (``settled``)."""
     escalation = current(session, item.id)
     if escalation is not None:
         escalation.resolved_at, escalation.outcome = now, "withdrawn"
         session.flush()
+        settled(session, escalation, "the source", now)

@@ -6,6 +6,7 @@ Opening and closing the record is a consequence of the item's status (``effects`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -13,11 +14,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..domain import escalation as levels
-from ..domain.authority import Actor, Permission, can
+from ..domain.authority import Actor, Permission, Role, can
 from ..domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion
 from ..domain.workflow import Action, ItemStatus
-from ..models import Decision, Escalation, Item
-from . import audit, bulk, canaries, effects, notifications, paging, verdicts
+from ..models import Decision, Escalation, Item, User
+from . import (
+    audit,
+    bulk,
+    canaries,
+    effects,
+    escalation_records,
+    notifications,
+    paging,
+    verdicts,
+)
 from .verdicts import Verdict
 
 LEASE = timedelta(minutes=15)  # how long a claimed escalation stays with its supervisor
@@ -145,6 +155,65 @@ def release(session: Session, actor: Actor, escalation: Escalation, now: datetim
 ESCALATIONS = cast(sa.Table, Escalation.__table__)
 
 
+def assignees(session: Session) -> list[User]:
+    """Who escalations may be reassigned to: the active people who may resolve them
+    (supervisors cover every item's level; ``reassign`` checks the item's own)."""
+    return [
+        u
+        for u in notifications.active_in(session, {Role.SUPERVISOR})
+        if can(u.actor, Permission.SUPERVISE)
+    ]
+
+
+def reassign(
+    session: Session, actor: Actor, escalation: Escalation, to: User, now: datetime
+) -> Escalation:
+    """A supervisor hands an open escalation to another person who can act on it: it is
+    claimed for them (a fresh lease), audited, and both they and the previous holder (if
+    any) are told.
+
+    Raises:
+        NotAllowed: the actor is not a supervisor, or ``to`` cannot act on the escalation.
+        Conflict: the escalation is resolved, or ``to`` holds it already.
+    """
+    if not can(actor, Permission.SUPERVISE):
+        raise NotAllowed("only supervisors reassign escalations")
+    if escalation.resolved_at is not None:
+        raise Conflict("this escalation is already resolved")
+    if not to.active or not escalation_records.able(escalation.item, [to]):
+        raise NotAllowed(f"{to.name} cannot resolve this escalation")
+    if holds(escalation, to.actor, now):
+        raise Conflict(f"{to.name} holds this escalation already")
+    before = (
+        escalation.claimed_by_id
+        if escalation.claim_expires_at and (escalation.claim_expires_at > now)
+        else None
+    )
+    escalation.claimed_by_id, escalation.claimed_at = to.id, now
+    escalation.claim_expires_at = now + LEASE
+    session.flush()
+    audit.record(
+        session,
+        actor.label,
+        "escalation.reassigned",
+        f"item:{escalation.item_id}",
+        {"escalation": escalation.id, "from": before, "to": to.id},
+        at=now,
+    )
+    by = session.get(User, actor.id)
+    who = by.name if by else actor.label
+    title = f"#{escalation.item_id} {escalation.item.title[:80]}"
+    link = f"/items/{escalation.item_id}"
+    notifications.notify(
+        session, [to.id], f"Escalation {title} assigned to you by {who}.", link, now
+    )
+    if before is not None and before != to.id:
+        notifications.notify(
+            session, [before], f"Escalation {title} reassigned to {to.name} by {who}.", link, now
+        )
+    return escalation
+
+
 def release_expired(session: Session, now: datetime, limit: int | None = None) -> int:
     """Give back every escalation claim whose lease ran out (audited), or the first
     ``limit`` of them, in a few statements; an abandoned one then waits at its level, and
@@ -232,6 +301,8 @@ def resolve(
     escalation.guidance = decision.reason if decision.action is Action.RETURN else None
     session.flush()
     effects.after_change(session, item, now)
+    resolver = session.get(User, actor.id)
+    escalation_records.settled(session, escalation, resolver.name if resolver else actor.label, now)
     return decision
 
 
@@ -259,7 +330,12 @@ def move_up_stale(session: Session, now: datetime, limit: int | None = None) -> 
     session.flush()
     waiting = session.execute(
         sa.select(
-            Escalation.id, Escalation.item_id, Escalation.level, Escalation.level_since, Item.title
+            Escalation.id,
+            Escalation.item_id,
+            Escalation.level,
+            Escalation.level_since,
+            Item.title,
+            Item.min_level,
         )
         .join(Item, Item.id == Escalation.item_id)
         .where(
@@ -291,6 +367,7 @@ def move_up_stale(session: Session, now: datetime, limit: int | None = None) -> 
         bulk.expire_loaded(session, Escalation, ids)
     moved = [row for row in moved if row.id in done]
     events, pages = [], []
+    people: dict[int, Sequence[User]] = {}  # the active people of each level's roles
     for row in moved:
         target = levels.level(row.level + 1)
         data = {"escalation": row.id, "level": row.level + 1, "to": target.name}
@@ -298,7 +375,10 @@ def move_up_stale(session: Session, now: datetime, limit: int | None = None) -> 
             audit.Event("system", "escalation.moved_up", f"item:{row.item_id}", data, now)
         )
         text = f"Unclaimed escalation moved to {target.name}: #{row.item_id} {row.title[:80]}"
-        pages.append(notifications.Page(target.notify, text, f"/items/{row.item_id}"))
+        if target.number not in people:
+            people[target.number] = notifications.active_in(session, target.notify)
+        who = escalation_records.paged_among(row.min_level, target.number, people[target.number])
+        pages.append(notifications.Page([u.id for u in who], text, f"/items/{row.item_id}"))
     audit.record_many(session, events)
     notifications.notify_many(session, pages, now)
     return len(moved)

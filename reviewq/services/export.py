@@ -1,7 +1,6 @@
-"""The live decisions as a decision log (DESIGN section 6), streamed: on PostgreSQL the
-server writes the lines and ``COPY`` streams them; elsewhere plain rows are fetched in chunks
-from a server-side cursor. Either way the lines are written as they come, so a million
-decisions take the memory of one chunk, not of a million ORM objects.
+"""The live decisions as a decision log (DESIGN section 6), streamed: plain rows, fetched in
+chunks from a server-side cursor and written as they come, so a million decisions take the
+memory of one chunk, not of a million ORM objects.
 
 Each line is exactly what ``json`` writes for ``oversight.log_line`` of the decision's
 ``DecisionRecord`` (``oversight.records``), but built as text: the values that repeat
@@ -16,15 +15,15 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) uses
 from math import isfinite
-from types import SimpleNamespace
 from typing import Any, TextIO
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..domain.checklist import export_fields
 from ..domain.oversight import DecisionRecord, RecordError
 from ..domain.oversight.records import MAX_COUNT
 from ..models import Canary, Decision, Item, QaReview, Source, User
@@ -36,9 +35,16 @@ _dumps = json.JSONEncoder(ensure_ascii=False).encode
 _BOOL = {True: "true", False: "false", None: "null"}
 
 
-def _rows(session: Session, since: datetime) -> sa.Result[Any]:
-    """The decisions since ``since`` in decision order, with what a log line needs."""
-    where = [Decision.decided_at >= since, Decision.action.in_(list(ACTIONS))]
+def _rows(session: Session, since: datetime, only: int | None = None) -> sa.Result[Any]:
+    """The decisions since ``since`` (or decision ``only``) in decision order, with what a
+    log line needs."""
+    where = [
+        Decision.decided_at >= since,
+        Decision.action.in_(list(ACTIONS)),
+        Decision.undone_at.is_(None),  # taken back within the undo window: not a decision
+    ]
+    if only is not None:
+        where.append(Decision.id == only)
     unedited = sa.func.coalesce(Decision.content_before, "") == ""
     # Core, not the ORM's result: plain rows, without its per-row bookkeeping
     return session.connection().execute(
@@ -51,6 +57,7 @@ def _rows(session: Session, since: datetime) -> sa.Result[Any]:
             Decision.active_seconds,
             Decision.reason,
             Decision.edit_chars,
+            Decision.checklist,
             Item.id.label("item_id"),
             # the words of the text decided on: the draft's, counted at intake, unless the
             # decision kept the text it replaced (the draft's content is never changed)
@@ -94,6 +101,7 @@ def _record(row: Any, words: int, tags: tuple[str, ...]) -> DecisionRecord:
         id=str(row.id),
         link=f"/items/{row.item_id}",
         edit_chars=row.edit_chars,
+        checklist=export_fields(row.checklist) if row.checklist else None,
     )
 
 
@@ -105,6 +113,9 @@ def lines(session: Session, since: datetime) -> Iterator[str]:
     A row the log format refuses (e.g. a clock that ran backwards) is logged and left out.
     """
     cache = _Cache()
+    if session.get_bind().dialect.name == "postgresql":
+        yield from _postgresql_lines(session, since, cache)
+        return
     for row in _rows(session, since):
         line = _line(row, cache)
         if line is not None:
@@ -163,84 +174,39 @@ def _line(row: Any, cache: _Cache) -> str | None:
         f'"canary_expected": {"null" if expected is None else _dumps(expected)}, '
         f'"qa_agreed": {_BOOL[row.agrees] if action == "approve" else "null"}, '
         f'"reason": {"null" if reason is None else encode_basestring(reason)}, '
-        f'"id": "{row.id}", "link": "/items/{item}"}}\n'
+        f'"id": "{row.id}", "link": "/items/{item}"{_checklist(row.checklist)}}}\n'
     )
 
 
-def _copy_postgresql(session: Session, since: datetime, out: TextIO) -> int:
-    """On PostgreSQL the server writes each line (``_PG_LINES``) and streams them with
-    ``COPY``: Python only passes the blocks on. A row the SQL does not vouch for (clamped or
-    refused by the log format, a number json would write otherwise, a tag list it would
-    write otherwise) comes as a JSON array of its values instead and takes the general path.
+def _checklist(stored: dict[str, Any] | None) -> str:
+    """The optional ``checklist`` field as the log line ends with it ("" when none)."""
+    return "" if not stored else f', "checklist": {_dumps(export_fields(stored))}'
 
-    COPY's CSV format with control characters as delimiter and quote writes each line as
-    it is: JSON escapes every control character, so no line holds either, nor a newline.
 
-    Returns:
-        How many lines were written.
-    """
-    connection = session.connection()
+def _postgresql_lines(session: Session, since: datetime, cache: _Cache) -> Iterator[str]:
+    """On PostgreSQL the server writes most of each line (``_PG_LINES``); Python adds the
+    tag list and the word count, and a row the SQL does not vouch for (its head is NULL:
+    clamped or refused by the log format, a number json would write otherwise) is read
+    again and takes the general path."""
     # the shortest text that reads back as the same float, as Python's repr writes it
-    connection.exec_driver_sql("SET LOCAL extra_float_digits = 1")
-    raw = connection.connection.driver_connection
-    assert raw is not None  # a live connection: this transaction's
-    cache, count, blocks = _Cache(), 0, []
-    with raw.cursor() as cursor, cursor.copy(_PG_COPY, {"since": since}) as copy:
-        for block in copy:  # a line each
-            blocks.append(block)
-            if len(blocks) == CHUNK:
-                count += _write_blocks(blocks, out, cache)
-                blocks.clear()
-    return count + _write_blocks(blocks, out, cache)
-
-
-def _write_blocks(blocks: list[Any], out: TextIO, cache: _Cache) -> int:
-    text = b"".join(blocks).decode()
-    if not text.startswith("[") and "\n[" not in text:  # no line for the general path
-        out.write(text)
-        return text.count("\n")
-    written = []
-    for line in text.split("\n")[:-1]:  # not splitlines(): U+2028 and the like stay in a line
-        if line.startswith("["):
-            general = _line(_stored(json.loads(line)), cache)
-            if general is not None:
-                written.append(general)
-        else:
-            written.append(line + "\n")
-    out.write("".join(written))
-    return len(written)
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_STORED = [  # the columns of ``_rows``, in the order ``_PG_LINES`` sends them
-    "id",
-    "action",
-    "content_before",
-    "opened_at",
-    "decided_at",
-    "active_seconds",
-    "reason",
-    "edit_chars",
-    "item_id",
-    "words",
-    "risk_tags",
-    "canary_id",
-    "slug",
-    "email",
-    "expected",
-    "agrees",
-]
-
-
-def _stored(values: list[Any]) -> SimpleNamespace:
-    """A row of ``_rows`` from the values ``_PG_LINES`` sends for the general path: times
-    in microseconds since the epoch, the active time as PostgreSQL writes the float."""
-    row = SimpleNamespace(**dict(zip(_STORED, values, strict=True)))
-    row.opened_at = _EPOCH + timedelta(microseconds=row.opened_at)
-    row.decided_at = _EPOCH + timedelta(microseconds=row.decided_at)
-    if row.active_seconds is not None:
-        row.active_seconds = float(row.active_seconds)
-    return row
+    session.execute(sa.text("SET LOCAL extra_float_digits = 1"))
+    rows = (
+        session.connection()
+        .execution_options(stream_results=True, yield_per=CHUNK)
+        .execute(sa.text(_PG_LINES), {"since": since})
+    )
+    for decision_id, head, stored_tags, words, content_before, tail in rows:
+        if head is None:
+            row = _rows(session, since, decision_id).first()  # first() closes it
+            line = None if row is None else _line(row, cache)
+            if line is not None:
+                yield line
+            continue
+        if words is None:
+            words = len(content_before.split())
+            if words > MAX_COUNT:  # pragma: no cover - a billion words
+                continue
+        yield f'{head}{cache.tags(stored_tags)[1]}, "words": {words}{tail}\n'
 
 
 def _iso(column: str) -> str:
@@ -248,34 +214,46 @@ def _iso(column: str) -> str:
     utc = f"({column} AT TIME ZONE 'UTC')"
     return (
         f"""to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') || CASE WHEN """
-        f"mod(extract(microseconds FROM {column})::bigint, 1000000) <> 0 THEN "
+        f"extract(microseconds FROM {column})::bigint % 1000000 <> 0 THEN "
         f"to_char({utc}, '.US') ELSE '' END || '+00:00'"
     )
 
 
 # What the line is when the log format takes the row as it is, or only clamps the active time
 # to the dwell: times in order, counts in range, a reviewer, an expected outcome it knows, an
-# active time Python writes without an exponent, a tag list stored as json writes it (plain
-# strings, no escapes, its separators: as the app stores them). The dwell is the general
-# path's float arithmetic (each time's epoch seconds rounded to a float, then subtracted),
-# so the clamp and its value are the same.
-_PG_FAST = r"""
+# active time Python writes without an exponent. The dwell is the general path's float
+# arithmetic (each time's epoch seconds rounded to a float, then subtracted), so the clamp
+# and its value are the same.
+_PG_FAST = """
     u.email <> '' AND d.decided_at >= d.opened_at
+    -- NaN sorts above every number in PostgreSQL: the clamp below would hide it
+    AND (d.active_seconds IS NULL OR d.active_seconds <> 'NaN')
     AND (x.active IS NULL OR (x.active <> 'NaN' AND x.active >= 0
         AND (x.active = 0 OR x.active BETWEEN 0.0001 AND 1e15)))
     AND (d.edit_chars IS NULL OR d.edit_chars BETWEEN 0 AND 1000000000)
     AND (c.expected IS NULL OR c.expected IN ('reject', 'escalate'))
-    AND n.words BETWEEN 0 AND 1000000000
-    AND CAST(i.risk_tags AS TEXT) ~ '^\[("[^"\\]*"(, "[^"\\]*")*)?\]$'"""
-# What Python's str.split() splits on (str.isspace), for the words of a replaced text.
-_SPACE = r"\t\n\v\f\r\x1c-\x1f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    AND i.words BETWEEN 0 AND 1000000000"""
+# The optional checklist field (``_checklist``), as json writes it: numbers only.
+_PG_CHECKLIST = """CASE WHEN d.checklist IS NULL THEN '' ELSE
+    ', "checklist": {"boxes": ' || json_array_length(d.checklist -> 'items')
+    || ', "ticked": ' || (SELECT count(*) FROM json_array_elements(d.checklist -> 'items') b
+        WHERE (b ->> 'ticked')::boolean)
+    || ', "ticked_ms": [' || coalesce((SELECT string_agg(coalesce(b ->> 'ticked_ms', 'null'),
+        ', ' ORDER BY n) FROM json_array_elements(d.checklist -> 'items') WITH ORDINALITY
+        AS t(b, n)), '')
+    || '], "context_required": ' || (d.checklist ->> 'context_required')
+    || ', "context_opened_ms": ' || coalesce(d.checklist ->> 'context_opened_ms', 'null')
+    || '}' END"""
 _PG_LINES = f"""
-SELECT CASE WHEN {_PG_FAST} THEN
-    '{{"reviewer": ' || to_json(u.email)::text || ', "item": "' || i.id
-    || '", "source": ' || to_json(s.slug)::text
-    || ', "risk_tags": ' || CAST(i.risk_tags AS TEXT)
-    || ', "words": ' || n.words
-    || ', "action": "' || CASE d.action WHEN 'edit' THEN 'approve' ELSE d.action END
+SELECT d.id,
+    CASE WHEN {_PG_FAST} THEN
+        '{{"reviewer": ' || to_json(u.email)::text || ', "item": "' || i.id
+        || '", "source": ' || to_json(s.slug)::text || ', "risk_tags": '
+    END,
+    CAST(i.risk_tags AS TEXT),
+    CASE WHEN coalesce(d.content_before, '') = '' THEN i.words END,
+    CASE WHEN coalesce(d.content_before, '') <> '' THEN d.content_before END,
+    ', "action": "' || CASE d.action WHEN 'edit' THEN 'approve' ELSE d.action END
     || '", "edited": ' || (d.action = 'edit')::text
     || ', "edit_chars": ' || coalesce(d.edit_chars::text, 'null')
     || ', "opened_at": "' || {_iso("d.opened_at")}
@@ -288,26 +266,17 @@ SELECT CASE WHEN {_PG_FAST} THEN
     || ', "qa_agreed": ' || CASE WHEN d.action IN ('approve', 'edit')
         THEN coalesce(q.agrees::text, 'null') ELSE 'null' END
     || ', "reason": ' || coalesce(to_json(d.reason)::text, 'null')
-    || ', "id": "' || d.id || '", "link": "/items/' || i.id || '"}}'
-ELSE json_build_array(d.id, d.action, d.content_before,
-    (extract(epoch FROM d.opened_at) * 1000000)::bigint,
-    (extract(epoch FROM d.decided_at) * 1000000)::bigint,
-    d.active_seconds::text, d.reason, d.edit_chars, i.id,
-    CASE WHEN coalesce(d.content_before, '') = '' THEN i.words END,
-    CAST(i.risk_tags AS TEXT), i.canary_id, s.slug, u.email, c.expected, q.agrees)::text
-END
+    || ', "id": "' || d.id || '", "link": "/items/' || i.id || '"' || {_PG_CHECKLIST} || '}}'
 FROM decisions d JOIN items i ON i.id = d.item_id JOIN sources s ON s.id = i.source_id
 JOIN users u ON u.id = d.user_id LEFT JOIN canaries c ON c.id = i.canary_id
 LEFT JOIN qa_reviews q ON q.item_id = i.id AND q.done_at IS NOT NULL
-CROSS JOIN LATERAL (SELECT CASE WHEN d.active_seconds = 'NaN' THEN d.active_seconds
-    WHEN d.active_seconds > w.dwell THEN w.dwell ELSE d.active_seconds END AS active
+CROSS JOIN LATERAL (SELECT CASE WHEN d.active_seconds > w.dwell THEN w.dwell
+    ELSE d.active_seconds END AS active
     FROM (SELECT extract(epoch FROM d.decided_at)::float8
                  - extract(epoch FROM d.opened_at)::float8 AS dwell) w) x
-CROSS JOIN LATERAL (SELECT CASE WHEN coalesce(d.content_before, '') = '' THEN i.words
-    ELSE regexp_count(d.content_before, '[^{_SPACE}]+') END AS words) n
-WHERE d.decided_at >= %(since)s AND d.action IN ('approve', 'edit', 'reject', 'escalate')
+WHERE d.decided_at >= :since AND d.action IN ('approve', 'edit', 'reject', 'escalate')
+  AND d.undone_at IS NULL
 ORDER BY d.decided_at"""
-_PG_COPY = f"COPY ({_PG_LINES}) TO STDOUT (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')"
 
 
 def _tags(stored: str) -> tuple[tuple[str, ...], str]:
@@ -330,8 +299,6 @@ def write(session: Session, since: datetime, out: TextIO) -> int:
     Returns:
         How many decisions were written.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        return _copy_postgresql(session, since, out)
     count = 0
     batch: list[str] = []
     for line in lines(session, since):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -190,11 +190,17 @@ def _store(
 
 def record_submitted(session: Session, slug: str, item_id: int, values: dict[str, Any]) -> None:
     """The audit event of a stored draft (one per draft, whichever path stored it)."""
-    audit.record(
-        session,
+    actor, action, data = submitted_event(slug, values)
+    audit.record(session, actor, action, f"item:{item_id}", data, at=values["created_at"])
+
+
+def submitted_event(slug: str, values: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """The actor, action and data of a stored draft's event (it is about the item, at the
+    item's ``created_at``): ``record_submitted`` records it, and so does the one-statement
+    path on PostgreSQL (``receiving_pg``)."""
+    return (
         f"source:{slug}",
         "item.submitted",
-        f"item:{item_id}",
         {
             "external_id": values["external_id"],
             "webhook_id": values["webhook_id"],
@@ -202,7 +208,6 @@ def record_submitted(session: Session, slug: str, item_id: int, values: dict[str
             "status": values["status"],
             "policy_version": values["policy_version_id"],
         },
-        at=values["created_at"],
     )
 
 

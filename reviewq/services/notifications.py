@@ -19,43 +19,55 @@ _INSERT = sa.insert(NOTIFICATIONS).returning(NOTIFICATIONS.c.id, sort_by_paramet
 
 
 class Page(NamedTuple):
-    """One thing to tell every active person in ``roles``."""
+    """One thing to tell ``user_ids`` (each once), with a link they may open."""
 
-    roles: Iterable[Role]
+    user_ids: Sequence[int]
     text: str
     link: str
 
 
-def notify_roles(
-    session: Session, roles: Iterable[Role], text: str, link: str, now: datetime
-) -> list[int]:
-    """Tell every active person in ``roles``; external channels are sent after commit.
+def active_in(session: Session, roles: Iterable[Role]) -> Sequence[User]:
+    """Every active person in ``roles``."""
+    return session.scalars(
+        sa.select(User).where(User.role.in_(list(roles)), User.active.is_(True)).order_by(User.id)
+    ).all()
 
-    Returns:
-        The new notifications' ids.
+
+def notify(
+    session: Session, user_ids: Iterable[int], text: str, link: str, now: datetime
+) -> list[Notification]:
+    """Tell each of ``user_ids`` (once each); external channels are sent after commit.
+
+    Args:
+        session: the caller's session.
+        user_ids: who is told; the caller chose only people who may open ``link``.
+        text: what they read.
+        link: a path in the app ("" for none).
+        now: when.
     """
-    return notify_many(session, [Page(roles, text, link)], now)[0]
+    made = [
+        Notification(user_id=uid, text=text, link=link, created_at=now)
+        for uid in dict.fromkeys(user_ids)
+    ]
+    session.add_all(made)
+    session.flush()
+    if made:
+        pending.run_after_commit(session, pending.notify_external([n.id for n in made]))
+    return made
 
 
 def notify_many(session: Session, pages: Sequence[Page], now: datetime) -> list[list[int]]:
-    """``notify_roles`` for each of ``pages``, with one query for the people and one insert:
-    a page's notifications go out on the external channels together, after commit, as one
-    message per page (a chat channel posts one).
+    """``notify`` for each of ``pages``, in one insert: a page's notifications go out on the
+    external channels together, after commit, as one message per page (a chat channel
+    posts one).
 
     Returns:
         The new notifications' ids, for each page.
     """
-    wanted = {Role(role) for page in pages for role in page.roles}
-    people = session.execute(
-        sa.select(User.id, User.role)
-        .where(User.role.in_(sorted(wanted)), User.active.is_(True))
-        .order_by(User.id)
-    ).all()
     rows: list[dict[str, Any]] = []
     counts = []
     for page in pages:
-        roles = set(page.roles)
-        told = [user_id for user_id, role in people if role in roles]
+        told = list(dict.fromkeys(page.user_ids))
         rows += [
             {"user_id": user_id, "text": page.text, "link": page.link, "created_at": now}
             for user_id in told
@@ -69,6 +81,23 @@ def notify_many(session: Session, pages: Sequence[Page], now: datetime) -> list[
         if count:
             pending.run_after_commit(session, pending.notify_external(made[-1]))
     return made
+
+
+def mark_done(session: Session, user_ids: Iterable[int], link: str, now: datetime) -> int:
+    """Mark the unread notifications of ``user_ids`` linking to ``link`` read (what they
+    were about is settled); returns how many. Reads the unread-per-person index only."""
+    ids = list(user_ids)
+    if not ids:
+        return 0
+    result = session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.user_id.in_(ids), Notification.read_at.is_(None), Notification.link == link
+        )
+        .values(read_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def unread_count(session: Session, user_id: int) -> int:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..domain.authority import Actor, Permission, can
+from ..domain.checklist import export_fields
 from ..domain.errors import NotAllowed, ValidationFailed
 from ..domain.oversight import (
     DEFAULT_SETTINGS,
@@ -47,7 +48,11 @@ def records(session: Session, since: datetime) -> Iterator[DecisionRecord]:
         .join(User, User.id == Decision.user_id)
         .outerjoin(Canary, Canary.id == Item.canary_id)
         .outerjoin(QaReview, sa.and_(QaReview.item_id == Item.id, QaReview.done_at.is_not(None)))
-        .where(Decision.decided_at >= since, Decision.action.in_(list(ACTIONS)))
+        .where(
+            Decision.decided_at >= since,
+            Decision.action.in_(list(ACTIONS)),
+            Decision.undone_at.is_(None),
+        )
         .order_by(Decision.decided_at)
         .execution_options(yield_per=2000)
     )
@@ -72,6 +77,7 @@ def records(session: Session, since: datetime) -> Iterator[DecisionRecord]:
                 id=str(decision.id),
                 link=f"/items/{item.id}",
                 edit_chars=decision.edit_chars,
+                checklist=export_fields(decision.checklist) if decision.checklist else None,
             )
         except RecordError as exc:  # e.g. a clock that ran backwards: skip it, keep the rest
             log.warning("decision %s left out of oversight: %s", decision.id, exc)
@@ -318,8 +324,9 @@ def signal_order(signal: str) -> tuple[int, str]:
 
 def log_line(record: DecisionRecord) -> dict[str, object]:
     """One decision in the DESIGN section 6 log format (what ``oversight analyze`` reads),
-    with the optional ``edit_chars`` (null when unknown)."""
-    return {
+    with the optional ``edit_chars`` (null when unknown), and ``checklist`` when the
+    decision had one (absent otherwise)."""
+    line: dict[str, object] = {
         "reviewer": record.reviewer,
         "item": record.item,
         "source": record.source,
@@ -338,3 +345,6 @@ def log_line(record: DecisionRecord) -> dict[str, object]:
         "id": record.id,
         "link": record.link,
     }
+    if record.checklist is not None:
+        line["checklist"] = record.checklist
+    return line

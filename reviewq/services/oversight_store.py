@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..domain.authority import Actor, Permission, can
+from ..domain.checklist import export_fields
 from ..domain.errors import NotAllowed
 from ..domain.oversight import (
     DEFAULT_SETTINGS,
@@ -67,6 +68,7 @@ def rows(session: Session, since: datetime, until: datetime | None = None) -> It
             Decision.active_seconds,
             Decision.reason,
             Decision.edit_chars,
+            Decision.checklist,
             Item.source_id,
             sa.cast(Item.risk_tags, sa.Text),  # decoded once per distinct set, not per row
             Item.words,
@@ -75,15 +77,19 @@ def rows(session: Session, since: datetime, until: datetime | None = None) -> It
         )
         .join(Item, Item.id == Decision.item_id)
         .outerjoin(QaReview, sa.and_(QaReview.item_id == Item.id, QaReview.done_at.is_not(None)))
-        .where(Decision.decided_at >= since, Decision.action.in_(list(ACTIONS)))
+        .where(
+            Decision.decided_at >= since,
+            Decision.action.in_(list(ACTIONS)),
+            Decision.undone_at.is_(None),  # taken back within the undo window
+        )
         .order_by(Decision.decided_at, Decision.id)
     )
     if until is not None:
         query = query.where(Decision.decided_at < until)
     tagsets: dict[str | None, tuple[str, ...]] = {}
     result = session.execute(query.execution_options(yield_per=BATCH))
-    for (did, item_id, user_id, act, opened, decided, active, reason, chars, source_id, tags,
-         words, canary_id, agrees) in result:  # fmt: skip
+    for (did, item_id, user_id, act, opened, decided, active, reason, chars, checklist,
+         source_id, tags, words, canary_id, agrees) in result:  # fmt: skip
         tagset = tagsets.get(tags)
         if tagset is None:
             tagset = tagsets[tags] = tuple(json.loads(tags) if tags else ())
@@ -91,7 +97,8 @@ def rows(session: Session, since: datetime, until: datetime | None = None) -> It
         yield (emails[user_id], str(item_id), slugs[source_id], tagset, words, action,
                act == "edit", opened.timestamp(), decided.timestamp(), active,
                canary_id is not None, agrees if action == "approve" else None, reason,
-               str(did), None, chars)  # fmt: skip
+               str(did), None, chars, export_fields(checklist) if checklist else None,
+               )  # fmt: skip
 
 
 def stream(
@@ -119,6 +126,7 @@ def stream(
                 reason=v[12],
                 id=v[13],
                 edit_chars=v[15],
+                checklist=v[16],
             )
         except RecordError as exc:
             log.warning("decision %s left out of oversight: %s", v[13], exc)

@@ -19,6 +19,8 @@ NOTIFY_EXTERNAL = "notify_external"
 SWEEP = "sweep"
 OVERSIGHT = "oversight"
 SEAL = "seal"
+AUDIT_VERIFY = "audit_verify"
+SETTLE = "settle"
 
 _KEY = "reviewq.pending_jobs"
 
@@ -64,6 +66,17 @@ def oversight() -> Job:
 def seal() -> Job:
     """Seal the audit log (at most one waiting at a time)."""
     return Job(SEAL, key="seal")
+
+
+def audit_verify() -> Job:
+    """Verify the whole audit log and record the result (at most one waiting at a time)."""
+    return Job(AUDIT_VERIFY, key="audit-verify")
+
+
+def settle(item_id: int, at: datetime) -> Job:
+    """Run the consequences of item ``item_id``'s last decision when its undo window closes
+    (``at``); the sweep settles any whose job was lost."""
+    return Job(SETTLE, (item_id,), at)
 
 
 def run_after_commit(session: Session, job: Job) -> None:

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.authority import Actor, Permission, can
+from ..domain.checklist import Checklist
 from ..domain.errors import NotAllowed, ValidationFailed
-from ..domain.policy import Rule, validate_rule
-from ..models import PolicyRule, PolicyVersion
+from ..domain.policy import DEFAULT_TAG, Rule, resolve, validate_rule
+from ..models import Item, PolicyRule, PolicyVersion
 from . import audit
 
 
@@ -68,6 +69,25 @@ def in_force_for(session: Session, version_id: int | None, created_at: datetime 
         rows = session.scalars(query.order_by(PolicyRule.tag))
         cached = _last_read = (key, {r.tag: r.to_rule() for r in rows})
     return InForce(version_id, dict(cached[1]))
+
+
+def checklist_for(session: Session, item: Item) -> Checklist:
+    """What Approve asks on ``item``: the checklist of the policy version that routed it
+    (versions never change, so the page and the decision read the same statements).
+
+    One query for the rules of the item's tags and the default rule; an item routed before
+    any policy (or by the built-in default) has no checklist.
+    """
+    if item.policy_version_id is None:
+        return Checklist()
+    rows = session.scalars(
+        sa.select(PolicyRule).where(
+            PolicyRule.version_id == item.policy_version_id,
+            PolicyRule.tag.in_([*item.risk_tags, DEFAULT_TAG]),
+        )
+    )
+    rules = {r.tag: r.to_rule() for r in rows}
+    return resolve(list(item.risk_tags), rules).checklist
 
 
 def current(session: Session) -> PolicyVersion | None:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from ..domain.authority import Actor, effective_level
+from ..domain.authority import Actor, Permission, can, effective_level
 from ..domain.workflow import ItemStatus
 from ..models import Decision, Item, Source
 from . import approvals, review, snapshots
@@ -66,25 +66,32 @@ def take_counts(session: Session, now: datetime) -> None:
     snapshots.take(session, SNAPSHOT, now, sum(row[3] for row in rows), rows)
 
 
-def overview(
-    session: Session,
-    actor: Actor,
-    now: datetime,
-    where: QueueFilter,
-    limit: int = 25,
-    large: int | None = None,
-) -> Overview:
-    """Summarise the queued items (filtered by ``where``) for ``actor``.
-
-    A queue of ``large`` items or more, that the sweep counted in the last minutes, shows
-    that count (``Overview.counted_at`` set: the page says "about"); a shorter one, or when
-    no recent count exists, is counted now. The items listed are always read now.
-    """
+def _queued(where: QueueFilter) -> list[sa.ColumnElement[bool]]:
+    """The conditions for the queued items ``where`` selects (its source and risk)."""
     queued = [Item.status == ItemStatus.QUEUED]
     if where.source_id is not None:
         queued.append(Item.source_id == where.source_id)
     if where.priority is not None:
         queued.append(Item.priority == where.priority)
+    return queued
+
+
+def tally(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    where: QueueFilter,
+    large: int | None = None,
+) -> Overview:
+    """Count the queued items (filtered by ``where``) for ``actor``: by risk, source and age,
+    overdue, and how many they may review; no item is read (the queue page's counts, and
+    the small JSON the page refreshes them from).
+
+    A queue of ``large`` items or more, that the sweep counted in the last minutes, shows
+    that count (``Overview.counted_at`` set: the page says "about"); a shorter one, or when
+    no recent count exists, is counted now.
+    """
+    queued = _queued(where)
     result = Overview()
     result.sources = list(session.scalars(sa.select(Source).order_by(Source.slug)))
     snapshot = snapshots.usable(session, SNAPSHOT, now, large)
@@ -123,7 +130,26 @@ def overview(
             )
         )
     result.eligible = within_level - (mine or 0)
-    eligible = [*queued, *review.reviewable_by(actor)]
+    return result
+
+
+def overview(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    where: QueueFilter,
+    limit: int = 25,
+    large: int | None = None,
+) -> Overview:
+    """Summarise the queued items (filtered by ``where``) for ``actor``: the counts of
+    :func:`tally`, their open claims and the first ``limit`` items in line (always read now).
+    """
+    result = tally(session, actor, now, where, large)
+    queued = _queued(where)
+    # a reviewer sees what they may claim; someone who reviews nothing (a manager) sees the
+    # queue's head at every level, high-risk items included
+    reviews = can(actor, Permission.WORK_QUEUE)
+    eligible = [*queued, *review.reviewable_by(actor)] if reviews else queued
     result.next_up = list(
         session.scalars(
             sa.select(Item)

@@ -16,8 +16,11 @@ version, made by any process, takes effect on the very next draft:
 - every refusal (401, 400, 423, 422) is given only on a fresh read, so a resumed source or
   a new secret is never refused on the strength of an old snapshot.
 
-Drafts that need more than an INSERT (a source that receives canaries, an always-escalate
-tag) take the general path.
+On PostgreSQL the INSERT and the draft's audit event are one statement, its own
+transaction, sent without SQLAlchemy on a pooled connection (``receiving_pg``): one round
+trip, and no ORM session is made for such a request. On SQLite they are two Core statements
+in the caller's transaction. Drafts that need more than an INSERT (a source that receives
+canaries, an always-escalate tag) take the general path.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from ..domain import policy as policy_rules
@@ -40,7 +43,7 @@ from ..domain.errors import SignatureInvalid, SourceUnavailable, ValidationFaile
 from ..domain.intake import BadJSON, Submission, parse_json, parse_submission
 from ..domain.sealing import Keyring
 from ..models import Item, PolicyVersion, Source, SourceStatus
-from . import intake
+from . import intake, receiving_pg
 from . import policy as policy_service
 from .policy import InForce
 
@@ -117,6 +120,7 @@ class Received:
 
 def receive(
     session: Session,
+    engine: sa.Engine,
     senders: Senders,
     ring: Keyring,
     slug: str,
@@ -128,7 +132,9 @@ def receive(
     """Verify, validate, route and store one signed draft, or find the one it repeats.
 
     Args:
-        session: the caller's session (the caller commits).
+        session: the caller's session (the caller commits what it holds; a draft stored by
+            its snapshot on PostgreSQL leaves it unused, so there is nothing to commit).
+        engine: the session's engine (the snapshot's statement on PostgreSQL runs on it).
         senders: the process's snapshots of sources.
         ring: the keys that open stored secrets (for a fresh read).
         slug: the source the draft is addressed to.
@@ -154,7 +160,7 @@ def receive(
         except REFUSALS:
             pass  # perhaps only the snapshot is out of date: judged on a fresh read below
         else:
-            return _store(session, senders, cached, headers, body, draft, now)
+            return _store(session, engine, senders, cached, headers, body, draft, now, read=False)
     fresh = _read(session, ring, slug)
     if fresh is None:
         senders.forget(slug)
@@ -162,7 +168,7 @@ def receive(
         senders.keep(fresh)
     draft = _checked(fresh, body, headers, now, check_request)
     assert fresh is not None  # _checked() refuses an unknown source
-    return _store(session, senders, fresh, headers, body, draft, now)
+    return _store(session, engine, senders, fresh, headers, body, draft, now, read=True)
 
 
 def _checked(
@@ -184,26 +190,47 @@ def _checked(
 
 def _store(
     session: Session,
+    engine: sa.Engine,
     senders: Senders,
     sender: Sender,
     headers: Mapping[str, str],
     body: bytes,
     draft: Submission,
     now: datetime,
+    read: bool,
 ) -> Received:
-    """Store by the snapshot when it still holds, else by the general path."""
+    """Store by the snapshot when it still holds, else by the general path; ``read``: the
+    session has read the snapshot afresh (its transaction has begun)."""
     webhook_id = headers["webhook-id"]
     needs = policy_rules.resolve(draft.risk_tags, sender.policy.rules)
     if sender.canary_rate <= 0 and not needs.always_escalate:
         values = intake.item_values(sender.id, webhook_id, draft, now, sender.policy)
-        connection = session.connection()  # a Core statement: no ORM work around it
-        insert = _insert(connection.dialect.name, tuple(values))
-        item_id = connection.execute(insert, values | sender.guard()).scalar()
+        item_id = _insert_with_event(session, engine, sender, values, read)
         if item_id is not None:
-            intake.record_submitted(session, sender.slug, item_id, values)
             return Received(_stored(item_id, values), True, sender.slug)
         senders.forget(sender.slug)  # out of date, or a repeat: the next draft reads afresh
     return _general(session, senders, sender, headers, body, draft, now)
+
+
+def _insert_with_event(
+    session: Session, engine: sa.Engine, sender: Sender, values: dict[str, Any], read: bool
+) -> int | None:
+    """Store the item and its audit event when the snapshot holds; the item's id, or None.
+
+    On PostgreSQL one statement (``receiving_pg``): its own transaction on a connection of
+    the engine's pool, or in the session's transaction when ``read`` (the session read the
+    snapshot: one transaction and one connection per request all the same). Elsewhere
+    (SQLite) two Core statements in the session's transaction."""
+    if engine.dialect.name == "postgresql":
+        event = intake.submitted_event(sender.slug, values)
+        on = session if read else engine
+        return receiving_pg.store(on, values, sender.guard(), event)
+    connection = session.connection()  # Core statements: no ORM work around them
+    insert = _insert(tuple(values))
+    item_id = connection.execute(insert, values | sender.guard()).scalar()
+    if item_id is not None:
+        intake.record_submitted(session, sender.slug, item_id, values)
+    return item_id
 
 
 def _general(
@@ -230,7 +257,13 @@ def _general(
 def _stored(item_id: int, values: dict[str, Any]) -> SimpleNamespace:
     """A stored draft as the API shows it, without reading it back."""
     return SimpleNamespace(
-        **values, id=item_id, final_content=None, edited=False, outcome_reason=None, decided_at=None
+        **values,
+        id=item_id,
+        final_content=None,
+        edited=False,
+        outcome_reason=None,
+        decided_at=None,
+        settles_at=None,
     )
 
 
@@ -272,26 +305,24 @@ def _read(session: Session, ring: Keyring, slug: str) -> Sender | None:
     )
 
 
-_statements: dict[tuple[str, tuple[str, ...]], sa.Executable] = {}
+_statements: dict[tuple[str, ...], sa.Executable] = {}
 
 
-def _insert(dialect: str, columns: tuple[str, ...]) -> sa.Executable:
-    """``INSERT INTO items (columns) SELECT :values WHERE <the snapshot holds> ON CONFLICT
-    DO NOTHING RETURNING id``, built once per database kind and set of columns."""
-    key = (dialect, columns)
-    if key not in _statements:
-        _statements[key] = _build_insert(dialect, columns)
-    return _statements[key]
+def _insert(columns: tuple[str, ...]) -> sa.Executable:
+    """SQLite's ``INSERT INTO items (columns) SELECT :values WHERE <the snapshot holds> ON
+    CONFLICT DO NOTHING RETURNING id``, built once per set of columns (PostgreSQL's is the
+    statement in ``receiving_pg``)."""
+    if columns not in _statements:
+        _statements[columns] = _build_insert(columns)
+    return _statements[columns]
 
 
-def _build_insert(dialect: str, columns: tuple[str, ...]) -> sa.Executable:
+def _build_insert(columns: tuple[str, ...]) -> sa.Executable:
     c, v = SOURCES.c, VERSIONS.c
     targets = [COLUMNS[key] for key in columns]  # attribute keys: ``meta`` is "metadata"
-    values: list[sa.ColumnElement[Any]] = [
+    values = [
         sa.bindparam(key, type_=column.type) for key, column in zip(columns, targets, strict=True)
     ]
-    if dialect == "postgresql":  # an untyped parameter in a SELECT list would be text
-        values = [sa.cast(value, value.type) for value in values]
     source_holds = sa.exists().where(
         c.id == sa.bindparam("g_source"),
         c.status == SourceStatus.ACTIVE,
@@ -312,9 +343,8 @@ def _build_insert(dialect: str, columns: tuple[str, ...]) -> sa.Executable:
             v.created_at != sa.bindparam("g_policy_at", type_=v.created_at.type),
         ),
     )
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
-        insert(ITEMS)
+        sqlite.insert(ITEMS)
         .from_select(targets, sa.select(*values).where(source_holds, policy_holds))
         .on_conflict_do_nothing()
         .returning(ITEMS.c.id)

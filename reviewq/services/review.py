@@ -14,7 +14,7 @@ from ..domain.authority import Actor, Permission, can, effective_level
 from ..domain.errors import NotAllowed, StaleClaim, StaleVersion
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Decision, Item
-from . import approvals, audit, bulk, effects, verdicts
+from . import approvals, audit, bulk, effects, pending, verdicts
 from .verdicts import Verdict
 
 LEASE = timedelta(minutes=15)
@@ -145,13 +145,15 @@ def _build_claim(
         pick = pick.where(queued.priority == param("only_priority", sa.Integer))
     if skipping:
         pick = pick.where(queued.id.not_in(param("skipped", expanding=True)))
+    now = param("claim_now", Item.__table__.c.claimed_at.type)
+    # a first approval in its undo window stays with its approver until the window closes
+    pick = pick.where(sa.or_(queued.settles_at.is_(None), queued.settles_at <= now))
     first = (
         pick.order_by(queued.priority, queued.due_at, queued.created_at, queued.id)
         .limit(1)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    now = param("claim_now", Item.__table__.c.claimed_at.type)
     until = param("claim_until", Item.__table__.c.claim_expires_at.type)
     return (
         sa.update(Item)
@@ -161,6 +163,7 @@ def _build_claim(
             claimed_by_id=actor,
             claimed_at=now,
             claim_expires_at=until,
+            settles_at=None,  # a held first approval's window has closed: nothing waits
             version=Item.version + 1,
             updated_at=now,
         )
@@ -278,14 +281,35 @@ def skip(session: Session, actor: Actor, item: Item, now: datetime) -> None:
     Raises:
         StaleClaim: the actor no longer holds the item.
     """
+    _give_back(session, actor, item, now, "item.skipped")
+
+
+def release(session: Session, actor: Actor, item: Item, now: datetime) -> None:
+    """Stop reviewing: give the item back to the queue at once (not after the lease runs
+    out), for anyone to claim.
+
+    Raises:
+        StaleClaim: the actor no longer holds the item.
+    """
+    _give_back(session, actor, item, now, "item.released")
+
+
+def _give_back(session: Session, actor: Actor, item: Item, now: datetime, event: str) -> None:
     _holding(item, actor, now)
     item.status = next_status(item.status, Action.RELEASE)
     _release(item)
     session.flush()
-    audit.record(session, actor.label, "item.skipped", f"item:{item.id}", at=now)
+    audit.record(session, actor.label, event, f"item:{item.id}", at=now)
 
 
-def decide(session: Session, actor: Actor, item: Item, verdict: Verdict, now: datetime) -> Decision:
+def decide(
+    session: Session,
+    actor: Actor,
+    item: Item,
+    verdict: Verdict,
+    now: datetime,
+    undo_window: timedelta = timedelta(0),
+) -> Decision:
     """Apply a reviewer's decision to the item they hold.
 
     Approve and edit count as approvals. An item needing two approvals goes back to the
@@ -299,6 +323,9 @@ def decide(session: Session, actor: Actor, item: Item, verdict: Verdict, now: da
         item: the item, as loaded for this request.
         verdict: the action and its fields; ``version`` is the item version the page showed.
         now: when the decision is made.
+        undo_window: how long the reviewer may take it back (``services.undo``): its
+            consequences (callback, QA sampling, escalation) wait that long, and nobody else
+            may claim the item meanwhile; zero runs them at once.
 
     Returns:
         The stored decision (its audit event is written in the same transaction).
@@ -315,6 +342,12 @@ def decide(session: Session, actor: Actor, item: Item, verdict: Verdict, now: da
         raise StaleVersion("This item changed since you opened it. Nothing was changed.")
     if not can(actor, Permission.DECIDE, item.min_level):
         raise NotAllowed(f"this item needs authority level {item.min_level}")
+    if undo_window > timedelta(0):
+        # set before the decision's flush, so its one UPDATE of the item carries it
+        item.settles_at = now + undo_window
+        decision = verdicts.apply(session, actor, item, verdict, now, opened=item.claimed_at or now)
+        pending.run_after_commit(session, pending.settle(item.id, item.settles_at))
+        return decision
     decision = verdicts.apply(session, actor, item, verdict, now, opened=item.claimed_at or now)
     effects.after_change(session, item, now, reason=decision.reason, raised_by=actor)
     return decision

@@ -46,7 +46,7 @@ def callback_target_problem(url: str, allow_private: bool) -> str | None:
     return outbound.target_problem(url, allow_private)
 
 
-def _check_callback_url(url: str | None, allow_private: bool) -> list[dict[str, str]]:
+def callback_url_problems(url: str | None, allow_private: bool) -> list[dict[str, str]]:
     problem = callback_target_problem(url, allow_private) if url is not None else None
     return [{"field": "callback_url", "message": problem}] if problem else []
 
@@ -96,7 +96,7 @@ def create_source(
     owner = by_email(session, owner_email)
     if owner is None:
         errors.append({"field": "owner", "message": f"no user with email {owner_email}"})
-    errors += _check_callback_url(callback_url, allow_private)
+    errors += callback_url_problems(callback_url, allow_private)
     if errors:
         raise ValidationFailed(errors)
     if session.scalar(sa.select(Source.id).where(Source.slug == slug)):
@@ -123,17 +123,23 @@ def _administering(actor: Actor) -> None:
         raise NotAllowed("only an administrator manages sources' secrets and tokens")
 
 
-def issue_token(session: Session, actor: Actor, source: Source) -> str:
-    """Make a new pull-API token for ``source``; only its hash is stored.
+def issue_token(session: Session, actor: Actor, source: Source, name: str = "default") -> str:
+    """Make a new named pull-API token for ``source``; only its hash is stored.
 
     Raises:
         NotAllowed: ``actor`` may not administer.
+        ValidationFailed: a blank or over-long name.
     """
     _administering(actor)
+    name = name.strip()
+    if not name or len(name) > 80 or text_problem(name):
+        raise ValidationFailed([{"field": "name", "message": "1-80 characters, plain text"}])
     token = signing.new_token()
-    session.add(SourceToken(source_id=source.id, token_hash=signing.token_hash(token)))
+    session.add(SourceToken(source_id=source.id, token_hash=signing.token_hash(token), name=name))
     session.flush()
-    audit.record(session, actor.label, "source.token_issued", f"source:{source.slug}")
+    audit.record(
+        session, actor.label, "source.token_issued", f"source:{source.slug}", {"name": name}
+    )
     return token
 
 
@@ -244,15 +250,35 @@ def set_status(
     return source
 
 
-def by_token(session: Session, token: str) -> Source | None:
-    """The source a bearer token belongs to, if the token is known and not revoked."""
-    return session.scalar(
-        sa.select(Source)
+TOKEN_USE_PRECISION = timedelta(minutes=1)  # "last used" is written at most this often
+
+
+def by_token(session: Session, token: str, now: datetime | None = None) -> Source | None:
+    """The source a bearer token belongs to, if the token is known and not revoked; with
+    ``now``, the token's "last used" moves to ``now`` (one write a minute at most)."""
+    found = session.execute(
+        sa.select(Source, SourceToken.id, SourceToken.last_used_at)
         .join(SourceToken, SourceToken.source_id == Source.id)
         .where(
             SourceToken.token_hash == signing.token_hash(token), SourceToken.revoked_at.is_(None)
         )
-    )
+    ).first()
+    if found is None:
+        return None
+    source, token_id, last_used = found
+    if now is not None and (last_used is None or last_used < now - TOKEN_USE_PRECISION):
+        session.execute(
+            sa.update(SourceToken)
+            .where(
+                SourceToken.id == token_id,
+                sa.or_(
+                    SourceToken.last_used_at.is_(None),
+                    SourceToken.last_used_at < now - TOKEN_USE_PRECISION,
+                ),
+            )
+            .values(last_used_at=now)
+        )
+    return source
 
 
 def controllable_by(session: Session, actor: Actor | None, number: int = 1) -> paging.Page[Source]:

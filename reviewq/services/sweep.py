@@ -1,4 +1,5 @@
-"""The periodic sweep: SLA breaches, expired claims (of items and escalations), stale
+"""The periodic sweep: decisions whose undo window closed (when their job was lost), SLA
+breaches, expired claims (of items and escalations), stale
 escalations, canaries due from quiet sources, jobs Redis lost; stale sign-in counters and
 rotated-out secrets past their grace are deleted; the queue's counts and the canary catch
 rates are taken for the pages that show them for a long queue (services.snapshots).
@@ -21,6 +22,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager
 
+from ..domain import escalation as levels
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Escalation, Item, Source
 from . import (
@@ -34,8 +36,10 @@ from . import (
     intake,
     notifications,
     queue,
+    retention,
     review,
     sources,
+    undo,
 )
 
 BATCH = 200
@@ -64,7 +68,7 @@ def breach_overdue(session: Session, now: datetime, limit: int) -> int:
     """
     session.flush()  # the ORM's pending changes go first, as in a flush per item
     overdue = session.execute(
-        sa.select(Item.id, Item.status, Item.due_at, Item.title)
+        sa.select(Item.id, Item.status, Item.due_at, Item.title, Item.min_level)
         .where(Item.status.in_([ItemStatus.QUEUED, ItemStatus.IN_REVIEW]), Item.due_at < now)
         .order_by(Item.due_at, Item.id)
         .limit(limit)
@@ -87,6 +91,7 @@ def breach_overdue(session: Session, now: datetime, limit: int) -> int:
                     claimed_by_id=None,
                     claimed_at=None,
                     claim_expires_at=None,
+                    settles_at=None,  # a held first approval's wait is superseded
                     version=ITEMS.c.version + 1,  # what the ORM's version counter does
                 )
                 .returning(ITEMS.c.id)
@@ -140,9 +145,17 @@ def breach_overdue(session: Session, now: datetime, limit: int) -> int:
     reported = {  # the event each callback reports: the item's last, the opening
         event.subject: event_id for event, event_id in zip(events, event_ids, strict=True)
     }
+    people = notifications.active_in(session, levels.level(1).notify) if opening else []
     notifications.notify_many(
         session,
-        [escalation_records.paging_level_1(row.id, row.title, SLA_BREACHED) for row in opening],
+        [
+            notifications.Page(
+                [u.id for u in escalation_records.paged_among(row.min_level, 1, people)],
+                escalation_records.opening_text(row.id, row.title, SLA_BREACHED),
+                f"/items/{row.id}",
+            )
+            for row in opening
+        ],
         now,
     )
     _callbacks(session, [row.id for row in opening], now, reported)
@@ -192,6 +205,7 @@ def run(
     now: datetime,
     batch: int = BATCH,
     between: Callable[[], None] = lambda: None,
+    retention_days: int | None = None,
 ) -> dict[str, Any]:
     """One sweep, in batches of ``batch`` rows; ``between`` runs after each batch.
 
@@ -201,12 +215,15 @@ def run(
         batch: rows a batch takes (and locks) at most.
         between: what the caller does after each batch: the job commits there; without it
             the whole sweep stays in the caller's one transaction.
+        retention_days: purge the text of items decided longer ago (None: keep it).
 
     Returns:
         What it did: counts, and the ids of the due callbacks it offered to the queue
         again (a try already waiting there is not queued twice).
     """
     summary: dict[str, Any] = {
+        # decisions whose undo window closed and whose own job was lost
+        "decisions_settled": _in_batches(undo.settle_due, session, now, batch, between),
         "sla_breached": _in_batches(breach_overdue, session, now, batch, between),
         "claims_released": _in_batches(review.release_expired, session, now, batch, between),
         "escalation_claims_released": _in_batches(
@@ -216,6 +233,14 @@ def run(
             escalations.move_up_stale, session, now, batch, between
         ),
     }
+    if retention_days is not None:
+
+        def purged(session: Session, now: datetime, limit: int) -> int:
+            return retention.purge(session, now, retention_days, limit)
+
+        summary["purged"] = _in_batches(purged, session, now, batch, between)
+        if summary["purged"]:
+            retention.record(session, now, retention_days, summary["purged"])
     summary["canaries_planted"] = intake.plant_due(session, now)
     summary["callbacks_requeued"] = deliveries.offer_due(session, now)
     auth.forget_stale_throttles(session, now)

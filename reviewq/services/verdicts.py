@@ -10,13 +10,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
+from ..domain import checklist as checklists
 from ..domain import edits
 from ..domain.authority import Actor
 from ..domain.errors import TwoPersonRule, ValidationFailed
 from ..domain.intake import MAX_CONTENT, text_problem
 from ..domain.workflow import REJECT_REASONS, Action, ItemStatus, next_status
 from ..models import Decision, Item
-from . import approvals, audit
+from . import approvals, audit, policy
 from .approvals import APPROVING
 
 
@@ -30,6 +31,7 @@ class Verdict:
     reason_code: str | None = None
     reason: str | None = None
     active_seconds: float | None = None
+    ticks: checklists.Ticks = checklists.Ticks()  # the item's checklist, as the page reported
 
 
 def settle(verdict: Verdict, shown: str) -> Verdict:
@@ -110,9 +112,14 @@ def apply(
     Returns:
         The stored decision.
 
+    On an item whose tags carry a checklist (``domain/checklist``), an approval needs every
+    box ticked and, where required, the context opened; the ticks and their timing are
+    stored with whatever decision is taken.
+
     Raises:
         TwoPersonRule: the actor already approved the item's current text.
-        ValidationFailed: a required field is missing (reason, reason code, edited text).
+        ValidationFailed: a required field is missing (reason, reason code, edited text), or
+            a box of the checklist is not ticked on an approval.
     """
     approving = verdict.action in APPROVING
     standing = approvals.approvers(session, item.id)
@@ -121,6 +128,9 @@ def apply(
     before = item.current_content
     verdict = settle(verdict, before)
     errors = validate(verdict)
+    checklist = policy.checklist_for(session, item)
+    if approving and checklist.gated:
+        errors += checklists.gate_problems(checklist, verdict.ticks)
     if errors:
         raise ValidationFailed(errors)
 
@@ -164,6 +174,7 @@ def apply(
         opened_at=opened,
         decided_at=now,
         active_seconds=active,
+        checklist=checklists.record(checklist, verdict.ticks),
     )
     session.add(decision)
     session.flush()  # the version check: a concurrent change raises StaleDataError here
@@ -179,6 +190,11 @@ def apply(
             "approvals": f"{len(standing)}/{item.approvals_required}",
             "reason_code": decision.reason_code,
             "edit_chars": edit_chars,
+            **(
+                {"checklist": checklists.export_fields(decision.checklist)}
+                if decision.checklist
+                else {}
+            ),
         },
         at=now,
     )

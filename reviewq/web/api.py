@@ -13,7 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..domain.errors import NotFound, Unauthenticated, UnknownParameters, ValidationFailed
 from ..domain.intake import EXTERNAL_ID, BadJSON
 from ..domain.workflow import FINAL_STATUSES, ItemStatus
-from ..extensions import db_session, keyring
+from ..extensions import db, db_session, keyring
 from ..models import Item, Source
 from ..models.types import utcnow
 from ..services import intake, receiving
@@ -82,14 +82,17 @@ class ItemFields(Protocol):
     edited: bool
     outcome_reason: str | None
     decided_at: datetime | None
+    settles_at: datetime | None
     created_at: datetime
 
 
 def item_json(item: ItemFields, slug: str) -> dict[str, Any]:
     """The API view of an item (what a source may see of its own draft); ``slug`` is its
-    source's."""
+    source's. A decision still in its undo window has not gone out: the item reads as in
+    review until the window closes."""
     outcome = None
-    if item.status in FINAL_STATUSES:
+    status = ItemStatus.IN_REVIEW if item.settles_at is not None else item.status
+    if status in FINAL_STATUSES:
         outcome = {
             "status": item.status.value,
             "final_content": item.final_content,
@@ -102,7 +105,7 @@ def item_json(item: ItemFields, slug: str) -> dict[str, Any]:
         "source": slug,
         "external_id": item.external_id,
         "title": item.title,
-        "status": item.status.value,
+        "status": status.value,
         "risk_tags": item.risk_tags,
         "unknown_tags": item.unknown_tags,
         "requirements": {
@@ -127,9 +130,12 @@ def item_json(item: ItemFields, slug: str) -> dict[str, Any]:
 def _token_source() -> Source:
     """The source whose bearer token came with the request."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    source = source_service.by_token(db_session, token.strip()) if scheme == "Bearer" else None
+    source = (
+        source_service.by_token(db_session, token.strip(), utcnow()) if scheme == "Bearer" else None
+    )
     if source is None:
         raise Unauthenticated("missing or unknown bearer token")
+    db_session.commit()  # the token's "last used"
     refuse_unknown_query_parameters()
     return source
 
@@ -147,6 +153,7 @@ def submit_item(slug: str) -> tuple[Response, int] | Response:
     try:
         received = receiving.receive(
             db_session,
+            db.engine,
             senders,
             keyring(),
             slug,
@@ -158,7 +165,8 @@ def submit_item(slug: str) -> tuple[Response, int] | Response:
     except BadJSON as exc:
         named = {"errors": [{"field": exc.field, "message": str(exc)}]} if exc.field else {}
         return problem(400, "Bad Request", str(exc), "bad-json", **named)
-    db_session.commit()
+    if db.session.registry.has():  # the snapshot's statement on PostgreSQL commits itself
+        db_session.commit()
     shown = item_json(received.item, received.slug)
     response = jsonify(shown)
     response.status_code = 201 if received.created else 200

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..domain.errors import BadQuery, NotFound, Unauthenticated, UnknownParameters
 from ..extensions import audit_signer, db_session
+from ..models.types import utcnow
 from ..services import sources as source_service
 from ..services import tlog
 from .routing import MAX_ID
@@ -32,9 +33,12 @@ def _b64(raw: bytes) -> str:
 def authenticate() -> None:
     """A source's bearer token, then no query parameter the endpoint does not take."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    source = source_service.by_token(db_session, token.strip()) if scheme == "Bearer" else None
+    source = (
+        source_service.by_token(db_session, token.strip(), utcnow()) if scheme == "Bearer" else None
+    )
     if source is None:
         raise Unauthenticated("missing or unknown bearer token")
+    db_session.commit()  # the token's "last used"
     unknown = set(request.args) - QUERY.get(request.endpoint or "", set())
     if unknown:
         raise UnknownParameters(

@@ -19,12 +19,22 @@ from .forms import ActionForm, LoginForm
 bp = Blueprint("auth", __name__)
 
 
-def home_url() -> str:
-    """Where a signed-in person starts: the queue if they may see it."""
+def home_url() -> str | None:
+    """Where a signed-in person starts: admins on administration (sources), supervisors on
+    escalations, reviewers on their queue, managers on the figures (Oversight); None for
+    someone none of those pages is for."""
     actor = current_actor()
-    if actor and (can(actor, Permission.WORK_QUEUE) or can(actor, Permission.SEE_REPORTS)):
-        return url_for("review.queue")
-    return url_for("health.index")
+    if actor is None:
+        return None
+    for permission, endpoint in (
+        (Permission.ADMINISTER, "sources.source_list"),
+        (Permission.SUPERVISE, "escalations.escalation_queue"),
+        (Permission.WORK_QUEUE, "review.queue"),
+        (Permission.SEE_REPORTS, "oversight.overview"),
+    ):
+        if can(actor, permission):
+            return url_for(endpoint)
+    return None
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -39,7 +49,7 @@ def _safe_next(target: str | None) -> str | None:
 def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Sign in with email and password (throttled against guessing)."""
     if current_user.is_authenticated:
-        return redirect(home_url())
+        return redirect(home_url() or url_for("health.index"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -66,7 +76,8 @@ def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]
         session.clear()  # a fresh session on every sign-in (no fixation)
         session.permanent = True
         login_user(user)
-        return redirect(_safe_next(request.args.get("next")) or home_url())
+        start = _safe_next(request.args.get("next")) or home_url()
+        return redirect(start or url_for("health.index"))
     return render_template("login.html", form=form), 200 if not form.errors else 400
 
 

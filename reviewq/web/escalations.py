@@ -7,14 +7,14 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from ..domain.authority import Permission, can
-from ..domain.errors import Conflict
+from ..domain.errors import Conflict, NotAllowed
 from ..domain.workflow import Action
 from ..extensions import db_session
-from ..models import Escalation
+from ..models import Escalation, User
 from ..models.types import utcnow
 from ..services import escalations
 from .access import current_actor, require, signed_in_actor
-from .forms import ActionForm
+from .forms import ActionForm, ReassignForm, accepted
 from .pipeline import committing, get_or_404, page_number
 from .review import decision_form
 
@@ -43,6 +43,7 @@ def escalation_queue() -> str:
         now=utcnow(),
         form=ActionForm(),
         can_claim=can(current_actor(), Permission.SUPERVISE),
+        assignees=escalations.assignees(db_session),
     )
 
 
@@ -100,6 +101,25 @@ def release(escalation_id: int) -> Response:
         flash(
             f"#{escalation.item_id} is back with the escalations, for another supervisor.", "info"
         )
+    return redirect(url_for("escalations.escalation_queue"))
+
+
+@bp.post("/escalations/<int:escalation_id>/reassign")
+@require(Permission.SUPERVISE)
+def reassign(escalation_id: int) -> Response:
+    """Hand an open escalation to another person who can resolve it (both are told)."""
+    form = ReassignForm()
+    escalation = get_or_404(Escalation, escalation_id, joinedload(Escalation.item))
+    if not accepted(form):
+        return redirect(url_for("escalations.escalation_queue"))
+    to = db_session.get(User, form.to.data)
+    if to is None:
+        flash("Reassign to: choose a supervisor from the list.", "error")
+        return redirect(url_for("escalations.escalation_queue"))
+    with committing(Conflict, NotAllowed) as done:
+        escalations.reassign(db_session, signed_in_actor(), escalation, to, utcnow())
+    if done:
+        flash(f"#{escalation.item_id} is now with {to.name}.", "info")
     return redirect(url_for("escalations.escalation_queue"))
 
 

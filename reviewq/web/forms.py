@@ -7,6 +7,7 @@ is only a hint to the browser).
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -20,14 +21,26 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
-from ..domain.intake import MAX_CONTENT, MAX_TAGS, MAX_TITLE, text_problem
+from ..domain.checklist import MAX_MS as MAX_CHECK_MS
+from ..domain.intake import CONTENT_TYPES, MAX_CONTENT, MAX_TAGS, MAX_TITLE, text_problem
 from ..domain.workflow import REJECT_REASONS
+from ..services.canaries import MAX_RATE
 from .routing import MAX_ID
 
 # Control characters a person never means to type: C0 but tab and line breaks, DEL, C1.
@@ -123,6 +136,16 @@ class DecisionForm(Form):
     )
     reason = StringField("Reason", validators=[Optional(), Length(max=2000)])
     action = HiddenField(validators=[Length(max=20)])  # set from the pressed button's value
+    # the item's checklist (domain/checklist): boxes ticked, and (from the page's script)
+    # when each was ticked and when the context was first in view, in ms since opening
+    checks = SelectMultipleField(
+        "Checklist", coerce=int, validate_choice=False, validators=[Optional()]
+    )
+    check_ms = StringField(widget=HiddenField.widget, validators=[Optional(), Length(max=200)])
+    context_ms = IntegerField(
+        widget=HiddenField.widget,
+        validators=[Optional(), NumberRange(min=0, max=MAX_CHECK_MS)],
+    )
 
 
 class SourceStatusForm(Form):
@@ -144,11 +167,59 @@ class CanaryForm(Form):
     expected = StringField("Expected outcome", validators=[Length(max=20)])
 
 
+class CanaryEditForm(Form):
+    """A canary's text and the outcome a careful reviewer reaches."""
+
+    title = StringField("Title", validators=[Length(max=MAX_TITLE)])
+    content = TextAreaField("Draft text", validators=[Length(max=MAX_CONTENT)])
+    expected = StringField("Expected outcome", validators=[Length(max=20)])
+
+
+class CanaryActiveForm(Form):
+    """Take a canary out of planting or put it back: ``active`` is the button (0 or 1)."""
+
+    active = HiddenField("Active", validators=[Length(max=1), AnyOf(["0", "1"])])
+
+
+def _finite(form: Any, field: Any) -> None:
+    if field.data is not None and not math.isfinite(field.data):
+        raise StopValidation("must be a number")
+
+
+def _one_decimal(form: Any, field: Any) -> None:
+    if field.data is not None and abs(field.data * 10 - round(field.data * 10)) > 1e-6:
+        raise ValidationError("use at most one decimal (e.g. 2.5)")
+
+
 class RateForm(Form):
-    """How often a source's canaries are planted, in percent."""
+    """How often a source's canaries are planted, in percent (stored as a fraction)."""
 
     source = StringField("Source", validators=[Length(max=64)])
-    rate = StringField("Rate", validators=[Length(max=20)])
+    rate = FloatField(
+        "Rate (%)",
+        validators=[
+            InputRequired(message="enter a percent, e.g. 2.5"),
+            _finite,
+            NumberRange(
+                min=0, max=MAX_RATE * 100, message=f"must be between 0 and {MAX_RATE * 100:g} %%"
+            ),
+            _one_decimal,
+        ],
+    )
+
+
+class ReassignForm(Form):
+    """Hand an escalation to another person: ``to`` is their user id."""
+
+    to = IntegerField("Reassign to", validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+
+
+class ReleaseForm(Form):
+    """Release an item in review: ``holder`` is who the page showed holding it."""
+
+    holder = IntegerField(
+        widget=HiddenField.widget, validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)]
+    )
 
 
 class SecondReviewForm(Form):
@@ -164,3 +235,12 @@ class FlagNoteForm(Form):
     signal = HiddenField("Signal", validators=[Length(max=16)])
     status = HiddenField("Status", validators=[Length(max=20)])
     note = StringField("Note", validators=[Length(max=1000)])
+
+
+class PreviewForm(Form):
+    """Text being edited, to show as the item page would (the editor's live preview)."""
+
+    content = TextAreaField(validators=[Optional(), Length(max=MAX_CONTENT), KeepsControls()])
+    content_type = SelectField(
+        choices=[SelectChoice(kind, kind) for kind in CONTENT_TYPES], validators=[DataRequired()]
+    )

@@ -6,12 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from ..domain.agreement import MIN_PAIRS
 from ..domain.authority import Permission
 from ..domain.errors import Conflict, NotAllowed
 from ..extensions import db_session
 from ..models import QaReview
 from ..models.types import utcnow
-from ..services import canaries
+from ..services import agreement, canaries
 from . import render
 from .access import require, signed_in_actor
 from .forms import ActionForm, SecondReviewForm, accepted
@@ -23,9 +24,19 @@ bp = Blueprint("qa", __name__)
 @bp.get("/qa")
 @require(Permission.SUPERVISE)
 def qa_queue() -> str:
-    """Approved items sampled for a blind second review (those waiting a page at a time)."""
+    """Approved items sampled for a blind second review (those waiting a page at a time),
+    and agreement with the first decisions (Cohen's kappa) per reviewer and per tag."""
     pending, count, done = canaries.qa_queue(db_session, page_number())
-    return render_template("qa.html", pending=pending, count=count, done=done, now=utcnow())
+    return render_template(
+        "qa.html",
+        pending=pending,
+        count=count,
+        done=done,
+        now=utcnow(),
+        by_reviewer=agreement.by_reviewer(db_session),
+        by_tag=agreement.by_tag(db_session),
+        min_pairs=MIN_PAIRS,
+    )
 
 
 @bp.route("/qa/<int:review_id>", methods=["GET", "POST"])

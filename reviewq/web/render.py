@@ -108,13 +108,38 @@ def pretty_json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
 
 
-def relative(when: datetime, now: datetime) -> str:
-    """'in 1 h 5 min', '12 min ago', 'just now': how far ``when`` is from ``now``."""
+DATE_AFTER_DAYS = 30  # further away than this, a time reads as its date
+
+
+def relative(when: datetime, now: datetime, bare: bool = False) -> str:
+    """How far ``when`` is from ``now``, on one scale for every page: 'just now', '12 min
+    ago', 'in 1 h 5 min', '14 h ago', '6 days ago', then the date ('on 3 Nov 2026').
+
+    Args:
+        when: the time to describe.
+        now: the time it is.
+        bare: the span alone ('6 days', '12 min'; never a date), for labels such as
+            "Overdue by" and "Waiting".
+    """
     seconds = round((when - now).total_seconds())
-    if abs(seconds) < 60:
+    span = abs(seconds)
+    if span < 60:
+        if bare:
+            return "under a minute"
         return "just now" if seconds <= 0 else "in under a minute"
-    minutes = abs(seconds) // 60
-    text = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+    minutes, days = span // 60, span // 86400
+    if days > DATE_AFTER_DAYS and not bare:
+        return f"on {when.day} {when.strftime('%b %Y')}"
+    if days >= 1:
+        text = f"{days} day{'s' if days != 1 else ''}"
+    elif minutes >= 600:
+        text = f"{minutes // 60} h"
+    elif minutes >= 60:
+        text = f"{minutes // 60} h {minutes % 60} min" if minutes % 60 else f"{minutes // 60} h"
+    else:
+        text = f"{minutes} min"
+    if bare:
+        return text
     return f"in {text}" if seconds >= 0 else f"{text} ago"
 
 

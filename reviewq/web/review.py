@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import Any
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     jsonify,
@@ -22,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from ..domain.authority import Permission, can
+from ..domain.checklist import Ticks, parse_times
 from ..domain.errors import Conflict, NotAllowed, ValidationFailed
 from ..domain.policy import RISK_NAMES
 from ..domain.workflow import REJECT_REASONS, Action, ItemStatus
@@ -33,9 +37,11 @@ from ..services import (
     canaries,
     escalation_records,
     escalations,
+    policy,
     reading,
     review,
     sources,
+    undo,
     verdicts,
 )
 from ..services import queue as queue_service
@@ -74,15 +80,59 @@ def _server_timing(response: Response) -> Response:
 SKIP_MEMORY = 20  # how many recently skipped items Review next passes over
 
 
+RISK_PRIORITY = {name: priority for priority, name in RISK_NAMES.items()}
+FILTERS = ("source", "risk")
+
+
 def _filter() -> review.QueueFilter:
-    """Queue filters from the query string or form (unknown values are ignored), plus the
-    items this reviewer skipped recently, so Skip never hands the same item straight back."""
-    values = request.values
-    source = sources.find(db_session, values.get("source", ""))
-    priority = {v: k for k, v in RISK_NAMES.items()}.get(values.get("risk", ""))
-    skipped = frozenset(session.get("skipped", []))
-    source_id = source.id if source else None
-    return review.QueueFilter(source_id=source_id, priority=priority, skipped=skipped)
+    """Queue filters from the query string or form, plus the items this reviewer skipped
+    recently, so Skip never hands the same item straight back. An unknown source or risk is
+    ignored with a message (never an error); the ones kept travel on with every decision,
+    Skip, Stop and Review next (``_filters``), so the next claim is within them."""
+    if "queue_filter" not in g:
+        values = request.values
+        source = sources.find(db_session, values.get("source", ""))
+        priority = RISK_PRIORITY.get(values.get("risk", ""))
+        g.filters = {
+            name: value
+            for name, value, ok in (
+                ("source", source.slug if source else "", source is not None),
+                ("risk", values.get("risk", ""), priority is not None),
+            )
+            if ok
+        }
+        ignored = [name for name in FILTERS if values.get(name) and name not in g.filters]
+        if ignored:
+            flash(f"Unknown {' and '.join(ignored)} filter ignored: showing all.", "error")
+        g.queue_filter = review.QueueFilter(
+            source_id=source.id if source else None,
+            priority=priority,
+            skipped=frozenset(session.get("skipped", [])),
+        )
+    return g.queue_filter
+
+
+def _filters() -> dict[str, Any]:
+    """The request's valid queue filters, by name, for links and hidden fields."""
+    _filter()
+    return dict(g.filters)
+
+
+def _undo_window() -> timedelta:
+    return timedelta(seconds=current_app.config.get("UNDO_SECONDS", 0))
+
+
+def _pending_undo() -> dict[str, object] | None:
+    """The signed-in reviewer's last decision while it can still be taken back: the item,
+    what was decided and the seconds left (for the undo bar), or None."""
+    last = session.get("undo")
+    if not last:
+        return None
+    left = last["until"] - utcnow().timestamp()
+    if left <= 0:
+        session.pop("undo", None)
+        return None
+    return {**last, "seconds": int(left + 0.999)}
 
 
 def _claim_next() -> Item | None:
@@ -101,8 +151,8 @@ def _open(item: Item | None, message: str | None = None) -> Response:
         flash(message, "info")
     if item is None:
         flash("Nothing left that you can review. Well done.", "info")
-        return redirect(url_for("review.queue"))
-    return redirect(url_for("review.item", item_id=item.id))
+        return redirect(url_for("review.queue", **_filters()))
+    return redirect(url_for("review.item", item_id=item.id, **_filters()))
 
 
 def _next_or_queue(message: str | None = None) -> Response:
@@ -135,7 +185,29 @@ def queue() -> str:
         risk_names=RISK_NAMES,
         form=ActionForm(),
         can_review=can(actor, Permission.WORK_QUEUE),
-        selected={"source": request.args.get("source", ""), "risk": request.args.get("risk", "")},
+        selected={name: _filters().get(name, "") for name in FILTERS},
+        filters=_filters(),
+        undo=_pending_undo(),
+    )
+
+
+@bp.get("/queue/counts")
+@require(Permission.WORK_QUEUE, Permission.SEE_REPORTS)
+def queue_counts() -> Response:
+    """The queue page's counts as JSON (same filters), which the page refreshes itself from."""
+    data = queue_service.tally(db_session, signed_in_actor(), utcnow(), _filter())
+    return jsonify(
+        {
+            "eligible": data.eligible,
+            "about": data.counted_at is not None,
+            "counted_at": data.counted_at.isoformat() if data.counted_at else None,
+            "by_risk": {RISK_NAMES[p]: data.by_priority.get(p, 0) for p in sorted(RISK_NAMES)},
+            "by_source": [
+                {"slug": slug, "name": name, "count": count} for slug, name, count in data.by_source
+            ],
+            "by_age": data.by_age,
+            "overdue": data.overdue,
+        }
     )
 
 
@@ -186,6 +258,10 @@ def item_page(item: Item, form: DecisionForm, status: int = 200) -> tuple[str, i
         approvals=len(approved),
         blind_review=blind_review,
         can_claim_escalation=can(actor, Permission.SUPERVISE),
+        checklist=policy.checklist_for(db_session, item) if holds or resolving else None,
+        filters=_filters(),
+        undo=_pending_undo(),
+        stop_after=session.get("stop_after", False),
     ), status
 
 
@@ -216,7 +292,17 @@ def decision_form(
         if action is None:
             flash(prompt, "error")
         return item_page(_load(item_id), form, 400)
+    try:
+        ticks = Ticks(
+            ticked=frozenset(form.checks.data or ()),
+            ticked_ms=parse_times(form.check_ms.data or ""),
+            context_opened_ms=form.context_ms.data,
+        )
+    except ValueError as exc:
+        form.checks.errors = [str(exc)]
+        return item_page(_load(item_id), form, 400)
     verdict = Verdict(
+        ticks=ticks,
         action=action,
         version=form.version.data,
         content=form.content.data if action is Action.EDIT else None,
@@ -246,11 +332,13 @@ def decide(item_id: int) -> Response | tuple[str, int]:
     """Approve, edit, reject or escalate the item this reviewer holds, and open the next."""
     item = _load(item_id)
     claimed: list[Item | None] = []
+    stop = request.form.get("stop_after") == "1"  # "Stop after this decision", remembered
+    window = _undo_window()
 
     def decide_and_claim(verdict: Verdict) -> Decision:
         # one transaction: the decision, its consequences and the next claim commit together
-        decision = review.decide(db_session, signed_in_actor(), item, verdict, utcnow())
-        claimed.append(_claim_next())
+        decision = review.decide(db_session, signed_in_actor(), item, verdict, utcnow(), window)
+        claimed.append(None if stop else _claim_next())
         return decision
 
     result = decision_form(
@@ -258,7 +346,16 @@ def decide(item_id: int) -> Response | tuple[str, int]:
     )
     if not isinstance(result, Action):
         return result
-    return _open(claimed[0], _done_message(item, result))
+    session["stop_after"] = stop
+    message: str | None = _done_message(item, result)
+    if item.settles_at is not None:  # said by the undo bar, with its countdown
+        session["undo"] = {"item": item.id, "what": message, "until": item.settles_at.timestamp()}
+        message = None
+    if stop:
+        if message:
+            flash(message, "info")
+        return redirect(url_for("review.queue", **_filters()))
+    return _open(claimed[0], message)
 
 
 def _done_message(item: Item, action: Action) -> str:
@@ -281,7 +378,7 @@ def skip(item_id: int) -> Response:
     with committing(Conflict) as done:
         review.skip(db_session, signed_in_actor(), _load(item_id), utcnow())
     if not done:
-        return redirect(url_for("review.queue"))
+        return redirect(url_for("review.queue", **_filters()))
     session["skipped"] = [item_id, *session.get("skipped", [])][:SKIP_MEMORY]
     return _next_or_queue(f"#{item_id} skipped: back in the queue for someone else.")
 
@@ -299,3 +396,30 @@ def renew(item_id: int) -> tuple[Response, int]:
         db_session.rollback()
         return jsonify({"error": str(exc)}), 409
     return jsonify({"claim_expires_at": until.isoformat()}), 200
+
+
+@bp.post("/items/<int:item_id>/stop")
+@require(Permission.WORK_QUEUE)
+def stop(item_id: int) -> Response:
+    """Stop reviewing: give the item back to the queue at once and go to the queue."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with committing(Conflict) as done:
+        review.release(db_session, signed_in_actor(), _load(item_id), utcnow())
+    if done:
+        flash(f"#{item_id} is back in the queue. You hold no item now.", "info")
+    return redirect(url_for("review.queue", **_filters()))
+
+
+@bp.post("/items/<int:item_id>/undo")
+@require(Permission.WORK_QUEUE)
+def take_back(item_id: int) -> Response:
+    """Take back this reviewer's decision on the item within its undo window, and reopen
+    it; too late answers 409, someone else's decision 403 (the error pages say why)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    decision = undo.undo(db_session, signed_in_actor(), _load(item_id), utcnow())
+    db_session.commit()
+    session.pop("undo", None)
+    flash(f"Your {decision.action} of #{item_id} was taken back: nothing was sent.", "info")
+    return redirect(url_for("review.item", item_id=item_id, **_filters()))

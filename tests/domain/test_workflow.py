@@ -26,6 +26,11 @@ EXPECTED = {
     (S.ESCALATED, A.REJECT): S.REJECTED,
     (S.ESCALATED, A.RETURN): S.QUEUED,
     (S.ESCALATED, A.WITHDRAW): S.WITHDRAWN,
+    # the reviewer takes a decision back within its undo window: theirs to review again
+    (S.QUEUED, A.UNDO): S.IN_REVIEW,
+    (S.APPROVED, A.UNDO): S.IN_REVIEW,
+    (S.REJECTED, A.UNDO): S.IN_REVIEW,
+    (S.ESCALATED, A.UNDO): S.IN_REVIEW,
 }
 
 
@@ -40,9 +45,10 @@ def test_every_status_and_action(status: ItemStatus, action: Action) -> None:
         assert status.value in str(err.value) and action.value in str(err.value)
 
 
-def test_final_states_allow_nothing() -> None:
+def test_final_states_allow_nothing_but_an_undo_in_its_window() -> None:
     for status in (S.APPROVED, S.REJECTED, S.WITHDRAWN):
-        assert not [a for (s, a) in TRANSITIONS if s is status]
+        assert not [a for (s, a) in TRANSITIONS if s is status and a is not A.UNDO]
+    assert (S.WITHDRAWN, A.UNDO) not in TRANSITIONS  # a source's withdrawal is never undone
 
 
 def test_table_has_no_moves_beyond_the_design() -> None:

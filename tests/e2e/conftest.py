@@ -26,7 +26,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.services import users
-from tests.e2e.helpers import Person
+from tests.e2e.helpers import Person, watch
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -90,28 +90,7 @@ def page(browser, live_server: str):
     """
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server)
     context.set_default_timeout(TIMEOUT_MS)
-    new = context.new_page()
-    new.console_errors = []
-    new.page_errors = []
-    new.dialogs = []
-    new.server_errors = []
-
-    def on_console(message) -> None:
-        if message.type == "error":
-            new.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
-
-    def on_dialog(dialog) -> None:
-        new.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def on_response(response) -> None:
-        if response.status >= 500:
-            new.server_errors.append(f"{response.status} {response.request.method} {response.url}")
-
-    new.on("console", on_console)
-    new.on("pageerror", lambda error: new.page_errors.append(str(error)))
-    new.on("dialog", on_dialog)
-    new.on("response", on_response)
+    new = watch(context.new_page())
     try:
         yield new
     finally:
@@ -140,14 +119,15 @@ def make_user(app: Flask) -> Callable[..., Person]:
 
 @pytest.fixture
 def sign_in() -> Callable[..., None]:
-    """Sign in through the real login page, by its visible labels, and land on the queue."""
+    """Sign in through the real login page, by its visible labels, and land on the start
+    page of the person's role (the queue, escalations, Oversight or sources)."""
 
     def sign(page, person: Person) -> None:
         page.goto("/login")
         page.get_by_label("Email").fill(person.email)
         page.get_by_label("Password").fill(person.password)
         page.get_by_role("button", name="Sign in", exact=True).click()
-        page.wait_for_url("**/queue")
+        page.wait_for_url(lambda url: "/login" not in url)
         assert page.get_by_text(person.name, exact=False).first.is_visible()
 
     return sign

@@ -161,6 +161,7 @@ def test_naughty_strings_are_inert_on_every_page(
     db.session.remove()  # hold no transaction (SQLite: no write lock) while the server works
 
     sign_in(page, make_user("sofia@example.com", "supervisor", 9, name="Sofia Supervisor"))
+    page.goto("/queue")  # a supervisor starts on escalations
     first_title = next(iter(items.values()))[2]["title"]
     expect(page.get_by_role("cell", name=first_title, exact=True)).to_be_visible()
     problems = inspect(page, "queue", expect_item=None)

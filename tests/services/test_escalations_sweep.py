@@ -204,6 +204,7 @@ def test_running_the_sweep_twice_changes_nothing_the_second_time(people, submit)
     for again in (at, at + MIN):  # the same instant, and the next minute's run
         second = run_sweep(again)
         assert second == {
+            "decisions_settled": 0,
             "sla_breached": 0,
             "claims_released": 0,
             "escalation_claims_released": 0,
@@ -288,11 +289,13 @@ def test_should_move_up(number, waited, claimed, moves):
     assert levels.should_move_up(number, NOW, claimed, NOW + waited) is moves
 
 
-def test_the_levels_page_supervisors_then_managers_and_admins():
+def test_the_levels_page_supervisors_then_senior_supervisors():
     assert [lv.number for lv in levels.LEVELS] == [1, 2]
     assert {str(r) for r in levels.level(1).notify} == {"supervisor"}
     assert levels.level(1).claim_within == timedelta(minutes=30)
-    assert {str(r) for r in levels.level(2).notify} == {"supervisor", "manager", "admin"}
+    # managers and admins cannot resolve an escalation: they are never paged
+    assert {str(r) for r in levels.level(2).notify} == {"supervisor"}
+    assert levels.level(2).senior_level == 2
     assert levels.level(2).claim_within is None
     assert levels.level(5) is levels.LEVELS[-1]
 
@@ -379,7 +382,7 @@ def test_a_lapsed_escalation_claim_can_be_taken_before_the_sweep_runs(people, su
         escalations.renew(db.session, people["sue"], esc, later)
 
 
-def test_moving_up_pages_every_active_supervisor_manager_and_admin_once(people, submit):
+def test_moving_up_pages_only_supervisors_who_can_act_never_managers_or_admins(people, submit):
     raised = NOW + MIN
     item = escalate(people, submit, raised)
     esc = escalation_of(item)
@@ -388,23 +391,23 @@ def test_moving_up_pages_every_active_supervisor_manager_and_admin_once(people, 
     run_sweep(moved_at)
     [event] = events("escalation.moved_up")
     assert (event.actor, event.subject) == ("system", f"item:{item.id}")
-    assert event.data == {"escalation": esc.id, "level": 2, "to": "managers and admins"}
-    # level 2: supervisors again, managers and admins (owner is an admin too); never the
-    # inactive manager, never reviewers
-    assert notified(item) == {"sue": 2, "sam": 2, "max": 1, "ada": 1, "owner": 1}
+    assert event.data == {"escalation": esc.id, "level": 2, "to": "senior supervisors"}
+    # level 2: the senior supervisors; with none (sue and sam are level 1), every supervisor
+    # again; never managers or admins (who cannot resolve it), never reviewers
+    assert notified(item) == {"sue": 2, "sam": 2}
     pages = db.session.scalars(
         sa.select(Notification).where(Notification.created_at == moved_at)
     ).all()
-    assert len(pages) == 5
+    assert len(pages) == 2
     assert all(n.link == f"/items/{item.id}" and f"#{item.id}" in n.text for n in pages)
-    assert all("managers and admins" in n.text and n.read_at is None for n in pages)
+    assert all("senior supervisors" in n.text and n.read_at is None for n in pages)
 
     # level 2 is the last: however long it waits, it stays and nobody is paged again
     for later in (moved_at + 31 * MIN, moved_at + timedelta(days=2), moved_at + timedelta(days=60)):
         assert run_sweep(later)["escalations_moved_up"] == 0
     assert esc.level == 2 and esc.level_since == moved_at
     assert len(events("escalation.moved_up")) == 1
-    assert notified(item) == {"sue": 2, "sam": 2, "max": 1, "ada": 1, "owner": 1}
+    assert notified(item) == {"sue": 2, "sam": 2}
     assert item.status is ItemStatus.ESCALATED
 
 

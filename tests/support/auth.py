@@ -21,7 +21,7 @@ PASSWORD = "long-enough-pw"
 
 def csrf(client: FlaskClient, path: str = "/login") -> str:
     """The CSRF token a page carries (every page has it in a meta tag)."""
-    html = client.get(path).get_data(as_text=True)
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = re.search(r'name="csrf-token" content="([^"]+)"', html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)

@@ -35,10 +35,11 @@ def test_a_supervisor_adds_a_canary_and_sets_the_rate(app, source) -> None:
     bad = sue.post(
         "/canaries/rate", data={"csrf_token": token, "source": source.slug, "rate": "50"}
     )
-    assert "must be between 0 and 0.2" in sue.get(bad.headers["Location"]).get_data(as_text=True)
+    message = sue.get(bad.headers["Location"]).get_data(as_text=True)
+    assert "Rate (%): must be between 0 and 20 %" in message
     sue.post("/canaries/rate", data={"csrf_token": token, "source": source.slug, "rate": "2.5"})
     page = sue.get("/canaries").get_data(as_text=True)
-    assert "Refund of $9,000" in page and "(now 2.5%)" in page
+    assert "Refund of $9,000" in page and "<td>2.5 %</td>" in page
     with app.app_context():
         canary = db.session.scalar(sa.select(Canary))
         assert canary.risk_tags == ["refund", "customer-facing"] and canary.expected == "reject"

@@ -70,3 +70,13 @@ def test_the_sanitizer_drops_images_from_drafts(markdown: str) -> None:
     html = str(render.markdown(markdown))
     assert "<img" not in html
     assert "image" in html and ("evil.example" in html or "evil" not in markdown)
+
+
+def test_the_api_neither_reads_nor_renews_a_persons_session_cookie(app) -> None:
+    """Pages renew a signed-in person's session cookie on every request; the API, which
+    authenticates sources by signature or token, has no session at all."""
+    client = signed_in(app, "rex@example.com", "reviewer")
+    assert "Set-Cookie" in client.get("/queue").headers  # a page renews it
+    api = client.get("/api/v1/openapi.json")
+    assert api.status_code == 200
+    assert "Set-Cookie" not in api.headers and "Cookie" not in api.headers.get("Vary", "")

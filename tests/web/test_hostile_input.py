@@ -30,7 +30,7 @@ from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Escalation, Item, QaReview, User
-from reviewq.services import escalation_records, escalations, policy, review, sources
+from reviewq.services import canaries, escalation_records, escalations, policy, review, sources
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
 
@@ -194,12 +194,63 @@ class World:
             db.session.commit()
             return qa.id
 
+    def canary(self) -> int:
+        """A canary in the source's library, added by the supervisor."""
+        with self.app.app_context():
+            made = canaries.create(
+                db.session,
+                db.session.get(User, self.ids["supervisor"]).actor,
+                sources.get(db.session, self.source.slug),
+                "Refund of $4,200",
+                "We refund ten times the amount.",
+                ["refund"],
+                "wrong_facts",
+                "reject",
+            )
+            db.session.commit()
+            return made.id
+
     def new_source(self) -> str:
         slug = f"hostile-{next(self.counter)}"
         with self.app.app_context():
             sources.create_source(db.session, Actor.system("test"), slug, slug, "owner@example.com")
             db.session.commit()
         return slug
+
+    def token_of(self, slug: str) -> int:
+        """The id of ``slug``'s first API token."""
+        from reviewq.models import Source, SourceToken
+
+        with self.app.app_context():
+            return db.session.scalars(
+                sa.select(SourceToken.id).join(Source).where(Source.slug == slug)
+            ).first()
+
+    def person(self, active: bool = True) -> int:
+        """A fresh reviewer (deactivated when ``active`` is False): their id."""
+        from reviewq.services import people, users
+
+        email = f"person{next(self.counter)}@example.com"
+        with self.app.app_context():
+            user = users.create_user(
+                db.session, Actor.system("test"), email, "Pat", "reviewer", 1, "pw-long-enough-1"
+            )
+            if not active:
+                people.deactivate(db.session, Actor.system("test"), user, datetime.now(UTC))
+            db.session.commit()
+            return user.id
+
+    def link(self) -> str:
+        """A fresh invitation link's token."""
+        from reviewq.services import people
+
+        email = f"invited{next(self.counter)}@example.com"
+        with self.app.app_context():
+            _, token = people.invite(
+                db.session, Actor.system("test"), email, "Ivy", "reviewer", 1, datetime.now(UTC)
+            )
+            db.session.commit()
+            return token
 
     def failed_delivery(self) -> int:
         item_id = self.item()
@@ -269,6 +320,7 @@ def decision(version: int, action: str) -> dict[str, str]:
         "content": "Edited text.",
         "source": "",
         "risk": "",
+        "stop_after": "1",
     }
 
 
@@ -302,10 +354,20 @@ def _intake(world: World) -> Target:
     )
 
 
+AUDIT_QUERY = {
+    "actor": "cli:t",
+    "action": "user.",
+    "subject": "item:1",
+    "since": "2026-11-01",
+    "until": "2026-11-30",
+    "before": "100",
+}
 # (method, rule) -> the request that reaches the code behind it, on fresh state.
 ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ("GET", "/"): lambda w: w.page("anon", "/", {}),
     ("GET", "/healthz"): lambda w: w.page("anon", "/healthz", {}),
+    ("GET", "/readyz"): lambda w: w.page("anon", "/readyz", {}),
+    ("GET", "/metrics"): lambda w: w.page("anon", "/metrics", {}, ok=(404,)),
     ("GET", "/login"): lambda w: w.page("anon", "/login", {"next": "/queue"}),
     ("POST", "/login"): lambda w: w.form(
         "anon",
@@ -316,6 +378,13 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ("POST", "/logout"): lambda w: w.form("anon", "/logout"),
     ("GET", "/queue"): lambda w: w.page(
         "reviewer", "/queue", {"source": w.source.slug, "risk": "low"}
+    ),
+    ("GET", "/queue/counts"): lambda w: w.page(
+        "reviewer", "/queue/counts", {"source": w.source.slug, "risk": "low"}
+    ),
+    ("GET", "/my-decisions"): lambda w: w.page("reviewer", "/my-decisions", {"page": "1"}),
+    ("POST", "/preview"): lambda w: w.form(
+        "reviewer", "/preview", {"content": "**Bold** reply", "content_type": "text/markdown"}
     ),
     ("POST", "/queue/next"): lambda w: w.form(
         "reviewer", "/queue/next", {"source": w.source.slug, "risk": ""}
@@ -329,6 +398,13 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ),
     ("POST", "/items/<int:item_id>/renew"): lambda w: w.form(
         "reviewer", f"/items/{w.held_item()[0]}/renew"
+    ),
+    ("POST", "/items/<int:item_id>/stop"): lambda w: w.form(
+        "reviewer", f"/items/{w.held_item()[0]}/stop", {"source": "", "risk": ""}
+    ),
+    # nothing of the reviewer's to take back: refused (403), never a 500
+    ("POST", "/items/<int:item_id>/undo"): lambda w: w.form(
+        "reviewer", f"/items/{w.held_item()[0]}/undo", {"source": "", "risk": ""}, ok=(403,)
     ),
     ("GET", "/static/<path:filename>"): lambda w: w.page("anon", "/static/reviewq.css", {}),
     ("GET", "/escalations"): lambda w: w.page("supervisor", "/escalations", {}),
@@ -375,6 +451,31 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ("POST", "/canaries/rate"): lambda w: w.form(
         "supervisor", "/canaries/rate", {"source": w.source.slug, "rate": "2.5"}
     ),
+    ("GET", "/canaries/<int:canary_id>"): lambda w: w.page(
+        "supervisor", f"/canaries/{w.canary()}", {"page": "1"}
+    ),
+    ("POST", "/canaries/<int:canary_id>"): lambda w: w.form(
+        "supervisor",
+        f"/canaries/{w.canary()}",
+        {"title": "Refund of $4,300", "content": "We refund it all twice.", "expected": "reject"},
+    ),
+    ("POST", "/canaries/<int:canary_id>/active"): lambda w: w.form(
+        "supervisor", f"/canaries/{w.canary()}/active", {"active": "0"}
+    ),
+    ("GET", "/in-review"): lambda w: w.page(
+        "supervisor",
+        "/in-review",
+        {"reviewer": str(w.ids["reviewer"]), "source": w.source.slug, "page": "1"},
+    ),
+    ("POST", "/in-review/<int:item_id>/release"): lambda w: w.form(
+        "supervisor", f"/in-review/{w.held_item()[0]}/release", {"holder": str(w.ids["reviewer"])}
+    ),
+    ("GET", "/search"): lambda w: w.page(
+        "supervisor", "/search", {"q": "refund", "status": "queued", "page": "1"}
+    ),
+    ("POST", "/escalations/<int:escalation_id>/reassign"): lambda w: w.form(
+        "supervisor", f"/escalations/{w.escalation()}/reassign", {"to": str(w.ids["supervisor"])}
+    ),
     ("GET", "/qa"): lambda w: w.page("supervisor", "/qa", {}),
     ("GET", "/qa/<int:review_id>"): lambda w: w.page("supervisor", f"/qa/{w.qa_review()}", {}),
     ("POST", "/qa/<int:review_id>"): lambda w: w.form(
@@ -395,6 +496,87 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
         "supervisor", "/oversight/recompute?days=14", {"back": "/oversight?days=14"}
     ),
     ("GET", "/my-stats"): lambda w: w.page("reviewer", "/my-stats", {"days": "14"}),
+    ("GET", "/admin/audit"): lambda w: w.page("admin", "/admin/audit", AUDIT_QUERY),
+    ("GET", "/admin/audit.csv"): lambda w: w.page("admin", "/admin/audit.csv", AUDIT_QUERY),
+    ("POST", "/admin/audit/verify"): lambda w: w.form("admin", "/admin/audit/verify"),
+    ("GET", "/admin/people"): lambda w: w.page(
+        "admin", "/admin/people", {"q": "pat", "role": "reviewer", "state": "active", "page": "1"}
+    ),
+    ("GET", "/admin/people/new"): lambda w: w.page("admin", "/admin/people/new", {}),
+    ("POST", "/admin/people/new"): lambda w: w.form(
+        "admin",
+        "/admin/people/new",
+        {
+            "email": f"new{next(w.counter)}@example.com",
+            "name": "Nia New",
+            "role": "reviewer",
+            "level": "2",
+            "how": "invite",
+            "password": "",
+        },
+        ok=(201,),
+    ),
+    ("GET", "/admin/people/<int:user_id>"): lambda w: w.page(
+        "admin", f"/admin/people/{w.person()}", {}
+    ),
+    ("POST", "/admin/people/<int:user_id>/role"): lambda w: w.form(
+        "admin", f"/admin/people/{w.person()}/role", {"role": "supervisor", "level": "3"}
+    ),
+    ("POST", "/admin/people/<int:user_id>/deactivate"): lambda w: w.form(
+        "admin", f"/admin/people/{w.person()}/deactivate"
+    ),
+    ("POST", "/admin/people/<int:user_id>/reactivate"): lambda w: w.form(
+        "admin", f"/admin/people/{w.person(active=False)}/reactivate"
+    ),
+    ("POST", "/admin/people/<int:user_id>/reset"): lambda w: w.form(
+        "admin", f"/admin/people/{w.person()}/reset", ok=(200,)
+    ),
+    ("GET", "/admin/sources/new"): lambda w: w.page("admin", "/admin/sources/new", {}),
+    ("POST", "/admin/sources/new"): lambda w: w.form(
+        "admin",
+        "/admin/sources/new",
+        {
+            "name": "New bot",
+            "slug": f"new-bot-{next(w.counter)}",
+            "owner": "admin@example.com",
+            "callback_url": "https://example.com/hook",
+        },
+        ok=(201,),
+    ),
+    ("GET", "/admin/sources/<slug>"): lambda w: w.page(
+        "admin", f"/admin/sources/{w.source.slug}", {"page": "1"}
+    ),
+    ("POST", "/admin/sources/<slug>/secret"): lambda w: w.form(
+        "admin", f"/admin/sources/{w.new_source()}/secret", ok=(200,)
+    ),
+    ("POST", "/admin/sources/<slug>/tokens"): lambda w: w.form(
+        "admin", f"/admin/sources/{w.new_source()}/tokens", {"name": "export"}, ok=(200,)
+    ),
+    ("POST", "/admin/sources/<slug>/tokens/<int:token_id>/revoke"): lambda w: (
+        lambda slug: w.form("admin", f"/admin/sources/{slug}/tokens/{w.token_of(slug)}/revoke")
+    )(w.new_source()),
+    ("POST", "/admin/sources/<slug>/callback"): lambda w: w.form(
+        "admin",
+        f"/admin/sources/{w.new_source()}/callback",
+        {"callback_url": "https://example.com/hook"},
+    ),
+    ("POST", "/admin/sources/<slug>/callback/test"): lambda w: w.form(
+        "admin", f"/admin/sources/{w.new_source()}/callback/test"
+    ),
+    ("POST", "/admin/sources/<slug>/owner"): lambda w: w.form(
+        "admin", f"/admin/sources/{w.new_source()}/owner", {"owner": "admin@example.com"}
+    ),
+    ("GET", "/account/password"): lambda w: w.page("reviewer", "/account/password", {}),
+    ("POST", "/account/password"): lambda w: w.form(
+        "reviewer",
+        "/account/password",
+        {"current": "not-the-password", "new": "another-good-password"},
+        ok=(400,),
+    ),
+    ("GET", "/account/link/<token>"): lambda w: w.page("anon", f"/account/link/{w.link()}", {}),
+    ("POST", "/account/link/<token>"): lambda w: w.form(
+        "anon", f"/account/link/{w.link()}", {"password": "a-brand-new-password"}
+    ),
     ("POST", "/api/v1/sources/<slug>/items"): _intake,
     ("GET", "/api/v1/sources/<slug>/items"): lambda w: w.bearer(
         "GET", f"/api/v1/sources/{w.source.slug}/items", {"external_id": "x-1", "limit": "10"}
@@ -435,7 +617,9 @@ VARIANTS = {
 NOT_RENDERED = {
     ("POST", "/oversight/<int:user_id>"): "the flag form shows only beside a fired signal",
     ("POST", "/items/<int:item_id>/renew"): "the page's script posts it, not a form",
+    ("POST", "/items/<int:item_id>/undo"): "the undo bar shows only in a decision's window",
     ("POST", "/escalations/<int:escalation_id>/renew"): "the page's script posts it",
+    ("POST", "/preview"): "the editor's script posts it",
 }
 
 
@@ -560,6 +744,10 @@ def test_every_field_the_pages_post_is_attacked(app, world) -> None:
     world.escalation()  # an open one, for the Claim button
     with app.app_context():
         escalated = db.session.get(Escalation, escalation_id).item_id
+    w_slug = world.new_source()  # with a callback URL, for its Send test callback button
+    with app.app_context():
+        sources.get(db.session, w_slug).callback_url = "https://example.com/hook"
+        db.session.commit()
     pages = [
         ("anon", "/login"),
         ("reviewer", "/queue"),
@@ -568,10 +756,20 @@ def test_every_field_the_pages_post_is_attacked(app, world) -> None:
         ("supervisor", "/escalations"),
         ("supervisor", "/notifications"),
         ("supervisor", "/canaries"),
+        ("supervisor", f"/canaries/{world.canary()}"),
+        ("supervisor", "/in-review"),
         ("supervisor", f"/qa/{world.qa_review()}"),
         ("supervisor", f"/oversight/{world.ids['reviewer']}"),
         ("admin", "/sources"),
         ("admin", f"/admin/deliveries?d={world.failed_delivery()}"),
+        ("admin", "/admin/people/new"),
+        ("admin", "/admin/audit"),
+        ("admin", "/admin/sources/new"),
+        ("admin", f"/admin/sources/{w_slug}"),
+        ("admin", f"/admin/people/{world.person()}"),
+        ("admin", f"/admin/people/{world.person(active=False)}"),
+        ("reviewer", "/account/password"),
+        ("anon", f"/account/link/{world.link()}"),
     ]
     adapter = app.url_map.bind("localhost")
     seen: set[tuple[str, str]] = set()

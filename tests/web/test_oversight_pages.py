@@ -540,3 +540,22 @@ def test_my_review_stats_read_only_my_stored_row(app, history) -> None:
     assert len(results) == 1 and "oversight_results.user_id =" in results[0]
     assert not any("oversight_runs.team" in s for s in statements)
     assert not any("FROM decisions" in s for s in statements)
+
+
+@pytest.mark.parametrize(
+    ("sort", "label", "order"),
+    [
+        ("name", "Reviewer", "ascending"),
+        ("verdict", "Verdict", "ascending"),
+        ("decisions", "Decisions", "descending"),
+        ("speed", "Items/h", "descending"),
+        ("dwell", "Median dwell", "ascending"),
+        ("floor", "Under floor", "descending"),
+    ],
+)
+def test_the_sorted_column_says_so_with_aria_sort(app, history, sort, label, order) -> None:
+    page = client_of(app, "sue@example.com").get(f"/oversight?sort={sort}").get_data(as_text=True)
+    sorted_headers = re.findall(r"<th [^>]*aria-sort=\"([a-z]+)\"[^>]*>(.*?)</th>", page)
+    assert len(sorted_headers) == 1, sorted_headers  # one column at a time, as ARIA asks
+    value, cell = sorted_headers[0]
+    assert value == order and f">{label}</a>" in cell and f"sort={sort}" in cell

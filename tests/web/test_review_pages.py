@@ -190,4 +190,4 @@ def test_queue_counts_and_empty_state(reviewer, source) -> None:
     resp = reviewer.post(
         "/queue/next", data={"csrf_token": csrf(reviewer, "/queue"), "risk": "high"}
     )
-    assert resp.headers["Location"] == "/queue"  # nothing high-risk to review
+    assert resp.headers["Location"] == "/queue?risk=high"  # nothing high-risk: filter kept

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from reviewq.domain.authority import Actor
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
-from reviewq.models import Delivery, Item, QaReview, User
+from reviewq.models import Delivery, Item, QaReview, Source, SourceToken, User
 from reviewq.models.types import utcnow
-from reviewq.services import deliveries, escalation_records, pending, policy
+from reviewq.services import canaries, deliveries, escalation_records, pending, policy
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
 from tests.web.flows import decide, review_next
@@ -26,16 +26,21 @@ ROLES = ["anon", "reviewer", "supervisor", "manager", "admin"]
 # missing id; the one designed 404 (need-to-know) has its own table below.
 # The API authenticates sources by signature or token, never by a person's session.
 EXPECTED = {
-    ("GET", "/"): [200, 200, 200, 200, 200],
+    ("GET", "/"): [200, 302, 302, 302, 302],  # signed in: sent to their role's start page
     ("GET", "/healthz"): [200, 200, 200, 200, 200],
+    ("GET", "/readyz"): [200, 200, 200, 200, 200],
+    ("GET", "/metrics"): [404, 404, 404, 404, 404],  # no token set: no metrics (test_metrics)
     ("GET", "/login"): [200, 302, 302, 302, 302],
     ("POST", "/login"): [400, 302, 302, 302, 302],
     ("POST", "/logout"): [302, 302, 302, 302, 302],
     ("GET", "/queue"): [302, 200, 200, 200, 403],
+    ("GET", "/queue/counts"): [302, 200, 200, 200, 403],
     ("POST", "/queue/next"): [302, 302, 302, 403, 403],
     ("GET", "/items/<int:item_id>"): [302, 200, 200, 200, 403],
     ("POST", "/items/<int:item_id>/decision"): [302, 400, 400, 403, 403],
     ("POST", "/items/<int:item_id>/skip"): [302, 302, 302, 403, 403],
+    ("POST", "/items/<int:item_id>/stop"): [302, 302, 302, 403, 403],  # holds none: flashed
+    ("POST", "/items/<int:item_id>/undo"): [302, 403, 403, 403, 403],  # not their decision
     ("POST", "/items/<int:item_id>/renew"): [302, 409, 409, 403, 403],
     ("GET", "/static/<path:filename>"): [200, 200, 200, 200, 200],
     ("GET", "/escalations"): [302, 403, 200, 200, 403],
@@ -43,6 +48,7 @@ EXPECTED = {
     ("POST", "/escalations/<int:escalation_id>/resolve"): [302, 403, 400, 403, 403],
     ("POST", "/escalations/<int:escalation_id>/renew"): [302, 403, 409, 403, 403],
     ("POST", "/escalations/<int:escalation_id>/release"): [302, 403, 302, 403, 403],
+    ("POST", "/escalations/<int:escalation_id>/reassign"): [302, 403, 302, 403, 403],
     ("GET", "/notifications"): [302, 200, 200, 200, 200],
     ("POST", "/notifications/read"): [302, 302, 302, 302, 302],
     ("GET", "/sources"): [302, 403, 200, 200, 200],
@@ -53,13 +59,45 @@ EXPECTED = {
     ("GET", "/oversight/<int:user_id>"): [302, 403, 200, 200, 403],
     ("POST", "/oversight/<int:user_id>"): [302, 403, 302, 302, 403],  # manager: refused, flashed
     ("GET", "/my-stats"): [302, 200, 200, 403, 403],
+    ("GET", "/my-decisions"): [302, 200, 200, 403, 403],
+    ("POST", "/preview"): [302, 200, 200, 403, 403],
     ("POST", "/oversight/recompute"): [302, 403, 302, 302, 403],
     ("POST", "/canaries"): [302, 403, 302, 403, 403],
     ("POST", "/canaries/rate"): [302, 403, 302, 403, 403],
+    ("GET", "/canaries/<int:canary_id>"): [302, 403, 200, 403, 403],
+    ("POST", "/canaries/<int:canary_id>"): [302, 403, 302, 403, 403],
+    ("POST", "/canaries/<int:canary_id>/active"): [302, 403, 302, 403, 403],
+    ("GET", "/in-review"): [302, 403, 200, 403, 200],
+    ("POST", "/in-review/<int:item_id>/release"): [302, 403, 302, 403, 302],
+    ("GET", "/search"): [302, 403, 200, 200, 403],
     ("GET", "/qa"): [302, 403, 200, 403, 403],
     ("GET", "/qa/<int:review_id>"): [302, 403, 200, 403, 403],
     ("POST", "/qa/<int:review_id>"): [302, 403, 302, 403, 403],
     ("POST", "/admin/deliveries/<int:delivery_id>/redeliver"): [302, 403, 403, 403, 302],
+    ("GET", "/admin/audit"): [302, 403, 403, 403, 200],
+    ("GET", "/admin/audit.csv"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/audit/verify"): [302, 403, 403, 403, 302],
+    ("GET", "/admin/people"): [302, 403, 403, 403, 200],
+    ("GET", "/admin/people/new"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/people/new"): [302, 403, 403, 403, 201],
+    ("GET", "/admin/people/<int:user_id>"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/people/<int:user_id>/role"): [302, 403, 403, 403, 302],
+    ("POST", "/admin/people/<int:user_id>/deactivate"): [302, 403, 403, 403, 302],
+    ("POST", "/admin/people/<int:user_id>/reactivate"): [302, 403, 403, 403, 302],
+    ("POST", "/admin/people/<int:user_id>/reset"): [302, 403, 403, 403, 200],
+    ("GET", "/account/password"): [302, 200, 200, 200, 200],
+    ("POST", "/account/password"): [302, 400, 400, 400, 400],  # no passwords sent
+    ("GET", "/account/link/<token>"): [404, 404, 404, 404, 404],  # no such link
+    ("POST", "/account/link/<token>"): [404, 404, 404, 404, 404],
+    ("GET", "/admin/sources/new"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/sources/new"): [302, 403, 403, 403, 201],
+    ("GET", "/admin/sources/<slug>"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/sources/<slug>/secret"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/sources/<slug>/tokens"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/sources/<slug>/tokens/<int:token_id>/revoke"): [302, 403, 403, 403, 302],
+    ("POST", "/admin/sources/<slug>/callback"): [302, 403, 403, 403, 302],
+    ("POST", "/admin/sources/<slug>/callback/test"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/sources/<slug>/owner"): [302, 403, 403, 403, 302],
     ("POST", "/api/v1/sources/<slug>/items"): [401, 401, 401, 401, 401],
     ("GET", "/api/v1/sources/<slug>/items"): [401, 401, 401, 401, 401],
     ("GET", "/api/v1/items/<int:item_id>"): [401, 401, 401, 401, 401],
@@ -86,6 +124,24 @@ FORMS = {
         "note": "Looked at it",
     },
     ("POST", "/qa/<int:review_id>"): {"verdict": "agree"},
+    ("POST", "/preview"): {"content": "**Bold** reply", "content_type": "text/markdown"},
+    ("POST", "/admin/people/new"): {
+        "email": "nia@example.com",
+        "name": "Nia New",
+        "role": "reviewer",
+        "level": "1",
+        "how": "invite",
+    },
+    ("POST", "/admin/people/<int:user_id>/role"): {"role": "reviewer", "level": "2"},
+    ("POST", "/admin/sources/new"): {
+        "name": "New bot",
+        "slug": "new-bot",
+        "owner": "admin@example.com",
+    },
+    ("POST", "/admin/sources/<slug>/tokens"): {"name": "export"},
+    ("POST", "/admin/sources/<slug>/owner"): {"owner": "admin@example.com"},
+    ("POST", "/canaries/<int:canary_id>"): {"expected": "escalate"},
+    ("POST", "/canaries/<int:canary_id>/active"): {"active": "0"},
 }
 
 
@@ -152,8 +208,29 @@ def rows(app, make_source, clients) -> dict[str, str]:
             "<int:delivery_id>": one(sa.select(Delivery.id).where(Delivery.item_id == approved)),
             "<int:review_id>": one(sa.select(QaReview.id).where(QaReview.item_id == approved)),
             "<int:user_id>": one(sa.select(User.id).where(User.email == "decider@example.com")),
+            "<int:token_id>": one(
+                sa.select(SourceToken.id).join(Source).where(Source.slug == SLUG)
+            ),
+            "<int:canary_id>": canaries.create(
+                db.session,
+                db.session.scalars(sa.select(User).where(User.email == "supervisor@example.com"))
+                .one()
+                .actor,
+                item.source,
+                "Refund of $9,000",
+                "We refund $9,000 today.",
+                [],
+                "wrong_facts",
+                "reject",
+            ).id,
         }
-    return {**{k: str(v) for k, v in ids.items()}, "<slug>": SLUG, "<path:filename>": "reviewq.css"}
+        db.session.commit()
+    return {
+        **{k: str(v) for k, v in ids.items()},
+        "<slug>": SLUG,
+        "<path:filename>": "reviewq.css",
+        "<token>": "no-such-token",
+    }
 
 
 def fill(rule: str, rows: dict[str, str]) -> str:
@@ -183,10 +260,14 @@ def test_route_answers_each_role_as_expected(clients, rows, route) -> None:
 # A reviewer below an item's level who never decided it nor holds it (need-to-know): every
 # route about the item answers as for an item that does not exist.
 BELOW_LEVEL = {
-    ("GET", "/items/<int:item_id>"): 404,
-    ("POST", "/items/<int:item_id>/decision"): 404,
-    ("POST", "/items/<int:item_id>/skip"): 404,
-    ("POST", "/items/<int:item_id>/renew"): 404,
+    ("GET", "/items/<int:item_id>"): (404, 404),
+    ("POST", "/items/<int:item_id>/decision"): (404, 404),
+    ("POST", "/items/<int:item_id>/skip"): (404, 404),
+    ("POST", "/items/<int:item_id>/stop"): (404, 404),
+    ("POST", "/items/<int:item_id>/undo"): (404, 404),
+    ("POST", "/items/<int:item_id>/renew"): (404, 404),
+    # supervisors and admins only: every reviewer is refused by role, item or not
+    ("POST", "/in-review/<int:item_id>/release"): (403, 403),
 }
 
 
@@ -209,4 +290,4 @@ def test_item_routes_answer_a_reviewer_below_the_level_as_for_no_item(app, sourc
         resp = junior.open(rule.replace("<int:item_id>", str(target)), method=method, data=data)
         got.append(resp.status_code)
         resp.close()
-    assert got == [BELOW_LEVEL[route], 404]
+    assert tuple(got) == BELOW_LEVEL[route]

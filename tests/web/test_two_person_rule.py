@@ -108,4 +108,4 @@ def test_the_item_page_counts_the_approvals_from_the_decisions(app, two_approval
     page = sue.get(f"/items/{item_id}").get_data(as_text=True)
     assert "2 approvals (1 given)" in page
     rex = signed_in(app, "rex@example.com", "reviewer", 3)
-    assert "<td>1/2</td>" in rex.get("/queue").get_data(as_text=True)
+    assert '<td class="num">1/2</td>' in rex.get("/queue").get_data(as_text=True)

@@ -14,7 +14,9 @@ from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
+from ..checklist import log_field_problem, rushed
 from .records import (
     ACTION_CODE,
     MAX_COUNT,
@@ -45,6 +47,7 @@ class Columns:
         "lines",
         "why",
         "ec",
+        "ck",
     )
 
     def __init__(self) -> None:
@@ -64,6 +67,7 @@ class Columns:
         self.lines = array("l")  # 0 when the record did not come from a log line
         self.why: list[tuple[int, str]] = []  # (position, reason text)
         self.ec = array("l")  # characters an edit changed; -1 unknown
+        self.ck = array("b")  # checklist: -1 none, 1 every box ticked within 1 s, 0 not
 
 
 _FLUSH_AT = 65536
@@ -122,7 +126,8 @@ class OversightAnalyzer:
                 cols = self._by_reviewer[name] = Columns()
             base = len(cols.items)
             (_, items, sources, tags, words, acts, edited, opened, decided, active, canary, qa,
-             reasons, ids, links, clamped, lines, chars) = zip(*rows, strict=True)  # fmt: skip
+             reasons, ids, links, clamped, lines, chars, rush,
+             ) = zip(*rows, strict=True)  # fmt: skip
             for x in set(sources):
                 if x not in smap:
                     smap[x] = len(smap)
@@ -143,6 +148,7 @@ class OversightAnalyzer:
             cols.ids.extend(ids)
             _extend(cols.lines, lines)
             _extend(cols.ec, chars)
+            _extend(cols.ck, rush)
             if reasons.count(None) != len(reasons):
                 cols.why.extend((base + k, r) for k, r in enumerate(reasons) if r is not None)
             if links.count(None) != len(links):
@@ -178,6 +184,7 @@ class OversightAnalyzer:
                 False,
                 0,
                 -1 if record.edit_chars is None else record.edit_chars,
+                _rush(record.checklist),
             )
         )
 
@@ -199,6 +206,7 @@ class OversightAnalyzer:
         id: str | None = None,  # noqa: A002 (the record's field name)
         link: str | None = None,
         edit_chars: int | None = None,
+        checklist: dict[str, Any] | None = None,
     ) -> None:
         """Add one decision from plain values, times as POSIX seconds: ``add`` without
         building a ``DecisionRecord`` (the live service streams a million rows), checked and
@@ -219,7 +227,7 @@ class OversightAnalyzer:
             (reviewer, item, source, risk_tags, words, code, edited, opened, decided,
              math.nan if active is None else active, canary,
              -1 if qa_agreed is None else int(qa_agreed), reason, id, link, False, 0,
-             -1 if edit_chars is None else edit_chars)
+             -1 if edit_chars is None else edit_chars, _rush(checklist))
         )  # fmt: skip
 
     def add_line(self, text: str | bytes, line: int) -> bool:
@@ -298,6 +306,15 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _rush(checklist: dict[str, Any] | None) -> int:
+    """A decision's checklist as the columns keep it (see ``Columns.ck``)."""
+    if checklist is None:
+        return -1
+    if problem := log_field_problem(checklist):
+        raise RecordError("checklist", problem)
+    return 1 if rushed(checklist) else 0
 
 
 def _line_error(exc: ValueError, line: int) -> RecordError:

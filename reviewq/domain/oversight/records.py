@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timezone, tzinfo
 from operator import itemgetter
 from typing import Any
 
+from ..checklist import log_field_problem, rushed
 from .settings import DEFAULT_SETTINGS
 
 ACTIONS = ("approve", "reject", "escalate")
@@ -117,7 +118,9 @@ def _normalize(obj: Any, tol: float, line: int = 0) -> tuple:
     Required: reviewer, item, words, action, opened_at, decided_at. Optional with defaults:
     source "", risk_tags [], edited false, active_seconds null, canary false,
     canary_expected null, qa_agreed null, reason null, id null, link null, edit_chars null
-    (characters an edit changed, whitespace-only changes not counted).
+    (characters an edit changed, whitespace-only changes not counted), checklist absent or
+    null (the ticks of a risky tag's checklist, ``domain/checklist.export_fields``; kept as
+    whether every box was ticked within a second of opening: -1 none, 0 no, 1 yes).
 
     This is the hot path of ``analyze`` (a million lines): the common case is checked inline
     with exact type tests and anything unusual goes to the slower helpers for the message.
@@ -209,9 +212,14 @@ def _normalize(obj: Any, tol: float, line: int = 0) -> tuple:
     if qa not in _BOOL_OR_NONE or type(qa) is int:
         raise RecordError("qa_agreed", "expected true, false or null")
     reason = rid = link = None
-    edit_chars = -1
+    edit_chars = rush = -1
     if extras:  # optional fields beyond the DESIGN ones
         reason, rid, link = get("reason"), get("id"), get("link")
+        checklist = get("checklist")
+        if checklist is not None:
+            if problem := log_field_problem(checklist):
+                raise RecordError("checklist", problem)
+            rush = 1 if rushed(checklist) else 0
         chars = get("edit_chars")
         if chars is not None:
             if type(chars) is not int or chars < 0 or chars > MAX_COUNT:
@@ -248,6 +256,7 @@ def _normalize(obj: Any, tol: float, line: int = 0) -> tuple:
         clamped,
         line,
         edit_chars,
+        rush,
     )
 
 
@@ -278,6 +287,7 @@ class DecisionRecord:
     id: str | None = None
     link: str | None = None
     edit_chars: int | None = None
+    checklist: dict[str, Any] | None = None  # domain/checklist.export_fields, when it had one
 
     def __post_init__(self) -> None:
         if not self.reviewer:
@@ -290,6 +300,8 @@ class DecisionRecord:
             raise RecordError("edited", "true only for an approval (approved with edits)")
         if self.edit_chars is not None and not 0 <= self.edit_chars <= MAX_COUNT:
             raise RecordError("edit_chars", "negative: expected a non-negative integer or null")
+        if self.checklist is not None and (problem := log_field_problem(self.checklist)):
+            raise RecordError("checklist", problem)
         if self.canary_expected not in _CANARY_EXPECTED:
             raise RecordError("canary_expected", "expected reject, escalate or null")
         opened = _parse_time(self.opened_at, "opened_at")
@@ -325,4 +337,5 @@ class DecisionRecord:
             id=f[13],
             link=f[14],
             edit_chars=None if f[17] < 0 else f[17],
+            checklist=obj.get("checklist") if f[18] >= 0 else None,
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
+from ..checklist import RUSHED_MS
 from . import verdict as rules
 from .baselines import (
     Norms,
@@ -259,7 +260,48 @@ def build_report(an: OversightAnalyzer) -> Report:
     ]
     baselines = team_baselines(profiles, s)
     results = [judge(p, baselines, s) for p in profiles]
+    for result in results:
+        _checklist_evidence(result, an._by_reviewer[result.reviewer], cutoff)
     return Report(results, _team(an, profiles, results, baselines, team_norms, window))
+
+
+def _checklist_evidence(result: ReviewerResult, cols: Any, cutoff: float) -> None:
+    """Add what the reviewer's checklists show (decisions on risky tags, in the window):
+    a metric, and, when every box was ticked within a second of opening, evidence for the
+    supervisor; never a signal, so never a flag by itself. Nothing is added for a reviewer
+    without checklists, so a log without them gives the report it always gave."""
+    marks, decided = cols.ck, cols.d
+    seen = [i for i, mark in enumerate(marks) if mark >= 0 and decided[i] >= cutoff]
+    if not seen:
+        return
+    fast = [i for i in seen if marks[i] == 1]
+    share = len(fast) / len(seen)
+    result.metrics["checklist"] = {"decisions": len(seen), "rushed": len(fast), "share": r4(share)}
+    if not fast:
+        return
+    result.evidence.append(
+        {
+            "signal": "checklist",
+            "kind": "evidence",
+            "audience": "supervisor",
+            "summary": f"every box ticked within {RUSHED_MS / 1000:g} s of opening the item on "
+            f"{len(fast)} of {len(seen)} decisions with a checklist ({100 * share:.0f}%)",
+            "value": r4(share),
+            "n": len(seen),
+            "baseline": None,
+            "threshold": "shown as evidence, never a flag by itself",
+            "minimum": None,
+            "examples": [
+                {
+                    "item": cols.items[i],
+                    "id": cols.ids[i],
+                    "link": cols.links.get(i),
+                    "canary": bool(cols.c[i]),
+                }
+                for i in fast[:10]
+            ],
+        }
+    )
 
 
 def _team(
