@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..domain import callbacks, signing
 from ..domain.authority import Actor, Permission, can
 from ..domain.errors import Conflict, NotAllowed
-from ..domain.workflow import FINAL_STATUSES, ItemStatus
+from ..domain.workflow import FINAL_STATUSES, Action, ItemStatus
 from ..models import Decision, Delivery, DeliveryStatus, Item, User
 from . import approvals, audit, paging, pending, tlog
 from .outbound import Answer
@@ -28,12 +29,49 @@ def payload(
     session: Session, item: Item, event: str, now: datetime, reason: str | None = None
 ) -> dict[str, Any]:
     """The callback body: the outcome, the final text and a receipt of the review."""
-    decisions = session.execute(
-        sa.select(Decision, User.level)
+    return _body(session, item, event, now, reason, _decisions(session, [item.id]))
+
+
+class _Decided(NamedTuple):
+    user_id: int
+    opened_at: datetime
+    decided_at: datetime
+    level: int
+    action: Action
+    checklist: dict[str, Any] | None
+
+
+def _decisions(session: Session, item_ids: list[int]) -> dict[int, list[_Decided]]:
+    """The decisions on ``item_ids`` (with each reviewer's level), by item, in one query."""
+    found: dict[int, list[_Decided]] = {item_id: [] for item_id in item_ids}
+    rows = session.execute(
+        sa.select(
+            Decision.item_id,
+            Decision.user_id,
+            Decision.opened_at,
+            Decision.decided_at,
+            User.level,
+            Decision.action,
+            Decision.checklist,
+        )
         .join(User, User.id == Decision.user_id)
-        .where(Decision.item_id == item.id, Decision.undone_at.is_(None))
+        .where(Decision.item_id.in_(item_ids), Decision.undone_at.is_(None))
         .order_by(Decision.decided_at, Decision.id)
-    ).all()
+    )
+    for item_id, user_id, opened_at, decided_at, level, action, checklist in rows:
+        found[item_id].append(_Decided(user_id, opened_at, decided_at, level, action, checklist))
+    return found
+
+
+def _body(
+    session: Session,
+    item: Item,
+    event: str,
+    now: datetime,
+    reason: str | None,
+    decided: dict[int, list[_Decided]],
+) -> dict[str, Any]:
+    decisions = decided[item.id]
     final = item.status in FINAL_STATUSES
     approved = item.status is ItemStatus.APPROVED
     body: dict[str, Any] = {
@@ -47,13 +85,13 @@ def payload(
             "edited": item.edited,
             "reason": item.outcome_reason if final else reason,
             "decided_at": item.decided_at.isoformat() if item.decided_at else None,
-            "reviewers": len({d.user_id for d, _ in decisions}),
+            "reviewers": len({d.user_id for d in decisions}),
             "receipt": {
                 # different people who approved the text sent (0 unless approved)
                 "approvals": len(approvals.approvers(session, item.id)) if approved else 0,
-                "authority_level": max((level for _, level in decisions), default=None),
+                "authority_level": max((d.level for d in decisions), default=None),
                 "seconds_spent": round(
-                    sum((d.decided_at - d.opened_at).total_seconds() for d, _ in decisions), 1
+                    sum((d.decided_at - d.opened_at).total_seconds() for d in decisions), 1
                 ),
                 "routing_reason": item.routing_reason,
                 "policy_version": item.policy_version_id,
@@ -61,10 +99,19 @@ def payload(
         },
     }
     # optional: each decision's checklist (risky tags), the ticks and their timing
-    checked = [{"action": d.action.value, **d.checklist} for d, _ in decisions if d.checklist]
+    checked = [{"action": d.action.value, **d.checklist} for d in decisions if d.checklist]
     if checked:
         body["data"]["receipt"]["checklist"] = checked
     return body
+
+
+def _sends(item: Item) -> bool:
+    """Whether ``item``'s source hears of it: a working callback URL, and not a canary
+    (planted by reviewq: the source never hears of it)."""
+    source = item.source
+    return (
+        item.canary_id is None and bool(source.callback_url) and source.callback_disabled_at is None
+    )
 
 
 def record(
@@ -76,10 +123,7 @@ def record(
         The delivery, or None when the source has no (working) callback URL, or the item
         is a canary.
     """
-    source = item.source
-    if item.canary_id is not None:  # planted by reviewq: the source never hears of it
-        return None
-    if not source.callback_url or source.callback_disabled_at is not None:
+    if not _sends(item):
         return None
     body = payload(session, item, outcome, now, reason)
     # The decision's audit event (recorded just before, in this transaction); the first
@@ -87,7 +131,7 @@ def record(
     body["data"]["receipt"]["audit"] = {"event": audit.latest_for(session, f"item:{item.id}")}
     delivery = Delivery(
         item_id=item.id,
-        source_id=source.id,
+        source_id=item.source.id,
         event=callbacks.EVENTS[outcome],
         msg_id=f"msg_{uuid.uuid4().hex}",
         payload=body,
@@ -98,6 +142,58 @@ def record(
     session.flush()
     pending.run_after_commit(session, pending.deliver(delivery.id, delivery.attempts))
     return delivery
+
+
+DELIVERIES = cast(sa.Table, Delivery.__table__)
+_INSERT = sa.insert(DELIVERIES).returning(DELIVERIES.c.id, sort_by_parameter_order=True)
+
+
+def record_many(
+    session: Session,
+    items: Sequence[Item],
+    outcome: str,
+    now: datetime,
+    reason: str | None,
+    events: Mapping[int, int],
+) -> list[int]:
+    """``record`` for each of ``items``, with one query for their decisions and one insert.
+
+    Args:
+        session: the caller's session.
+        items: the items (their sources loaded or loadable).
+        outcome: what happened to each.
+        now: when.
+        reason: why, for each.
+        events: the audit event each item's callback reports, by item id.
+
+    Returns:
+        The ids of the new deliveries (none for an item whose source does not hear of it).
+    """
+    sent = [item for item in items if _sends(item)]
+    if not sent:
+        return []
+    decided = _decisions(session, [item.id for item in sent])
+    rows = []
+    for item in sent:
+        body = _body(session, item, outcome, now, reason, decided)
+        body["data"]["receipt"]["audit"] = {"event": events[item.id]}
+        rows.append(
+            {
+                "item_id": item.id,
+                "source_id": item.source_id,
+                "event": callbacks.EVENTS[outcome],
+                "msg_id": f"msg_{uuid.uuid4().hex}",
+                "payload": body,
+                "status": DeliveryStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+        )
+    ids = list(session.execute(_INSERT, rows).scalars())
+    for delivery_id in ids:
+        pending.run_after_commit(session, pending.deliver(delivery_id, 0))
+    return ids
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
-"""What follows from an item's new status, in the same transaction: the one consequences
-path that every status change goes through (reviewers, supervisors, the sweep, sources).
+"""What follows from an item's new status, in the same transaction: the consequences path
+that every status change of one item goes through (reviewers, supervisors, sources). The
+sweep's SLA breaches do the same for a batch of items in a few statements
+(``sweep.breach_overdue``; a test holds the two to the same effects).
 
 Escalated: its escalation record opens and level 1 is paged. Approved, rejected or
 withdrawn: the callback goes into the outbox. Approved: a blind second review may be

@@ -62,32 +62,50 @@ def open_for(
         {"escalation": escalation.id, "reason": reason},
         at=now,
     )
-    page(session, item, 1, f"Escalated: #{item.id} {item.title[:80]} ({reason[:120]})", now)
+    page(session, item, 1, opening_text(item.id, item.title, reason), now)
     deliveries.record(session, item, "escalated", now, reason=reason)
     return escalation
+
+
+def opening_text(item_id: int, title: str, reason: str) -> str:
+    """What level 1 is told when an escalation of item ``item_id`` opens."""
+    return f"Escalated: #{item_id} {title[:80]} ({reason[:120]})"
 
 
 def able(item: Item, candidates: Sequence[User]) -> list[User]:
     """Those of ``candidates`` who can act on the escalation of ``item``: resolve it (the
     supervise permission, and the item's level) and open its page."""
+    return able_at(item.min_level, candidates)
+
+
+def able_at(min_level: int, candidates: Sequence[User]) -> list[User]:
+    """``able`` for an item of level ``min_level``."""
     return [
         u
         for u in candidates
         if can(u.actor, Permission.SUPERVISE)
-        and can(u.actor, Permission.DECIDE, item.min_level)
-        and can_read_item(u.actor, item.min_level, involved=False)
+        and can(u.actor, Permission.DECIDE, min_level)
+        and can_read_item(u.actor, min_level, involved=False)
     ]
 
 
 def paged(session: Session, item: Item, number: int) -> list[User]:
-    """Who level ``number`` pages about the escalation of ``item``: the active people of
-    its roles who can act on it; at a level with a ``senior_level``, those of them of that
-    own level or above, or all of them when none is."""
+    """Who level ``number`` pages about the escalation of ``item`` (``paged_among`` the
+    active people of the level's roles)."""
     target = levels.level(number)
-    people = able(item, notifications.active_in(session, target.notify))
+    return paged_among(item.min_level, number, notifications.active_in(session, target.notify))
+
+
+def paged_among(min_level: int, number: int, people: Sequence[User]) -> list[User]:
+    """Who of ``people`` (active, in level ``number``'s roles) that level pages about an
+    escalated item of level ``min_level``: those who can act on it; at a level with a
+    ``senior_level``, those of them of that own level or above, or all of them when none
+    is. Batches (the sweep) read ``people`` once for many items."""
+    target = levels.level(number)
+    able_people = able_at(min_level, people)
     if target.senior_level is not None:
-        return [u for u in people if u.level >= target.senior_level] or people
-    return people
+        return [u for u in able_people if u.level >= target.senior_level] or able_people
+    return able_people
 
 
 def page(session: Session, item: Item, number: int, text: str, now: datetime) -> None:

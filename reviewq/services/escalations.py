@@ -6,7 +6,9 @@ Opening and closing the record is a consequence of the item's status (``effects`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -14,9 +16,18 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from ..domain import escalation as levels
 from ..domain.authority import Actor, Permission, Role, can
 from ..domain.errors import Conflict, NotAllowed, StaleClaim, StaleVersion
-from ..domain.workflow import Action, ItemStatus, next_status
+from ..domain.workflow import Action, ItemStatus
 from ..models import Decision, Escalation, Item, User
-from . import audit, canaries, effects, escalation_records, notifications, paging, verdicts
+from . import (
+    audit,
+    bulk,
+    canaries,
+    effects,
+    escalation_records,
+    notifications,
+    paging,
+    verdicts,
+)
 from .verdicts import Verdict
 
 LEASE = timedelta(minutes=15)  # how long a claimed escalation stays with its supervisor
@@ -141,6 +152,9 @@ def release(session: Session, actor: Actor, escalation: Escalation, now: datetim
     )
 
 
+ESCALATIONS = cast(sa.Table, Escalation.__table__)
+
+
 def assignees(session: Session) -> list[User]:
     """Who escalations may be reassigned to: the active people who may resolve them
     (supervisors cover every item's level; ``reassign`` checks the item's own)."""
@@ -202,30 +216,49 @@ def reassign(
 
 def release_expired(session: Session, now: datetime, limit: int | None = None) -> int:
     """Give back every escalation claim whose lease ran out (audited), or the first
-    ``limit`` of them; an abandoned one then waits at its level, and moves up when its
-    level's time has passed (``move_up_stale``).
+    ``limit`` of them, in a few statements; an abandoned one then waits at its level, and
+    moves up when its level's time has passed (``move_up_stale``).
 
     Returns:
         How many claims were released.
     """
-    expired = session.scalars(
-        sa.select(Escalation)
+    session.flush()
+    expired = session.execute(
+        sa.select(Escalation.id, Escalation.item_id, Escalation.claimed_by_id)
         .where(Escalation.resolved_at.is_(None), Escalation.claim_expires_at < now)
+        .order_by(Escalation.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    for escalation in expired:
-        holder = escalation.claimed_by_id
-        escalation.claimed_by_id = escalation.claimed_at = escalation.claim_expires_at = None
-        session.flush()
-        audit.record(
-            session,
-            "system",
-            "escalation.claim_expired",
-            f"item:{escalation.item_id}",
-            {"escalation": escalation.id, "holder": holder},
-            at=now,
+    if not expired:
+        return 0
+    released = set(
+        session.scalars(
+            sa.update(ESCALATIONS)
+            .where(ESCALATIONS.c.id.in_([row.id for row in expired]))
+            .where(  # still as read
+                ESCALATIONS.c.resolved_at.is_(None), ESCALATIONS.c.claim_expires_at < now
+            )
+            .values(claimed_by_id=None, claimed_at=None, claim_expires_at=None)
+            .returning(ESCALATIONS.c.id)
         )
+    )
+    expired = [row for row in expired if row.id in released]
+    ids = [row.id for row in expired]
+    bulk.expire_loaded(session, Escalation, ids)
+    audit.record_many(
+        session,
+        [
+            audit.Event(
+                "system",
+                "escalation.claim_expired",
+                f"item:{row.item_id}",
+                {"escalation": row.id, "holder": row.claimed_by_id},
+                now,
+            )
+            for row in expired
+        ],
+    )
     return len(expired)
 
 
@@ -281,21 +314,30 @@ def _outcome(action: Action, item: Item) -> str:
     return item.status.value
 
 
-def move_up_stale(session: Session, now: datetime, limit: int | None = None) -> list[Escalation]:
+def move_up_stale(session: Session, now: datetime, limit: int | None = None) -> int:
     """Move every escalation unclaimed past its level's time up a level (or the first
-    ``limit`` of them), paging that level. Only those past their time are read and locked:
-    the others stay free for supervisors to claim.
+    ``limit`` of them), paging that level, in a few statements. Only those past their time
+    are read and locked: the others stay free for supervisors to claim.
 
     Returns:
-        The escalations that moved.
+        How many escalations moved.
     """
     stale = [
         sa.and_(Escalation.level == lvl.number, Escalation.level_since <= now - lvl.claim_within)
         for lvl in levels.LEVELS[:-1]
         if lvl.claim_within is not None
     ]
-    waiting = session.scalars(
-        sa.select(Escalation)
+    session.flush()
+    waiting = session.execute(
+        sa.select(
+            Escalation.id,
+            Escalation.item_id,
+            Escalation.level,
+            Escalation.level_since,
+            Item.title,
+            Item.min_level,
+        )
+        .join(Item, Item.id == Escalation.item_id)
         .where(
             Escalation.resolved_at.is_(None),
             Escalation.claimed_by_id.is_(None),
@@ -303,50 +345,43 @@ def move_up_stale(session: Session, now: datetime, limit: int | None = None) -> 
         )
         .order_by(Escalation.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=Escalation)
     ).all()
-    moved = []
-    for escalation in waiting:
-        if not levels.should_move_up(escalation.level, escalation.level_since, False, now):
-            continue
-        escalation.level += 1
-        escalation.level_since = now
-        session.flush()
-        target = levels.level(escalation.level)
-        audit.record(
-            session,
-            "system",
-            "escalation.moved_up",
-            f"item:{escalation.item_id}",
-            {"escalation": escalation.id, "level": escalation.level, "to": target.name},
-            at=now,
+    moved = [
+        row for row in waiting if levels.should_move_up(row.level, row.level_since, False, now)
+    ]
+    done: set[int] = set()
+    for number in {row.level for row in moved}:
+        ids = [row.id for row in moved if row.level == number]
+        done.update(
+            session.scalars(
+                sa.update(ESCALATIONS)
+                .where(ESCALATIONS.c.id.in_(ids), ESCALATIONS.c.level == number)
+                .where(  # still as read
+                    ESCALATIONS.c.resolved_at.is_(None), ESCALATIONS.c.claimed_by_id.is_(None)
+                )
+                .values(level=number + 1, level_since=now)
+                .returning(ESCALATIONS.c.id)
+            )
         )
-        escalation_records.page(
-            session,
-            escalation.item,
-            escalation.level,
-            f"Unclaimed escalation moved to {target.name}: #{escalation.item_id} "
-            f"{escalation.item.title[:80]}",
-            now,
+        bulk.expire_loaded(session, Escalation, ids)
+    moved = [row for row in moved if row.id in done]
+    events, pages = [], []
+    people: dict[int, Sequence[User]] = {}  # the active people of each level's roles
+    for row in moved:
+        target = levels.level(row.level + 1)
+        data = {"escalation": row.id, "level": row.level + 1, "to": target.name}
+        events.append(
+            audit.Event("system", "escalation.moved_up", f"item:{row.item_id}", data, now)
         )
-        moved.append(escalation)
-    return moved
-
-
-def breach(session: Session, item: Item, now: datetime) -> None:
-    """Escalate an item whose SLA ran out (by the sweep; nothing is approved by the clock)."""
-    item.status = next_status(item.status, Action.BREACH_SLA)
-    item.claimed_by_id = item.claimed_at = item.claim_expires_at = None
-    session.flush()
-    audit.record(
-        session,
-        "system",
-        "item.sla_breached",
-        f"item:{item.id}",
-        {"due_at": item.due_at.isoformat()},
-        at=now,
-    )
-    effects.after_change(session, item, now, reason="SLA breached")
+        text = f"Unclaimed escalation moved to {target.name}: #{row.item_id} {row.title[:80]}"
+        if target.number not in people:
+            people[target.number] = notifications.active_in(session, target.notify)
+        who = escalation_records.paged_among(row.min_level, target.number, people[target.number])
+        pages.append(notifications.Page([u.id for u in who], text, f"/items/{row.item_id}"))
+    audit.record_many(session, events)
+    notifications.notify_many(session, pages, now)
+    return len(moved)
 
 
 def recent_resolutions(

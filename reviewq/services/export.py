@@ -226,6 +226,8 @@ def _iso(column: str) -> str:
 # and its value are the same.
 _PG_FAST = """
     u.email <> '' AND d.decided_at >= d.opened_at
+    -- NaN sorts above every number in PostgreSQL: the clamp below would hide it
+    AND (d.active_seconds IS NULL OR d.active_seconds <> 'NaN')
     AND (x.active IS NULL OR (x.active <> 'NaN' AND x.active >= 0
         AND (x.active = 0 OR x.active BETWEEN 0.0001 AND 1e15)))
     AND (d.edit_chars IS NULL OR d.edit_chars BETWEEN 0 AND 1000000000)

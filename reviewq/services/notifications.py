@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import CursorResult
@@ -13,6 +13,17 @@ from sqlalchemy.orm import Session
 from ..domain.authority import Role
 from ..models import Notification, User
 from . import paging, pending
+
+NOTIFICATIONS = cast(sa.Table, Notification.__table__)
+_INSERT = sa.insert(NOTIFICATIONS).returning(NOTIFICATIONS.c.id, sort_by_parameter_order=True)
+
+
+class Page(NamedTuple):
+    """One thing to tell ``user_ids`` (each once), with a link they may open."""
+
+    user_ids: Sequence[int]
+    text: str
+    link: str
 
 
 def active_in(session: Session, roles: Iterable[Role]) -> Sequence[User]:
@@ -42,6 +53,33 @@ def notify(
     session.flush()
     if made:
         pending.run_after_commit(session, pending.notify_external([n.id for n in made]))
+    return made
+
+
+def notify_many(session: Session, pages: Sequence[Page], now: datetime) -> list[list[int]]:
+    """``notify`` for each of ``pages``, in one insert: a page's notifications go out on the
+    external channels together, after commit, as one message per page (a chat channel
+    posts one).
+
+    Returns:
+        The new notifications' ids, for each page.
+    """
+    rows: list[dict[str, Any]] = []
+    counts = []
+    for page in pages:
+        told = list(dict.fromkeys(page.user_ids))
+        rows += [
+            {"user_id": user_id, "text": page.text, "link": page.link, "created_at": now}
+            for user_id in told
+        ]
+        counts.append(len(told))
+    ids = list(session.execute(_INSERT, rows).scalars()) if rows else []
+    made, start = [], 0
+    for count in counts:
+        made.append(ids[start : start + count])
+        start += count
+        if count:
+            pending.run_after_commit(session, pending.notify_external(made[-1]))
     return made
 
 

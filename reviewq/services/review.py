@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -14,7 +14,7 @@ from ..domain.authority import Actor, Permission, can, effective_level
 from ..domain.errors import NotAllowed, StaleClaim, StaleVersion
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import Decision, Item
-from . import approvals, audit, effects, pending, verdicts
+from . import approvals, audit, bulk, effects, pending, verdicts
 from .verdicts import Verdict
 
 LEASE = timedelta(minutes=15)
@@ -37,8 +37,12 @@ def _release(item: Item) -> None:
     item.claimed_by_id = item.claimed_at = item.claim_expires_at = None
 
 
+ITEMS = cast(sa.Table, Item.__table__)
+
+
 def release_expired(session: Session, now: datetime, limit: int | None = None) -> int:
-    """Return items whose claim lease ran out to the queue (audited).
+    """Return items whose claim lease ran out to the queue (audited), in a few statements
+    however many there are.
 
     Args:
         session: the caller's session.
@@ -48,21 +52,42 @@ def release_expired(session: Session, now: datetime, limit: int | None = None) -
     Returns:
         How many items were released.
     """
-    expired = session.scalars(
-        sa.select(Item)
+    session.flush()
+    expired = session.execute(
+        sa.select(Item.id, Item.claimed_by_id)
         .where(Item.status == ItemStatus.IN_REVIEW, Item.claim_expires_at < now)
         .order_by(Item.claim_expires_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    for item in expired:
-        holder = item.claimed_by_id
-        item.status = next_status(item.status, Action.EXPIRE_CLAIM)
-        _release(item)
-        session.flush()
-        audit.record(
-            session, "system", "item.claim_expired", f"item:{item.id}", {"holder": holder}, at=now
+    if not expired:
+        return 0
+    released = set(
+        session.scalars(
+            sa.update(ITEMS)
+            .where(ITEMS.c.id.in_([row.id for row in expired]))
+            .where(ITEMS.c.status == ItemStatus.IN_REVIEW)  # still as read
+            .values(
+                status=next_status(ItemStatus.IN_REVIEW, Action.EXPIRE_CLAIM),
+                claimed_by_id=None,
+                claimed_at=None,
+                claim_expires_at=None,
+                version=ITEMS.c.version + 1,  # what the ORM's version counter does
+            )
+            .returning(ITEMS.c.id)
         )
+    )
+    expired = [row for row in expired if row.id in released]
+    ids = [row.id for row in expired]
+    bulk.expire_loaded(session, Item, ids)
+    audit.record_many(
+        session,
+        [
+            audit.Event("system", "item.claim_expired", f"item:{row.id}", {"holder": holder}, now)
+            for row in expired
+            for holder in [row.claimed_by_id]
+        ],
+    )
     return len(expired)
 
 

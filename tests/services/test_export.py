@@ -3,13 +3,15 @@
 import io
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from reviewq.domain.authority import Actor
 from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
-from reviewq.models import Decision
+from reviewq.models import Canary, Decision, QaReview
 from reviewq.services import export, oversight, policy, users
 from tests.support.clock import NOW
 from tests.support.review import claim, decide
@@ -94,3 +96,80 @@ def test_an_export_of_more_lines_than_a_write_carries(ben, submit, monkeypatch) 
     out = io.StringIO()
     assert export.write(db.session, NOW, out) == 5
     assert out.getvalue() == old_log(NOW)
+
+
+BLNS = json.loads((Path(__file__).resolve().parents[1] / "data" / "blns.json").read_text())
+ACTIVE = [None, 0.0, 1e-05, 0.1 + 0.2, 12.0, 7, 1e16, 5e-324, float("nan"), float("inf"), 3e3]
+EDIT_CHARS = [None, 0, 7, -1, 2_000_000_000]
+TAGS = [[], ["refund"], ["refund", "legal:eu"], ["Ü", "a b"], ['q"uote'], ["tab\t"], ["\u2028"]]
+
+
+@pytest.mark.postgres_only
+def test_the_postgresql_copy_writes_what_the_general_path_writes(ben, submit) -> None:
+    """Every naughty string as a reason and as a replaced text, tag lists json writes its
+    own way, canaries (expected outcomes known and not), QA results, edits, odd numbers and
+    times: the lines PostgreSQL writes are the general path's, byte for byte."""
+    items = [submit(content=TEXT) for _ in range(len(TAGS) + 3)]
+    canaries = [
+        Canary(
+            source_id=items[0].source_id,
+            title="c",
+            content="c",
+            risk_tags=[],
+            context={},
+            category="policy",
+            expected=expected,
+            created_by_id=ben.id,
+        )
+        for expected in ("reject", "escalate", "approve")
+    ]
+    db.session.add_all(canaries)
+    db.session.flush()
+    for item, tags in zip(items, TAGS, strict=False):
+        item.risk_tags = tags
+    db.session.flush()
+    for item, stored in zip(items[-3:], ['["a","b"]', ' ["x"]', '["\\u00fc"]'], strict=True):
+        db.session.execute(  # tag lists stored otherwise than json writes them
+            sa.text("UPDATE items SET risk_tags = CAST(:tags AS json) WHERE id = :id"),
+            {"tags": stored, "id": item.id},
+        )
+    for item, canary in zip(items[-3:], canaries, strict=True):
+        item.canary_id = canary.id
+    for item, agrees, done in [
+        (items[1], True, NOW),
+        (items[2], False, NOW),
+        (items[3], True, None),
+    ]:
+        db.session.add(QaReview(item_id=item.id, created_at=NOW, agrees=agrees, done_at=done))
+    actions = ["approve", "edit", "reject", "escalate", "return"]
+    rows = []
+    for n, naughty in enumerate(BLNS):
+        opened = NOW + timedelta(minutes=n, microseconds=n * 7919 % 1_000_000)
+        dwell = timedelta(seconds=[30, 0, -1, -3600, 0.5][n % 5], microseconds=n % 3)
+        rows.append(
+            {
+                "item_id": items[n % len(items)].id,
+                "user_id": ben.id,
+                "action": actions[n % len(actions)],
+                "item_version": 1,
+                "content_before": [naughty, None, "", TEXT][n % 4],
+                "reason": [naughty, None][n % 7 == 6],
+                "opened_at": opened,
+                "decided_at": opened + dwell,
+                "active_seconds": ACTIVE[n % len(ACTIVE)],
+                "edit_chars": EDIT_CHARS[n % len(EDIT_CHARS)],
+            }
+        )
+    db.session.execute(sa.insert(Decision), rows)
+    db.session.commit()
+    db.session.expire_all()
+
+    out = io.StringIO()
+    written = export.write(db.session, NOW - timedelta(hours=2), out)
+    db.session.rollback()
+
+    general = "".join(export.lines(db.session, NOW - timedelta(hours=2)))
+    assert out.getvalue() == general == old_log(NOW - timedelta(hours=2))
+    assert written == general.count("\n") > len(BLNS) // 2
+    reasons = {line["reason"] for line in map(json.loads, general.split("\n")[:-1])}
+    assert reasons & set(BLNS)  # the naughty strings came through as they are
