@@ -130,6 +130,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         notifications,
         oversight,
         people,
+        policy_admin,
         problems,
         qa,
         render,
@@ -157,6 +158,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(oversight.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(policy_admin.bp)
     app.register_blueprint(audit_trail.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(source_admin.bp)
