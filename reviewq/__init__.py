@@ -131,6 +131,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         notifications,
         oversight,
         people,
+        policy_admin,
         preview,
         problems,
         qa,
@@ -161,6 +162,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(oversight.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(policy_admin.bp)
     app.register_blueprint(audit_trail.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(source_admin.bp)

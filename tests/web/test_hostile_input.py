@@ -217,6 +217,13 @@ class World:
             db.session.commit()
         return slug
 
+    def policy_version(self) -> int:
+        """The id of the policy version in force."""
+        from reviewq.models import PolicyVersion
+
+        with self.app.app_context():
+            return db.session.scalar(sa.select(sa.func.max(PolicyVersion.id)))
+
     def token_of(self, slug: str) -> int:
         """The id of ``slug``'s first API token."""
         from reviewq.models import Source, SourceToken
@@ -352,6 +359,24 @@ def _intake(world: World) -> Target:
         ok=(201,),
         send_json=send_json,
     )
+
+
+def _policy_table(rows: int = 5) -> dict[str, str]:
+    """The policy edit form as the page renders it: the default rule, then rules and blanks."""
+    fields = {"rows": str(rows), "days": "7"}
+    for n in range(rows):
+        fields |= {
+            f"tag-{n}": "*" if n == 0 else f"tag{n}",
+            f"level-{n}": "1",
+            f"approvals-{n}": "1",
+            f"sla-{n}": "240",
+            f"qa-{n}": "5",
+            f"escalate-{n}": "",
+            f"checklist-{n}": "",
+            f"context-{n}": "",
+            f"remove-{n}": "",
+        }
+    return fields
 
 
 AUDIT_QUERY = {
@@ -499,6 +524,17 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ("GET", "/admin/audit"): lambda w: w.page("admin", "/admin/audit", AUDIT_QUERY),
     ("GET", "/admin/audit.csv"): lambda w: w.page("admin", "/admin/audit.csv", AUDIT_QUERY),
     ("POST", "/admin/audit/verify"): lambda w: w.form("admin", "/admin/audit/verify"),
+    ("GET", "/admin/policy"): lambda w: w.page("admin", "/admin/policy", {"page": "1"}),
+    ("GET", "/admin/policy/edit"): lambda w: w.page("admin", "/admin/policy/edit", {}),
+    ("POST", "/admin/policy/preview"): lambda w: w.form(
+        "admin", "/admin/policy/preview", {**_policy_table(), "note": "", "reroute": ""}
+    ),
+    ("POST", "/admin/policy"): lambda w: w.form(
+        "admin", "/admin/policy", {**_policy_table(), "note": "Stricter", "reroute": "1"}
+    ),
+    ("GET", "/admin/policy/diff"): lambda w: w.page(
+        "admin", "/admin/policy/diff", {"a": str(w.policy_version()), "b": str(w.policy_version())}
+    ),
     ("GET", "/admin/people"): lambda w: w.page(
         "admin", "/admin/people", {"q": "pat", "role": "reviewer", "state": "active", "page": "1"}
     ),
@@ -615,6 +651,7 @@ VARIANTS = {
 
 # POST routes whose form the pages above do not show in this test's state.
 NOT_RENDERED = {
+    ("POST", "/admin/policy"): "the edit page's Save button posts its form there (formaction)",
     ("POST", "/oversight/<int:user_id>"): "the flag form shows only beside a fired signal",
     ("POST", "/items/<int:item_id>/renew"): "the page's script posts it, not a form",
     ("POST", "/items/<int:item_id>/undo"): "the undo bar shows only in a decision's window",
@@ -764,6 +801,7 @@ def test_every_field_the_pages_post_is_attacked(app, world) -> None:
         ("admin", f"/admin/deliveries?d={world.failed_delivery()}"),
         ("admin", "/admin/people/new"),
         ("admin", "/admin/audit"),
+        ("admin", "/admin/policy/edit"),
         ("admin", "/admin/sources/new"),
         ("admin", f"/admin/sources/{w_slug}"),
         ("admin", f"/admin/people/{world.person()}"),

@@ -77,6 +77,11 @@ EXPECTED = {
     ("GET", "/admin/audit"): [302, 403, 403, 403, 200],
     ("GET", "/admin/audit.csv"): [302, 403, 403, 403, 200],
     ("POST", "/admin/audit/verify"): [302, 403, 403, 403, 302],
+    ("GET", "/admin/policy"): [302, 403, 403, 403, 200],
+    ("GET", "/admin/policy/edit"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/policy/preview"): [302, 403, 403, 403, 200],
+    ("POST", "/admin/policy"): [302, 403, 403, 403, 302],
+    ("GET", "/admin/policy/diff"): [302, 403, 403, 403, 400],  # no versions named
     ("GET", "/admin/people"): [302, 403, 403, 403, 200],
     ("GET", "/admin/people/new"): [302, 403, 403, 403, 200],
     ("POST", "/admin/people/new"): [302, 403, 403, 403, 201],
@@ -108,6 +113,14 @@ EXPECTED = {
     ("GET", "/api/v1/audit/consistency"): [401, 401, 401, 401, 401],
 }
 
+POLICY_TABLE = {
+    "rows": "1",
+    "tag-0": "*",
+    "level-0": "1",
+    "approvals-0": "1",
+    "sla-0": "240",
+    "qa-0": "5",
+}
 # Form fields a POST carries besides the CSRF token, so that a role that passes the view's
 # check goes on to the service with real values (not to a 400 for an empty form).
 FORMS = {
@@ -139,6 +152,8 @@ FORMS = {
         "owner": "admin@example.com",
     },
     ("POST", "/admin/sources/<slug>/tokens"): {"name": "export"},
+    ("POST", "/admin/policy/preview"): {**POLICY_TABLE, "days": "7"},
+    ("POST", "/admin/policy"): {**POLICY_TABLE, "note": "why"},
     ("POST", "/admin/sources/<slug>/owner"): {"owner": "admin@example.com"},
     ("POST", "/canaries/<int:canary_id>"): {"expected": "escalate"},
     ("POST", "/canaries/<int:canary_id>/active"): {"active": "0"},
