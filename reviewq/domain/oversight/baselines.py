@@ -20,12 +20,12 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
-from itertools import compress
+from itertools import compress, repeat
+from operator import add, mul
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from .stats import MAD_SCALE, normal_cdf, quantile, trimmed_center
+from .stats import MAD_SCALE, median_sorted, normal_cdf, quantile, trimmed_center
 
 if TYPE_CHECKING:
     from .collect import Columns
@@ -54,11 +54,12 @@ def stratum_keys(cols: Columns, s: OversightSettings, high_tagsets: frozenset[in
     """The stratum key of each of a reviewer's decisions (in collection order)."""
     edges = s.length_edges
     width = len(edges) + 1
-    bands = map(partial(bisect_right, edges), cols.w)
-    highs = map(high_tagsets.__contains__, cols.tag)
-    return array(
-        "l", [(x * 2 + h) * width + b for x, h, b in zip(cols.src, highs, bands, strict=True)]
-    )
+    # each distinct word count's band and each tag set's high-risk part, looked up once: the
+    # key is then three C-level passes, (source * 2 + high) * width + band
+    band = {w: bisect_right(edges, w) for w in set(cols.w)}
+    high = {t: width if t in high_tagsets else 0 for t in set(cols.tag)}
+    keys = map(add, map(mul, cols.src, repeat(2 * width)), map(high.__getitem__, cols.tag))
+    return array("l", map(add, keys, map(band.__getitem__, cols.w)))
 
 
 def reviewer_ratios(
@@ -84,11 +85,13 @@ def reviewer_ratios(
     width = 2 * (len(s.length_edges) + 1)
     sources: defaultdict[int, list[float]] = defaultdict(list)
     for k, values in groups.items():  # a source's decisions are its strata's, joined
+        values.sort()
         sources[k // width] += values
     least = s.norm_min_decisions
     return (
-        {k: median(v) for k, v in groups.items() if len(v) >= least},
-        {k: median(v) for k, v in sources.items() if len(v) >= 4 * least},
+        {k: median_sorted(v) for k, v in groups.items() if len(v) >= least},
+        # joined sorted runs: the sort merges them in one pass
+        {k: median_sorted(sorted(v)) for k, v in sources.items() if len(v) >= 4 * least},
     )
 
 

@@ -7,7 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import repeat
-from statistics import median
+from statistics import StatisticsError, median
 
 _SQRT2 = math.sqrt(2.0)
 MAD_SCALE = 1.4826
@@ -183,6 +183,16 @@ def cohen_kappa_binary(first_approved: Sequence[bool], agreed: Sequence[bool]) -
     if pe >= 1.0:
         return None
     return (po - pe) / (1 - pe)
+
+
+def median_sorted(ordered: Sequence[float]) -> float:
+    """The median of values already in ascending order: ``statistics.median`` without its
+    sort (the same number: the middle value, or the mean of the two middle ones)."""
+    n = len(ordered)
+    if not n:
+        raise StatisticsError("no median for empty data")
+    i = n // 2
+    return ordered[i] if n % 2 else (ordered[i - 1] + ordered[i]) / 2
 
 
 def robust_center(values: Sequence[float]) -> tuple[float, float]:
