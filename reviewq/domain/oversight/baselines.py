@@ -20,8 +20,8 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import add, mul
+from functools import partial
+from itertools import compress
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
@@ -54,12 +54,11 @@ def stratum_keys(cols: Columns, s: OversightSettings, high_tagsets: frozenset[in
     """The stratum key of each of a reviewer's decisions (in collection order)."""
     edges = s.length_edges
     width = len(edges) + 1
-    # each distinct word count's band and each tag set's high-risk part, looked up once: the
-    # key is then three C-level passes, (source * 2 + high) * width + band
-    band = {w: bisect_right(edges, w) for w in set(cols.w)}
-    high = {t: width if t in high_tagsets else 0 for t in set(cols.tag)}
-    keys = map(add, map(mul, cols.src, repeat(2 * width)), map(high.__getitem__, cols.tag))
-    return array("l", map(add, keys, map(band.__getitem__, cols.w)))
+    bands = map(partial(bisect_right, edges), cols.w)
+    highs = map(high_tagsets.__contains__, cols.tag)
+    return array(
+        "l", [(x * 2 + h) * width + b for x, h, b in zip(cols.src, highs, bands, strict=True)]
+    )
 
 
 def reviewer_ratios(
