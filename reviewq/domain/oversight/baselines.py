@@ -25,7 +25,7 @@ from itertools import compress
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from .stats import MAD_SCALE, normal_cdf, quantile, trimmed_center
+from .stats import MAD_SCALE, median_sorted, normal_cdf, quantile, trimmed_center
 
 if TYPE_CHECKING:
     from .collect import Columns
@@ -84,11 +84,13 @@ def reviewer_ratios(
     width = 2 * (len(s.length_edges) + 1)
     sources: defaultdict[int, list[float]] = defaultdict(list)
     for k, values in groups.items():  # a source's decisions are its strata's, joined
+        values.sort()
         sources[k // width] += values
     least = s.norm_min_decisions
     return (
-        {k: median(v) for k, v in groups.items() if len(v) >= least},
-        {k: median(v) for k, v in sources.items() if len(v) >= 4 * least},
+        {k: median_sorted(v) for k, v in groups.items() if len(v) >= least},
+        # joined sorted runs: the sort merges them in one pass
+        {k: median_sorted(sorted(v)) for k, v in sources.items() if len(v) >= 4 * least},
     )
 
 

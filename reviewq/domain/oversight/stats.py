@@ -6,8 +6,9 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
-from itertools import repeat
-from statistics import median
+from itertools import islice, repeat
+from operator import eq
+from statistics import StatisticsError, median
 
 _SQRT2 = math.sqrt(2.0)
 MAD_SCALE = 1.4826
@@ -120,11 +121,13 @@ def _rank_sums(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
     rank sum is an integer over 2 and the tie sum an integer, both exact in a float: the
     same numbers as adding rank by rank. NaN, which has no rank, takes the loop.
     """
-    values = sorted([*xs, *ys])
+    values = sorted([*xs, *ys])  # fast when both are sorted already (two runs to merge)
     if any(map(math.isnan, values)):
         return _rank_sums_loop(xs, ys)
     below = sum(map(bisect_left, repeat(values), xs))
     upto = sum(map(bisect_right, repeat(values), xs))
+    if not any(map(eq, values, islice(values, 1, None))):  # no ties (equal values are next
+        return (below + upto + len(xs)) / 2, 0.0  # to each other once sorted)
     cubes = sum(map(pow, Counter(values).values(), repeat(3)))
     return (below + upto + len(xs)) / 2, float(cubes - len(values))
 
@@ -183,6 +186,16 @@ def cohen_kappa_binary(first_approved: Sequence[bool], agreed: Sequence[bool]) -
     if pe >= 1.0:
         return None
     return (po - pe) / (1 - pe)
+
+
+def median_sorted(ordered: Sequence[float]) -> float:
+    """The median of values already in ascending order: ``statistics.median`` without its
+    sort (the same number: the middle value, or the mean of the two middle ones)."""
+    n = len(ordered)
+    if not n:
+        raise StatisticsError("no median for empty data")
+    i = n // 2
+    return ordered[i] if n % 2 else (ordered[i - 1] + ordered[i]) / 2
 
 
 def robust_center(values: Sequence[float]) -> tuple[float, float]:

@@ -17,12 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
 from operator import add, and_, eq, ge, gt, le, lt, mul, not_, sub
-from statistics import median
 from typing import TYPE_CHECKING, Any
 
 from .baselines import Norms
 from .records import APPROVE, REJECT
 from .settings import OversightSettings
+from .stats import median_sorted
 
 if TYPE_CHECKING:
     from .collect import Columns
@@ -55,7 +55,7 @@ class Part:
     qa_by_source: dict[int, list[int]] = field(default_factory=dict)  # src -> [n, escapes]
     alarms_by_source: dict[int, list[int]] = field(default_factory=dict)  # [n, disagreed]
     by_stratum: dict[int, list[int]] = field(default_factory=dict)  # key -> [n, real edits]
-    pace: list[float] = field(default_factory=list)
+    pace: list[float] = field(default_factory=list)  # ascending (sorted once)
     pace_median: float | None = None
     examples: dict[str, list[int]] = field(default_factory=dict)  # signal -> positions
 
@@ -298,8 +298,8 @@ class Work:
         edited = Counter(map(key.__getitem__, edits))
         p.by_stratum = {x: [n, edited.get(x, 0)] for x, n in totals.items()}
         if with_pace:
-            p.pace = list(_pick(self.pace, idx))
-            p.pace_median = median(p.pace)
+            p.pace = sorted(_pick(self.pace, idx))
+            p.pace_median = median_sorted(p.pace)
         spent, floor_, pace_all, canary = self.spent, self.floor, self.pace, self.c
         slowest = heapq.nlargest(k_ex, idx, key=pace_all.__getitem__)
         if not examples:
@@ -322,8 +322,8 @@ class Work:
         """Only what a strain comparison reads: floor share, interventions, canaries,
         second review, and the given (day-normalised) pace."""
         self._quality(p, idx)
-        p.pace = list(map(pace.__getitem__, idx))
-        p.pace_median = median(p.pace)
+        p.pace = sorted(map(pace.__getitem__, idx))
+        p.pace_median = median_sorted(p.pace)
         p.examples = {"strain": heapq.nlargest(k_ex, idx, key=self.pace.__getitem__)}
         return p
 
