@@ -16,14 +16,14 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..domain.authority import MAX_LEVEL, Actor, Permission, Role, can
+from ..domain.authority import Actor, Permission, Role, can
 from ..domain.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from ..domain.passwords import password_problem
 from ..domain.signing import token_hash
 from ..domain.workflow import Action, ItemStatus, next_status
 from ..models import AccountLink, Escalation, Item, User, UserSession
 from . import audit, paging
-from .users import EMAIL, create_user
+from .users import create_user, person_problems, role_problems
 
 LINK_LIFETIME = {"invite": timedelta(hours=72), "reset": timedelta(hours=24)}
 NO_PASSWORD = "!"  # no hash matches it: an invited person signs in once they set one
@@ -122,16 +122,7 @@ def invite(
     """
     _admin(actor)
     email = email.strip().lower()
-    errors = []
-    if not EMAIL.fullmatch(email):
-        errors.append({"field": "email", "message": "is not an email address"})
-    if not name.strip():
-        errors.append({"field": "name", "message": "is required"})
-    if role not in set(Role):
-        errors.append({"field": "role", "message": f"must be one of {', '.join(Role)}"})
-    if not 1 <= level <= MAX_LEVEL:
-        errors.append({"field": "level", "message": f"must be between 1 and {MAX_LEVEL}"})
-    if errors:
+    if errors := person_problems(email, name, role, level):
         raise ValidationFailed(errors)
     if session.scalar(sa.select(User.id).where(User.email == email)):
         raise Conflict(f"a user with email {email} already exists")
@@ -203,12 +194,7 @@ def change_role(
     """
     _admin(actor)
     _not_self(actor, user, "change the role or level of")
-    errors = []
-    if role not in set(Role):
-        errors.append({"field": "role", "message": f"must be one of {', '.join(Role)}"})
-    if not 1 <= level <= MAX_LEVEL:
-        errors.append({"field": "level", "message": f"must be between 1 and {MAX_LEVEL}"})
-    if errors:
+    if errors := role_problems(role, level):
         raise ValidationFailed(errors)
     if (user.role, user.level) == (Role(role), level):
         return False

@@ -16,6 +16,27 @@ from . import audit
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def role_problems(role: str, level: int) -> list[dict[str, str]]:
+    """What is wrong with a role and authority level (empty when nothing)."""
+    errors = []
+    if role not in set(Role):
+        errors.append({"field": "role", "message": f"must be one of {', '.join(Role)}"})
+    if not 1 <= level <= MAX_LEVEL:
+        errors.append({"field": "level", "message": f"must be between 1 and {MAX_LEVEL}"})
+    return errors
+
+
+def person_problems(email: str, name: str, role: str, level: int) -> list[dict[str, str]]:
+    """What is wrong with a new person's email (already stripped and lowered), name, role
+    and level (empty when nothing)."""
+    errors = []
+    if not EMAIL.fullmatch(email):
+        errors.append({"field": "email", "message": "is not an email address"})
+    if not name.strip():
+        errors.append({"field": "name", "message": "is required"})
+    return errors + role_problems(role, level)
+
+
 def create_user(
     session: Session, actor: Actor, email: str, name: str, role: str, level: int, password: str
 ) -> User:
@@ -29,15 +50,7 @@ def create_user(
     if not can(actor, Permission.ADMINISTER):
         raise NotAllowed("only an administrator adds people")
     email = email.strip().lower()
-    errors = []
-    if not EMAIL.fullmatch(email):
-        errors.append({"field": "email", "message": "is not an email address"})
-    if not name.strip():
-        errors.append({"field": "name", "message": "is required"})
-    if role not in set(Role):
-        errors.append({"field": "role", "message": f"must be one of {', '.join(Role)}"})
-    if not 1 <= level <= MAX_LEVEL:
-        errors.append({"field": "level", "message": f"must be between 1 and {MAX_LEVEL}"})
+    errors = person_problems(email, name, role, level)
     if problem := password_problem(password):
         errors.append({"field": "password", "message": problem})
     if errors:

@@ -86,6 +86,15 @@ class Form(FlaskForm):
         return valid
 
 
+def show_errors(form: FlaskForm, errors: list[dict[str, str]], fallback: str) -> None:
+    """Put a service's field errors (``ValidationFailed.errors``) on the form's fields, so
+    the page shows each beside its field; an error naming no field of the form goes on the
+    field named ``fallback``."""
+    for error in errors:
+        field = getattr(form, str(error.get("field")), None) or getattr(form, fallback)
+        field.errors = [*field.errors, error["message"]]
+
+
 def accepted(form: FlaskForm) -> bool:
     """Validate a posted form for a view that redirects: True when every field passed.
 

@@ -34,7 +34,7 @@ from ..models import User
 from ..models.types import utcnow
 from ..services import people
 from .access import require, signed_in_actor
-from .forms import ActionForm, Form, accepted
+from .forms import ActionForm, Form, accepted, show_errors
 from .pipeline import committing, page_number
 
 bp = Blueprint("people", __name__)
@@ -150,12 +150,8 @@ def add_person() -> str | tuple[str, int]:
         db_session.commit()
     except (ValidationFailed, Conflict) as exc:
         db_session.rollback()
-        for error in getattr(exc, "errors", []) or []:
-            field = getattr(form, str(error.get("field")), None)
-            if field is not None:
-                field.errors = [*field.errors, error["message"]]
-        if not getattr(exc, "errors", None):
-            form.email.errors = [*form.email.errors, str(exc)]
+        errors = getattr(exc, "errors", None) or [{"field": "email", "message": str(exc)}]
+        show_errors(form, errors, "email")
         return render_template("person_new.html", form=form, hint=PASSWORD_HINT), 400
     return render_template(
         "person.html",
@@ -277,10 +273,7 @@ def own_password() -> str | tuple[str, int] | Response:
             db_session.commit()
         except ValidationFailed as exc:
             db_session.rollback()
-            for error in exc.errors:
-                field = getattr(form, str(error.get("field")), None)
-                if field is not None:
-                    field.errors = [*field.errors, error["message"]]
+            show_errors(form, exc.errors, "new")
             return render_template("own_password.html", form=form, hint=PASSWORD_HINT), 400
         flash("Your password is changed; your other sessions are signed out.", "info")
         return redirect(url_for("people.own_password"))

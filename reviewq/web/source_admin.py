@@ -18,7 +18,7 @@ from ..models import Source
 from ..models.types import utcnow
 from ..services import source_admin, sources
 from .access import require, signed_in_actor
-from .forms import ActionForm, Form, accepted
+from .forms import ActionForm, Form, accepted, show_errors
 from .pipeline import committing, page_number
 
 bp = Blueprint("source_admin", __name__)
@@ -68,12 +68,6 @@ def _page(source: Source, status: int = 200, **shown: object) -> tuple[str, int]
     ), status
 
 
-def _form_errors(form: Form, exc: ValidationFailed) -> None:
-    for error in exc.errors:
-        field = getattr(form, str(error.get("field")), None) or form.name
-        field.errors = [*field.errors, error["message"]]
-
-
 @bp.route("/admin/sources/new", methods=["GET", "POST"])
 @require(Permission.ADMINISTER)
 def new_source() -> str | tuple[str, int]:
@@ -95,7 +89,7 @@ def new_source() -> str | tuple[str, int]:
         db_session.commit()
     except ValidationFailed as exc:
         db_session.rollback()
-        _form_errors(form, exc)
+        show_errors(form, exc.errors, "name")
         return render_template("source_new.html", form=form), 400
     except Conflict as exc:
         db_session.rollback()
