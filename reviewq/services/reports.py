@@ -213,7 +213,7 @@ def hour_bucket(session: AnySession, column: Any) -> ColumnElement[str]:
     )
 
 
-def seconds_between(session: AnySession, earlier: Any, later: Any) -> ColumnElement[float]:
+def seconds_between(session: AnySession, earlier: Any, later: Any) -> Any:
     """``later - earlier`` in seconds."""
     if dialect(session) == "sqlite":
         return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0

@@ -6,6 +6,7 @@ the buckets (at most ``MAX_DAYS``) and the groups."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -83,7 +84,7 @@ def workload(session: AnySession, filters: Filters, now: datetime, page: int = 1
     return report
 
 
-def _in_range(column: sa.ColumnElement[datetime], filters: Filters) -> sa.ColumnElement[bool]:
+def _in_range(column: Any, filters: Filters) -> sa.ColumnElement[bool]:
     return sa.and_(column >= filters.since, column < filters.until)
 
 
@@ -91,9 +92,7 @@ def _flow(session: AnySession, filters: Filters) -> Table:
     """Per bucket: arrived, decided, withdrawn, the backlog at its end, escalations."""
     conditions = item_filters(session, filters)
 
-    def per_bucket(
-        column: sa.ColumnElement[datetime], *where: sa.ColumnElement[bool]
-    ) -> dict[str, int]:
+    def per_bucket(column: Any, *where: Any) -> dict[str, int]:
         key = bucket(session, column, filters.grain)
         query = sa.select(key, sa.func.count()).where(
             _in_range(column, filters), *where, *conditions
@@ -187,7 +186,7 @@ def _sla(session: AnySession, filters: Filters, by: str) -> Table:
     ]
     joins: list[tuple[object, object]] = []
     if by == "level":
-        key: sa.ColumnElement = Item.min_level
+        key: Any = Item.min_level
     else:
         tags = tags_of(session, Item.risk_tags)
         key = tags.c.value
