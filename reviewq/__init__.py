@@ -130,6 +130,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         problems,
         qa,
         render,
+        reports,
         requestlog,
         review,
         routing,
@@ -149,6 +150,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(canaries.bp)
     app.register_blueprint(qa.bp)
     app.register_blueprint(oversight.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(audit.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies

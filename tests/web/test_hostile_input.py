@@ -302,6 +302,16 @@ def _intake(world: World) -> Target:
     )
 
 
+REPORT_QUERY = {
+    "start": "2026-10-05",
+    "end": "2026-11-29",
+    "grain": "week",
+    "source": "support-bot",
+    "tag": "refund",
+    "model": "m-1",
+    "page": "1",
+}
+
 # (method, rule) -> the request that reaches the code behind it, on fresh state.
 ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ("GET", "/"): lambda w: w.page("anon", "/", {}),
@@ -397,6 +407,13 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
         "supervisor", "/oversight/recompute?days=14", {"back": "/oversight?days=14"}
     ),
     ("GET", "/my-stats"): lambda w: w.page("reviewer", "/my-stats", {"days": "14"}),
+    **{
+        ("GET", path): (lambda p: lambda w: w.page("manager", p, REPORT_QUERY))(path)
+        for path in ("/reports", "/reports/workload", "/reports/quality", "/reports/oversight")
+    },
+    ("GET", "/reports/<name>/<table>.csv"): lambda w: w.page(
+        "manager", "/reports/workload/flow.csv", REPORT_QUERY
+    ),
     ("POST", "/api/v1/sources/<slug>/items"): _intake,
     ("GET", "/api/v1/sources/<slug>/items"): lambda w: w.bearer(
         "GET", f"/api/v1/sources/{w.source.slug}/items", {"external_id": "x-1", "limit": "10"}

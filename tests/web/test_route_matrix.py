@@ -55,6 +55,11 @@ EXPECTED = {
     ("GET", "/oversight/<int:user_id>"): [302, 403, 200, 200, 403],
     ("POST", "/oversight/<int:user_id>"): [302, 403, 302, 302, 403],  # manager: refused, flashed
     ("GET", "/my-stats"): [302, 200, 200, 403, 403],
+    ("GET", "/reports"): [302, 403, 200, 200, 200],
+    ("GET", "/reports/workload"): [302, 403, 200, 200, 200],
+    ("GET", "/reports/quality"): [302, 403, 200, 200, 200],
+    ("GET", "/reports/oversight"): [302, 403, 200, 200, 200],
+    ("GET", "/reports/<name>/<table>.csv"): [302, 403, 200, 200, 200],
     ("POST", "/oversight/recompute"): [302, 403, 302, 302, 403],
     ("POST", "/canaries"): [302, 403, 302, 403, 403],
     ("POST", "/canaries/rate"): [302, 403, 302, 403, 403],
@@ -155,7 +160,13 @@ def rows(app, make_source, clients) -> dict[str, str]:
             "<int:review_id>": one(sa.select(QaReview.id).where(QaReview.item_id == approved)),
             "<int:user_id>": one(sa.select(User.id).where(User.email == "decider@example.com")),
         }
-    return {**{k: str(v) for k, v in ids.items()}, "<slug>": SLUG, "<path:filename>": "reviewq.css"}
+    return {
+        **{k: str(v) for k, v in ids.items()},
+        "<slug>": SLUG,
+        "<path:filename>": "reviewq.css",
+        "<name>": "workload",
+        "<table>": "flow",
+    }
 
 
 def fill(rule: str, rows: dict[str, str]) -> str:
