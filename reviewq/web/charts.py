@@ -113,8 +113,10 @@ def line_chart(
                 )
             elif pts:
                 paths.append(
-                    Markup('<polyline class="line series-{k}" points="{p}"><title>{n}</title>'
-                           "</polyline>").format(k=k % SERIES_CLASSES, p=" ".join(pts), n=name)
+                    Markup(
+                        '<polyline class="line series-{k}" points="{p}"><title>{n}</title>'
+                        "</polyline>"
+                    ).format(k=k % SERIES_CLASSES, p=" ".join(pts), n=name)
                 )
     return _frame(title, top, labels, Markup("").join(paths), _legend(list(series)))
 

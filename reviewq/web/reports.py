@@ -148,4 +148,3 @@ def download(name: str, table: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-

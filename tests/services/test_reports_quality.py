@@ -30,23 +30,37 @@ def history(ctx):
             bad = k < rejects
             edit = not bad and k < rejects + edits
             item = h.item(
-                source, at, decided=at + timedelta(minutes=1), model=model,
+                source,
+                at,
+                decided=at + timedelta(minutes=1),
+                model=model,
                 status=ItemStatus.REJECTED if bad else ItemStatus.APPROVED,
             )
             action = Action.REJECT if bad else Action.EDIT if edit else Action.APPROVE
             h.decision(
-                item, alice, action, at, 30,
+                item,
+                alice,
+                action,
+                at,
+                30,
                 reason_code=("wrong_facts" if k % 2 else "tone") if bad else None,
                 edit_chars=(k * 10 if edit else 0 if not bad else None),
             )
+
     week(bot, MONDAYS[0], 40, 4, edits=3)
     week(bot, MONDAYS[1], 40, 4)
     week(bot, MONDAYS[2], 40, 20, model="m-2")
     week(small, MONDAYS[0], 40, 4)
     week(small, MONDAYS[1], 5, 3)
     canary = Canary(
-        source_id=bot.id, title="c", content="c", risk_tags=[], context={}, category="x",
-        expected="reject", created_by_id=h.owner.id,
+        source_id=bot.id,
+        title="c",
+        content="c",
+        risk_tags=[],
+        context={},
+        category="x",
+        expected="reject",
+        created_by_id=h.owner.id,
     )
     db.session.add(canary)
     db.session.flush()
@@ -57,8 +71,12 @@ def history(ctx):
     first = h.item(bot, MONDAYS[0])
     for k, agrees in enumerate((True, True, False)):
         db.session.add(
-            QaReview(item_id=h.item(bot, MONDAYS[0]).id if k else first.id,
-                     created_at=MONDAYS[0], agrees=agrees, done_at=MONDAYS[1])
+            QaReview(
+                item_id=h.item(bot, MONDAYS[0]).id if k else first.id,
+                created_at=MONDAYS[0],
+                agrees=agrees,
+                done_at=MONDAYS[1],
+            )
         )
     db.session.commit()
 
@@ -86,7 +104,9 @@ def test_rates_per_model(history) -> None:
 
 
 def test_reject_reasons_edits_canaries_and_second_review(history) -> None:
-    report = quality(db.session, Filters(date(2026, 10, 5), date(2026, 10, 18), "week", "support-bot"))
+    report = quality(
+        db.session, Filters(date(2026, 10, 5), date(2026, 10, 18), "week", "support-bot")
+    )
     assert report.tables["reject_reasons"].rows == [
         ["support-bot", "tone", 4, 0.5],
         ["support-bot", "wrong_facts", 4, 0.5],

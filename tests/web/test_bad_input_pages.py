@@ -30,7 +30,11 @@ def text(resp) -> str:
 
 def flashed(client) -> str:
     """The messages the next page shows (after a redirect)."""
-    return " ".join(re.findall(r'class="flash[^"]*"[^>]*>([^<]*)<', text(client.get("/", follow_redirects=True))))
+    return " ".join(
+        re.findall(
+            r'class="flash[^"]*"[^>]*>([^<]*)<', text(client.get("/", follow_redirects=True))
+        )
+    )
 
 
 @pytest.mark.parametrize("item_id", [2**31, 2**63 - 1, 2**63, 2**64, 10**40])

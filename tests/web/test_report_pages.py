@@ -114,14 +114,32 @@ def test_an_unknown_report_or_table_is_a_404(manager, path) -> None:
 
 
 def test_formula_safety_round_trip() -> None:
-    table = Table("t", "T", ["text", "number"], [
-        ["=1+2", -5], ["+cmd", 1.5], ["-x", 0], ["@SUM(A1)", None], ["\tx", 2], ["\rx", 3],
-        ["plain, with comma", 4], ['quote "inside"', 5],
-    ])
+    table = Table(
+        "t",
+        "T",
+        ["text", "number"],
+        [
+            ["=1+2", -5],
+            ["+cmd", 1.5],
+            ["-x", 0],
+            ["@SUM(A1)", None],
+            ["\tx", 2],
+            ["\rx", 3],
+            ["plain, with comma", 4],
+            ['quote "inside"', 5],
+        ],
+    )
     rows = list(csv.reader(io.StringIO(to_csv(table), newline="")))
     assert rows == [
-        ["text", "number"], ["'=1+2", "-5"], ["'+cmd", "1.5"], ["'-x", "0"], ["'@SUM(A1)", ""],
-        ["'\tx", "2"], ["'\rx", "3"], ["plain, with comma", "4"], ['quote "inside"', "5"],
+        ["text", "number"],
+        ["'=1+2", "-5"],
+        ["'+cmd", "1.5"],
+        ["'-x", "0"],
+        ["'@SUM(A1)", ""],
+        ["'\tx", "2"],
+        ["'\rx", "3"],
+        ["plain, with comma", "4"],
+        ['quote "inside"', "5"],
     ]
     assert safe_cell(-5) == -5
 
