@@ -5,7 +5,7 @@ a table below it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -84,7 +84,7 @@ def _legend(names: Sequence[str]) -> Markup:
 
 
 def line_chart(
-    title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]]
+    title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]]
 ) -> Markup:
     """Lines over buckets (``labels``); a None value breaks its line."""
     values = [float(v) for vs in series.values() for v in vs if v is not None]
@@ -93,8 +93,8 @@ def line_chart(
     step = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
     paths = []
     for k, (name, vs) in enumerate(series.items()):
-        points = []
-        segments = []
+        points: list[str] = []
+        segments: list[list[str]] = []
         for i, v in enumerate(vs):
             if v is None:
                 segments.append(points)
