@@ -105,10 +105,10 @@ def line_chart(
         segments.append(points)
         for pts in segments:
             if len(pts) == 1:
-                x, y = pts[0].split(",")
+                cx, cy = pts[0].split(",")
                 paths.append(
                     Markup('<circle class="dot series-{k}" cx="{x}" cy="{y}" r="3"/>').format(
-                        k=k % SERIES_CLASSES, x=x, y=y
+                        k=k % SERIES_CLASSES, x=cx, y=cy
                     )
                 )
             elif pts:
