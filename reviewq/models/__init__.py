@@ -12,7 +12,7 @@ from .policy import PolicyRule, PolicyVersion
 from .session import LoginAttempt, LoginThrottle, UserSession
 from .snapshot import CountSnapshot
 from .source import Source, SourceStatus, SourceToken
-from .user import User
+from .user import PersonalToken, User
 
 __all__ = [
     "AuditCheckpoint",
@@ -32,6 +32,7 @@ __all__ = [
     "Notification",
     "OversightResult",
     "OversightRun",
+    "PersonalToken",
     "PolicyRule",
     "PolicyVersion",
     "QaReview",

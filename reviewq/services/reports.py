@@ -27,7 +27,7 @@ DEFAULT_WEEKS = 8
 MAX_DAYS = 400  # a range longer than this is refused: a year and a bit of weeks
 GRAINS = ("day", "week")
 PARAMETERS = ("start", "end", "grain", "source", "tag", "model", "page")
-_TEXT = re.compile(r"[\w.:/@+-]{1,200}")
+_TEXT = re.compile(r"[A-Za-z0-9_.:/@+-]{1,200}")  # slugs, tags and model names (ASCII)
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def parse_filters(args: Mapping[str, str], today: date) -> Filters:
         if not raw:
             return default
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
                 raise ValueError
             return date.fromisoformat(raw)
         except ValueError:

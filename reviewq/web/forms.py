@@ -164,3 +164,9 @@ class FlagNoteForm(Form):
     signal = HiddenField("Signal", validators=[Length(max=16)])
     status = HiddenField("Status", validators=[Length(max=20)])
     note = StringField("Note", validators=[Length(max=1000)])
+
+
+class TokenForm(Form):
+    """A name for a new reports API token (what it is for: "Power BI", "weekly sheet")."""
+
+    name = StringField("Token name", validators=[DataRequired(), Length(max=80)])

@@ -6,22 +6,25 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..domain.authority import Permission
-from ..domain.errors import BadQuery
+from ..domain.errors import BadQuery, NotAllowed, NotFound, ValidationFailed
 from ..extensions import db_session
 from ..models import Source
 from ..models.types import utcnow
+from ..services import personal_tokens
 from ..services.reports import PARAMETERS, Filters, Report, parse_filters
 from ..services.reports_csv import to_csv
 from ..services.reports_oversight import oversight_report
 from ..services.reports_quality import quality
 from ..services.reports_workload import workload
-from .access import require
+from .access import require, signed_in_actor
 from .charts import bar_chart, line_chart
-from .pipeline import page_number
+from .forms import ActionForm, TokenForm, accepted
+from .pipeline import committing, page_number
 
 bp = Blueprint("reports", __name__)
 
@@ -148,3 +151,40 @@ def download(name: str, table: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.route("/reports/tokens", methods=["GET", "POST"])
+@require(Permission.READ_REPORTS)
+def tokens() -> str | WerkzeugResponse:
+    """Your API tokens for the reports API (a BI tool reads the reports as you); a new one
+    is shown once, on the page that made it."""
+    form = TokenForm()
+    shown = None
+    if request.method == "POST" and accepted(form):
+        with committing(NotAllowed, ValidationFailed) as done:
+            row, shown = personal_tokens.issue(
+                db_session, signed_in_actor(), form.name.data or "", utcnow()
+            )
+        if not done:
+            shown = None
+    elif request.method == "POST":
+        return redirect(url_for("reports.tokens"))
+    return render_template(
+        "report_tokens.html",
+        form=TokenForm(formdata=None),
+        revoke_form=ActionForm(),
+        shown=shown,
+        tokens=personal_tokens.live(db_session, signed_in_actor().id),
+    )
+
+
+@bp.post("/reports/tokens/<int:token_id>/revoke")
+@require(Permission.READ_REPORTS)
+def revoke_token(token_id: int) -> WerkzeugResponse:
+    """Revoke one of your API tokens: it stops working at once."""
+    if accepted(ActionForm()):
+        with committing(NotFound) as done:
+            personal_tokens.revoke(db_session, signed_in_actor(), token_id, utcnow())
+        if done:
+            flash("The token is revoked: it no longer works.", "info")
+    return redirect(url_for("reports.tokens"))

@@ -30,6 +30,7 @@ from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Escalation, Item, QaReview, User
+from reviewq.models.types import utcnow
 from reviewq.services import escalation_records, escalations, policy, review, sources
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
@@ -138,6 +139,25 @@ class World:
     def bearer(self, method: str, path: str, query: dict[str, str] | None = None) -> Target:
         headers = {"Authorization": f"Bearer {self.source.token}"}
         return Target(self.clients["anon"], method, path, query or {}, headers, ok=(200,))
+
+    def personal_token(self) -> int:
+        """A fresh reports API token of the manager's: its id."""
+        return self._token()[0]
+
+    def personal_token_text(self) -> str:
+        """A fresh reports API token of the manager's: the token itself."""
+        return self._token()[1]
+
+    def _token(self) -> tuple[int, str]:
+        from reviewq.services import personal_tokens
+
+        with self.app.app_context():
+            manager = db.session.get_one(User, self.ids["manager"]).actor
+            for old in personal_tokens.live(db.session, manager.id):  # stay under the cap
+                personal_tokens.revoke(db.session, manager, old.id, utcnow())
+            row, token = personal_tokens.issue(db.session, manager, "BI", utcnow())
+            db.session.commit()
+            return row.id, token
 
     def sealed(self) -> int:
         """Seal the audit log (after a new item): the newest checkpoint's size."""
@@ -414,6 +434,21 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ("GET", "/reports/<name>/<table>.csv"): lambda w: w.page(
         "manager", "/reports/workload/flow.csv", REPORT_QUERY
     ),
+    ("GET", "/reports/tokens"): lambda w: w.page("manager", "/reports/tokens", {}),
+    ("POST", "/reports/tokens"): lambda w: w.form(
+        "manager", "/reports/tokens", {"name": "BI tool"}
+    ),
+    ("POST", "/reports/tokens/<int:token_id>/revoke"): lambda w: w.form(
+        "manager", f"/reports/tokens/{w.personal_token()}/revoke"
+    ),
+    ("GET", "/api/v1/reports/<name>"): lambda w: Target(
+        w.clients["anon"],
+        "GET",
+        "/api/v1/reports/workload",
+        dict(REPORT_QUERY),
+        {"Authorization": f"Bearer {w.personal_token_text()}"},
+        ok=(200,),
+    ),
     ("POST", "/api/v1/sources/<slug>/items"): _intake,
     ("GET", "/api/v1/sources/<slug>/items"): lambda w: w.bearer(
         "GET", f"/api/v1/sources/{w.source.slug}/items", {"external_id": "x-1", "limit": "10"}
@@ -577,6 +612,7 @@ def test_every_field_the_pages_post_is_attacked(app, world) -> None:
     item_id, _ = world.held_item()
     escalation_id, _ = world.claimed_escalation()
     world.escalation()  # an open one, for the Claim button
+    world.personal_token()  # a live one, for the Revoke button
     with app.app_context():
         escalated = db.session.get(Escalation, escalation_id).item_id
     pages = [
@@ -590,6 +626,7 @@ def test_every_field_the_pages_post_is_attacked(app, world) -> None:
         ("supervisor", f"/qa/{world.qa_review()}"),
         ("supervisor", f"/oversight/{world.ids['reviewer']}"),
         ("admin", "/sources"),
+        ("manager", "/reports/tokens"),
         ("admin", f"/admin/deliveries?d={world.failed_delivery()}"),
     ]
     adapter = app.url_map.bind("localhost")

@@ -12,7 +12,7 @@ from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Item, QaReview, User
 from reviewq.models.types import utcnow
-from reviewq.services import deliveries, escalation_records, pending, policy
+from reviewq.services import deliveries, escalation_records, pending, personal_tokens, policy
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
 from tests.web.flows import decide, review_next
@@ -60,6 +60,10 @@ EXPECTED = {
     ("GET", "/reports/quality"): [302, 403, 200, 200, 200],
     ("GET", "/reports/oversight"): [302, 403, 200, 200, 200],
     ("GET", "/reports/<name>/<table>.csv"): [302, 403, 200, 200, 200],
+    ("GET", "/reports/tokens"): [302, 403, 200, 200, 200],
+    ("POST", "/reports/tokens"): [302, 403, 200, 200, 200],  # the new token, shown once
+    ("POST", "/reports/tokens/<int:token_id>/revoke"): [302, 403, 302, 302, 302],
+    ("GET", "/api/v1/reports/<name>"): [401, 401, 401, 401, 401],  # a personal token only
     ("POST", "/oversight/recompute"): [302, 403, 302, 302, 403],
     ("POST", "/canaries"): [302, 403, 302, 403, 403],
     ("POST", "/canaries/rate"): [302, 403, 302, 403, 403],
@@ -93,6 +97,7 @@ FORMS = {
         "note": "Looked at it",
     },
     ("POST", "/qa/<int:review_id>"): {"verdict": "agree"},
+    ("POST", "/reports/tokens"): {"name": "BI tool"},
 }
 
 
@@ -159,7 +164,16 @@ def rows(app, make_source, clients) -> dict[str, str]:
             "<int:delivery_id>": one(sa.select(Delivery.id).where(Delivery.item_id == approved)),
             "<int:review_id>": one(sa.select(QaReview.id).where(QaReview.item_id == approved)),
             "<int:user_id>": one(sa.select(User.id).where(User.email == "decider@example.com")),
+            "<int:token_id>": personal_tokens.issue(
+                db.session,
+                db.session.scalars(sa.select(User).where(User.email == "manager@example.com"))
+                .one()
+                .actor,
+                "BI tool",
+                utcnow(),
+            )[0].id,
         }
+        db.session.commit()
     return {
         **{k: str(v) for k, v in ids.items()},
         "<slug>": SLUG,
