@@ -1,5 +1,5 @@
 """Weeks of past review work for the demo's Reports pages: two sources' drafts decided by two
-careful reviewers over eight weeks, four to twelve weeks ago (older than the Oversight page's
+careful reviewers over eight weeks, five to twelve weeks ago (older than the Oversight page's
 28-day windows, so its demo verdicts stay as they are). In the last of those weeks the claims
 assistant's drafts (a new model) are rejected far more often: the AI quality report marks it.
 """
@@ -23,7 +23,7 @@ REPORT_PEOPLE = [
     ("omar@example.com", "Omar Weekly", 70.0),
 ]
 WEEKS = 8
-FIRST_DAY = 29  # the newest week starts this many days ago
+FIRST_DAY = 35  # the newest week starts this many days ago (and ends 30 days ago)
 PER_WEEK = 24  # drafts per source and week
 REASONS = ("factual_error", "tone", "policy_violation", "off_topic")
 

@@ -47,7 +47,7 @@ def test_manager_reads_reports_changes_the_range_and_downloads_csv(ctx, sign_in,
     for link, heading, name in (
         ("Workload and staffing", "Workload and staffing", "workload"),
         ("AI quality", "AI quality", "quality"),
-        ("Oversight", "Oversight", "oversight"),
+        ("Oversight report", "Oversight", "oversight"),
     ):
         nav.get_by_role("link", name=link, exact=True).click()
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
