@@ -11,7 +11,7 @@ from ..extensions import db_session
 from ..models.types import utcnow
 from ..services import personal_tokens
 from .pipeline import page_number
-from .reports import REPORTS, _filters
+from .reports import REPORTS, filters_from_query
 
 bp = Blueprint("report_api", __name__)
 
@@ -27,6 +27,6 @@ def report_json(name: str) -> Response:
         raise Unauthenticated("missing or unknown bearer token")
     if name not in REPORTS:
         abort(404)
-    body = REPORTS[name](_filters(), page_number()).to_dict()
+    body = REPORTS[name](filters_from_query(), page_number()).to_dict()
     db_session.commit()  # the token's last use
     return jsonify(body)

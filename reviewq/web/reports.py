@@ -49,7 +49,7 @@ CHARTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
-def _filters() -> Filters:
+def filters_from_query() -> Filters:
     """The filters in the query string (400 naming the bad ones)."""
     unknown = sorted(set(request.args) - set(PARAMETERS))
     if unknown:
@@ -82,7 +82,7 @@ def chart(report: Report, name: str) -> Markup:
 
 
 def _page(name: str) -> tuple[str, int]:
-    filters = _filters()
+    filters = filters_from_query()
     report = REPORTS[name](filters, page_number())
     return render_template(
         "reports.html",
@@ -103,7 +103,7 @@ def _sources() -> list[str]:
 @require(Permission.READ_REPORTS)
 def summary() -> str:
     """The three questions a manager asks every Monday, answered for the range."""
-    filters = _filters()
+    filters = filters_from_query()
     reports = {name: make(filters, 1) for name, make in REPORTS.items()}
     return render_template(
         "reports_summary.html",
@@ -141,7 +141,7 @@ def download(name: str, table: str) -> Response:
     """One table of a report as CSV (formula-safe), under the page's filters."""
     if name not in REPORTS:
         abort(404)
-    report = REPORTS[name](_filters(), page_number())
+    report = REPORTS[name](filters_from_query(), page_number())
     if table not in report.tables:
         abort(404)
     f = report.filters
