@@ -255,6 +255,7 @@ def percentiles(
     froms: Sequence[Any] = (),
     joins: Sequence[tuple[Any, Any]] = (),
     points: Sequence[int] = (50, 90),
+    sums: Sequence[Any] = (),
 ) -> dict[tuple[Any, ...], list[float | None]]:
     """The nearest-rank percentiles (the value at rank ceil(p n / 100)) of ``value`` for each
     group of ``keys``, taken by a window function in the database.
@@ -267,6 +268,8 @@ def percentiles(
         froms: the first table(s) to select from.
         joins: further (target, on) joins.
         points: the percentiles, in percent.
+        sums: per-row expressions to total per group in the same pass (after the
+            percentiles come the group's row count and these totals).
 
     Returns:
         group (a tuple of key values) -> the percentiles, in the order of ``points``.
@@ -275,6 +278,7 @@ def percentiles(
     inner = sa.select(
         *labelled,
         value.label("v"),
+        *(e.label(f"s{i}") for i, e in enumerate(sums)),
         sa.func.row_number().over(partition_by=list(keys), order_by=value).label("rn"),
         sa.func.count().over(partition_by=list(keys)).label("n"),
     )
@@ -285,7 +289,10 @@ def percentiles(
     sub = inner.where(*where, value.is_not(None)).subquery()
     group = [sub.c[f"k{i}"] for i in range(len(keys))]
     picks = [sa.func.min(sa.case((sub.c.rn == (sub.c.n * p + 99) // 100, sub.c.v))) for p in points]
-    rows = session.execute(sa.select(*group, *picks).group_by(*group)).all()
+    totals = [sa.func.max(sub.c.n)] + [sa.func.sum(sub.c[f"s{i}"]) for i in range(len(sums))]
+    if not sums:
+        totals = []
+    rows = session.execute(sa.select(*group, *picks, *totals).group_by(*group)).all()
     out: dict[tuple[Any, ...], list[float | None]] = {}
     for row in rows:
         key = tuple(row[: len(keys)])
