@@ -61,6 +61,12 @@ BENCHES = [
         "`oversight export` of 1M decisions vs a plain COPY",
         small=("--rounds", "1"),
     ),
+    Bench(
+        "reports",
+        ("bench/reports.py",),
+        "every report page at 1M decisions vs the raw SQL GROUP BY of its figures",
+        small=("--rows", "20000", "--escalations", "2000"),
+    ),
     Bench("oversight", ("bench/oversight.py",), "analysis of 1M decisions vs parsing them"),
     Bench(
         "oversight held-out",

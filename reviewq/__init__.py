@@ -136,6 +136,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         problems,
         qa,
         render,
+        report_api,
+        reports,
         requestlog,
         review,
         routing,
@@ -160,6 +162,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(canaries.bp)
     app.register_blueprint(qa.bp)
     app.register_blueprint(oversight.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(report_api.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(policy_admin.bp)
@@ -170,6 +174,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(search.bp)
     csrf.exempt(api.bp)  # the API authenticates by signature or bearer token, not cookies
     csrf.exempt(audit.bp)
+    csrf.exempt(report_api.bp)  # bearer tokens, GET only
     problems.register(app)
     render.register(app)
     requestlog.register(app)

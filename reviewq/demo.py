@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from . import demo_reports
 from .domain.authority import Actor
 from .domain.errors import NotFound, ValidationFailed
 from .domain.intake import Submission, parse_submission
@@ -141,6 +142,9 @@ def load(session: Session, actor: Actor, now: datetime) -> dict[str, Any]:
     history = _history(session, actor, by_slug["support-bot"], body, now)
     if history:
         lines.append(f"History: {history} decided drafts from last week, for the Oversight page.")
+    weekly = demo_reports.load(session, actor, by_slug, body, now)
+    if weekly:
+        lines.append(f"Weekly history: {weekly} decided drafts over 8 weeks, for the Reports.")
     rng = random.Random(42)  # the same ages on every machine
     added = 0
     for draft in drafts:

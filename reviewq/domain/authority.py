@@ -27,6 +27,7 @@ class Permission(StrEnum):
     DECIDE = "decide"  # approve, edit, reject, escalate this item
     SUPERVISE = "supervise"  # escalations, overdue items, canaries (later issues)
     SEE_REPORTS = "see_reports"
+    READ_REPORTS = "read_reports"  # the Reports pages and their JSON (managers' home)
     CONTROL_SOURCES = "control_sources"  # pause, resume, retire (also a source's owner)
     ADMINISTER = "administer"  # users, sources, secrets, policy, failed callbacks
 
@@ -42,12 +43,20 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.DECIDE,
             Permission.SUPERVISE,
             Permission.CONTROL_SOURCES,
+            Permission.READ_REPORTS,
         }
     ),
     Role.MANAGER: frozenset(
-        {Permission.VIEW_ITEM, Permission.SEE_REPORTS, Permission.CONTROL_SOURCES}
+        {
+            Permission.VIEW_ITEM,
+            Permission.SEE_REPORTS,
+            Permission.READ_REPORTS,
+            Permission.CONTROL_SOURCES,
+        }
     ),
-    Role.ADMIN: frozenset({Permission.ADMINISTER, Permission.CONTROL_SOURCES}),
+    Role.ADMIN: frozenset(
+        {Permission.ADMINISTER, Permission.CONTROL_SOURCES, Permission.READ_REPORTS}
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from .policy import PolicyRule, PolicyVersion
 from .session import AccountLink, LoginAttempt, LoginThrottle, UserSession
 from .snapshot import CountSnapshot
 from .source import Source, SourceStatus, SourceToken
-from .user import User
+from .user import PersonalToken, User
 
 __all__ = [
     "AccountLink",
@@ -33,6 +33,7 @@ __all__ = [
     "Notification",
     "OversightResult",
     "OversightRun",
+    "PersonalToken",
     "PolicyRule",
     "PolicyVersion",
     "QaReview",

@@ -104,6 +104,21 @@ class Item(Model):
             postgresql_where=sa.text("settles_at IS NOT NULL"),
             sqlite_where=sa.text("settles_at IS NOT NULL"),
         ),
+        # The reports read arrivals and decisions by time from these alone (index-only
+        # scans): buckets, backlog, SLA by level, staffing; and join decisions to their
+        # item's source, level and canary mark without reading the drafts.
+        sa.Index("ix_items_report_arrivals", "created_at", "min_level", "words", "sla_minutes"),
+        sa.Index(
+            "ix_items_report_decided",
+            "decided_at",
+            "status",
+            "min_level",
+            "due_at",
+            "created_at",
+            postgresql_where=sa.text("decided_at IS NOT NULL"),
+            sqlite_where=sa.text("decided_at IS NOT NULL"),
+        ),
+        sa.Index("ix_items_report_join", "id", "source_id", "canary_id", "min_level"),
         # The canary page counts plantings; one item in a hundred is a canary.
         sa.Index(
             "ix_items_canary",

@@ -64,3 +64,19 @@ class User(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role} L{self.level}>"
+
+
+class PersonalToken(Model):
+    """A person's bearer token for the reports API (a BI tool reads the reports as them),
+    stored only as its SHA-256; shown once, revocable. It carries the person's own role:
+    it reads what they may read, and nothing once they may no longer."""
+
+    __tablename__ = "personal_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -21,7 +21,7 @@ bp = Blueprint("auth", __name__)
 
 def home_url() -> str | None:
     """Where a signed-in person starts: admins on administration (sources), supervisors on
-    escalations, reviewers on their queue, managers on the figures (Oversight); None for
+    escalations, reviewers on their queue, managers on the reports summary; None for
     someone none of those pages is for."""
     actor = current_actor()
     if actor is None:
@@ -30,7 +30,7 @@ def home_url() -> str | None:
         (Permission.ADMINISTER, "sources.source_list"),
         (Permission.SUPERVISE, "escalations.escalation_queue"),
         (Permission.WORK_QUEUE, "review.queue"),
-        (Permission.SEE_REPORTS, "oversight.overview"),
+        (Permission.READ_REPORTS, "reports.summary"),
     ):
         if can(actor, permission):
             return url_for(endpoint)

@@ -253,3 +253,9 @@ class PreviewForm(Form):
     content_type = SelectField(
         choices=[SelectChoice(kind, kind) for kind in CONTENT_TYPES], validators=[DataRequired()]
     )
+
+
+class TokenForm(Form):
+    """A name for a new reports API token (what it is for: "Power BI", "weekly sheet")."""
+
+    name = StringField("Token name", validators=[DataRequired(), Length(max=80)])

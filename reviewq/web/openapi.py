@@ -14,6 +14,7 @@ from ..domain.intake import (
     ROLES,
 )
 from .openapi_audit import audit_paths
+from .openapi_reports import PERSONAL_TOKEN, report_paths
 from .routing import MAX_ID
 
 # ECMA-262 forms of the patterns in domain/intake.py and domain/policy.py. TEXT is "not
@@ -308,10 +309,12 @@ def openapi_document() -> dict[str, Any]:
                 },
             },
             **audit_paths(bearer),
+            **report_paths(),
         },
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {
+                "personalToken": PERSONAL_TOKEN,
                 "sourceToken": {
                     "type": "http",
                     "scheme": "bearer",

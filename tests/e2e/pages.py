@@ -120,6 +120,13 @@ PAGES = [
     Visit("admin", "/admin/sources/support-bot"),
     Visit("reviewer", "/account/password"),
     Visit("admin", "/admin/audit"),
+    Visit("admin", "/admin/policy"),
+    Visit("admin", "/admin/policy/edit"),
+    Visit("manager", "/reports"),
+    Visit("manager", "/reports/workload"),
+    Visit("manager", "/reports/quality"),
+    Visit("manager", "/reports/oversight"),
+    Visit("manager", "/reports/tokens"),
     Visit("admin", "/admin/audit?action=item."),
 ]
 

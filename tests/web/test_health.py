@@ -16,7 +16,7 @@ def test_front_page_tells_a_visitor_what_this_is(client) -> None:
     [
         ("reviewer", "/queue"),
         ("supervisor", "/escalations"),
-        ("manager", "/oversight"),
+        ("manager", "/reports"),
         ("admin", "/sources"),
     ],
 )

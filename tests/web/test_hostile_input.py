@@ -30,6 +30,7 @@ from reviewq.domain.authority import Actor
 from reviewq.domain.policy import Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Escalation, Item, QaReview, User
+from reviewq.models.types import utcnow
 from reviewq.services import canaries, escalation_records, escalations, policy, review, sources
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
@@ -138,6 +139,25 @@ class World:
     def bearer(self, method: str, path: str, query: dict[str, str] | None = None) -> Target:
         headers = {"Authorization": f"Bearer {self.source.token}"}
         return Target(self.clients["anon"], method, path, query or {}, headers, ok=(200,))
+
+    def personal_token(self) -> int:
+        """A fresh reports API token of the manager's: its id."""
+        return self._token()[0]
+
+    def personal_token_text(self) -> str:
+        """A fresh reports API token of the manager's: the token itself."""
+        return self._token()[1]
+
+    def _token(self) -> tuple[int, str]:
+        from reviewq.services import personal_tokens
+
+        with self.app.app_context():
+            manager = db.session.get_one(User, self.ids["manager"]).actor
+            for old in personal_tokens.live(db.session, manager.id):  # stay under the cap
+                personal_tokens.revoke(db.session, manager, old.id, utcnow())
+            row, token = personal_tokens.issue(db.session, manager, "BI", utcnow())
+            db.session.commit()
+            return row.id, token
 
     def sealed(self) -> int:
         """Seal the audit log (after a new item): the newest checkpoint's size."""
@@ -387,6 +407,17 @@ AUDIT_QUERY = {
     "until": "2026-11-30",
     "before": "100",
 }
+
+REPORT_QUERY = {
+    "start": "2026-10-05",
+    "end": "2026-11-29",
+    "grain": "week",
+    "source": "support-bot",
+    "tag": "refund",
+    "model": "m-1",
+    "page": "1",
+}
+
 # (method, rule) -> the request that reaches the code behind it, on fresh state.
 ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ("GET", "/"): lambda w: w.page("anon", "/", {}),
@@ -613,6 +644,28 @@ ROUTES: dict[tuple[str, str], Callable[[World], Target]] = {
     ("POST", "/account/link/<token>"): lambda w: w.form(
         "anon", f"/account/link/{w.link()}", {"password": "a-brand-new-password"}
     ),
+    **{
+        ("GET", path): (lambda p: lambda w: w.page("manager", p, REPORT_QUERY))(path)
+        for path in ("/reports", "/reports/workload", "/reports/quality", "/reports/oversight")
+    },
+    ("GET", "/reports/<name>/<table>.csv"): lambda w: w.page(
+        "manager", "/reports/workload/flow.csv", REPORT_QUERY
+    ),
+    ("GET", "/reports/tokens"): lambda w: w.page("manager", "/reports/tokens", {}),
+    ("POST", "/reports/tokens"): lambda w: w.form(
+        "manager", "/reports/tokens", {"name": "BI tool"}
+    ),
+    ("POST", "/reports/tokens/<int:personal_token_id>/revoke"): lambda w: w.form(
+        "manager", f"/reports/tokens/{w.personal_token()}/revoke"
+    ),
+    ("GET", "/api/v1/reports/<name>"): lambda w: Target(
+        w.clients["anon"],
+        "GET",
+        "/api/v1/reports/workload",
+        dict(REPORT_QUERY),
+        {"Authorization": f"Bearer {w.personal_token_text()}"},
+        ok=(200,),
+    ),
     ("POST", "/api/v1/sources/<slug>/items"): _intake,
     ("GET", "/api/v1/sources/<slug>/items"): lambda w: w.bearer(
         "GET", f"/api/v1/sources/{w.source.slug}/items", {"external_id": "x-1", "limit": "10"}
@@ -779,6 +832,7 @@ def test_every_field_the_pages_post_is_attacked(app, world) -> None:
     item_id, _ = world.held_item()
     escalation_id, _ = world.claimed_escalation()
     world.escalation()  # an open one, for the Claim button
+    world.personal_token()  # a live one, for the Revoke button
     with app.app_context():
         escalated = db.session.get(Escalation, escalation_id).item_id
     w_slug = world.new_source()  # with a callback URL, for its Send test callback button
@@ -798,6 +852,7 @@ def test_every_field_the_pages_post_is_attacked(app, world) -> None:
         ("supervisor", f"/qa/{world.qa_review()}"),
         ("supervisor", f"/oversight/{world.ids['reviewer']}"),
         ("admin", "/sources"),
+        ("manager", "/reports/tokens"),
         ("admin", f"/admin/deliveries?d={world.failed_delivery()}"),
         ("admin", "/admin/people/new"),
         ("admin", "/admin/audit"),

@@ -12,7 +12,14 @@ from reviewq.domain.policy import DEFAULT_TAG, Rule
 from reviewq.extensions import db
 from reviewq.models import Delivery, Item, QaReview, Source, SourceToken, User
 from reviewq.models.types import utcnow
-from reviewq.services import canaries, deliveries, escalation_records, pending, policy
+from reviewq.services import (
+    canaries,
+    deliveries,
+    escalation_records,
+    pending,
+    personal_tokens,
+    policy,
+)
 from tests.support.api import draft
 from tests.support.auth import csrf, signed_in
 from tests.web.flows import decide, review_next
@@ -61,6 +68,15 @@ EXPECTED = {
     ("GET", "/my-stats"): [302, 200, 200, 403, 403],
     ("GET", "/my-decisions"): [302, 200, 200, 403, 403],
     ("POST", "/preview"): [302, 200, 200, 403, 403],
+    ("GET", "/reports"): [302, 403, 200, 200, 200],
+    ("GET", "/reports/workload"): [302, 403, 200, 200, 200],
+    ("GET", "/reports/quality"): [302, 403, 200, 200, 200],
+    ("GET", "/reports/oversight"): [302, 403, 200, 200, 200],
+    ("GET", "/reports/<name>/<table>.csv"): [302, 403, 200, 200, 200],
+    ("GET", "/reports/tokens"): [302, 403, 200, 200, 200],
+    ("POST", "/reports/tokens"): [302, 403, 200, 200, 200],  # the new token, shown once
+    ("POST", "/reports/tokens/<int:personal_token_id>/revoke"): [302, 403, 302, 302, 302],
+    ("GET", "/api/v1/reports/<name>"): [401, 401, 401, 401, 401],  # a personal token only
     ("POST", "/oversight/recompute"): [302, 403, 302, 302, 403],
     ("POST", "/canaries"): [302, 403, 302, 403, 403],
     ("POST", "/canaries/rate"): [302, 403, 302, 403, 403],
@@ -157,6 +173,7 @@ FORMS = {
     ("POST", "/admin/sources/<slug>/owner"): {"owner": "admin@example.com"},
     ("POST", "/canaries/<int:canary_id>"): {"expected": "escalate"},
     ("POST", "/canaries/<int:canary_id>/active"): {"active": "0"},
+    ("POST", "/reports/tokens"): {"name": "BI tool"},
 }
 
 
@@ -238,6 +255,14 @@ def rows(app, make_source, clients) -> dict[str, str]:
                 "wrong_facts",
                 "reject",
             ).id,
+            "<int:personal_token_id>": personal_tokens.issue(
+                db.session,
+                db.session.scalars(sa.select(User).where(User.email == "manager@example.com"))
+                .one()
+                .actor,
+                "BI tool",
+                utcnow(),
+            )[0].id,
         }
         db.session.commit()
     return {
@@ -245,6 +270,8 @@ def rows(app, make_source, clients) -> dict[str, str]:
         "<slug>": SLUG,
         "<path:filename>": "reviewq.css",
         "<token>": "no-such-token",
+        "<name>": "workload",
+        "<table>": "flow",
     }
 
 
