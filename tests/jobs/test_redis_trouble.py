@@ -144,7 +144,9 @@ def test_the_worker_survives_a_redis_restart_in_the_middle_of_a_job(
         made = make_source("restart-bot", receiver.url)
         receiver.secret = made.secret
         kit = SourceKit(app.test_client(), made.slug, made.secret, made.token)
-        eventually(lambda: RQWorker.all(connection=probe), what="worker registered")
+        eventually(  # a worker process starts slowly on a loaded machine
+            lambda: RQWorker.all(connection=probe), timeout=60, what="worker registered"
+        )
 
         # Redis goes away while the worker is in the middle of a callback.
         receiver.answer(Reply(200, hold=2))
