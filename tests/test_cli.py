@@ -183,10 +183,14 @@ def test_demo_is_idempotent(runner, ctx) -> None:
     first = run(runner, "demo").output
     assert "reviewer@example.com" in first and "Drafts: 50 added" in first
     assert "History: 180 decided drafts" in first
+    assert "Weekly history: 384 decided drafts over 8 weeks" in first
     second = run(runner, "demo").output
     assert "Drafts: 0 added" in second and "webhook secret" not in second
     assert "History" not in second
-    demo_drafts = sa.select(Item.status).where(~Item.external_id.startswith("hist-"))
+    history_ids = sa.or_(
+        Item.external_id.startswith("hist-"), Item.external_id.startswith("weekly-")
+    )
+    demo_drafts = sa.select(Item.status).where(~history_ids)
     assert len(db.session.scalars(demo_drafts).all()) == 50
     assert {u.role for u in db.session.scalars(sa.select(User))} == {
         "reviewer",
@@ -195,7 +199,7 @@ def test_demo_is_idempotent(runner, ctx) -> None:
         "admin",
     }
     assert set(db.session.scalars(demo_drafts)) == {"queued", "escalated"}  # fraud escalates
-    history = sa.select(Item.status).where(Item.external_id.startswith("hist-"))
+    history = sa.select(Item.status).where(history_ids)
     assert set(db.session.scalars(history)) <= {"approved", "rejected"}
     assert run(runner, "audit", "verify").output.startswith("verified")
 
