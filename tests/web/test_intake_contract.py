@@ -15,8 +15,11 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from reviewq.domain.authority import Actor
 from reviewq.extensions import db
 from reviewq.models import Item
+from reviewq.models.types import utcnow
+from reviewq.services import personal_tokens, users
 from tests.support.api import draft
 
 PROBLEM = "application/problem+json"
@@ -187,6 +190,17 @@ def _api_requests(source, item_id: int) -> dict[tuple[str, str], tuple[str, str,
 def test_every_api_route_refuses_unknown_query_parameters_after_authentication(app, source) -> None:
     item_id = source.submit(draft()).get_json()["id"]
     requests = _api_requests(source, item_id)
+    with app.app_context():  # the reports API takes a person's token, not a source's
+        manager = users.create_user(
+            db.session, Actor.system("t"), "max@example.com", "Max", "manager", 1, "pw-long-enough"
+        )
+        _, personal = personal_tokens.issue(db.session, manager.actor, "BI tool", utcnow())
+        db.session.commit()
+    requests[("GET", "/api/v1/reports/<name>")] = (
+        "GET",
+        "/api/v1/reports/workload",
+        {"headers": {"Authorization": f"Bearer {personal}"}},
+    )
     api_routes = {
         (method, rule.rule)
         for rule in app.url_map.iter_rules()
