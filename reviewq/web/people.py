@@ -34,7 +34,7 @@ from ..models import User
 from ..models.types import utcnow
 from ..services import people
 from .access import require, signed_in_actor
-from .forms import ActionForm, Form, accepted, show_errors
+from .forms import ActionForm, Form, accepted, character_problem, show_errors
 from .pipeline import committing, page_number
 
 bp = Blueprint("people", __name__)
@@ -79,6 +79,8 @@ class SetPasswordForm(Form):
 def _filter() -> people.Filter:
     """The list's filters from the query string; an unknown role or state is a 400."""
     text = request.args.get("q", "").strip()[:100]
+    if character_problem(text):
+        abort(400)
     role = request.args.get("role", "")
     state = request.args.get("state", "")
     if role and role not in set(Role):

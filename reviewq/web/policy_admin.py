@@ -185,6 +185,8 @@ def save() -> Response | tuple[str, int]:
         abort(400)
     rules, rows, errors = _rules_from_form()
     note = request.form.get("note", "")
+    if character_problem(note):
+        abort(400)
     reroute = bool(request.form.get("reroute"))
     if not errors:
         try:

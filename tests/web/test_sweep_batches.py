@@ -41,7 +41,11 @@ def test_intake_claims_and_decisions_answer_while_a_long_sweep_runs(app, make_so
     def sweeper() -> None:
         def between() -> None:
             db.session.commit()
-            if not paused.is_set():  # after the first batch: the sweep is mid-way
+            breached = db.session.scalar(
+                sa.select(sa.func.count()).where(Item.id.in_(overdue), Item.status == "escalated")
+            )
+            db.session.commit()
+            if breached and not paused.is_set():  # after the first batch of breaches
                 paused.set()
                 resume.wait(30)
 
@@ -61,7 +65,7 @@ def test_intake_claims_and_decisions_answer_while_a_long_sweep_runs(app, make_so
         token = csrf(reviewer, "/queue")
         claimed = reviewer.post("/queue/next", data={"csrf_token": token, "source": "other-bot"})
         assert claimed.status_code == 302 and "/items/" in claimed.headers["Location"]
-        item_id = int(claimed.headers["Location"].rsplit("/", 1)[1])
+        item_id = int(claimed.headers["Location"].split("?")[0].rsplit("/", 1)[1])
         page = reviewer.get(f"/items/{item_id}")
         assert page.status_code == 200
         version = page.get_data(as_text=True).split('name="version" type="hidden" value="')[1]
